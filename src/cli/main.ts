@@ -1,0 +1,55 @@
+import { CommanderError } from 'commander';
+import { AlmaUsersError } from '../core/errors.js';
+import type { CommandResult } from './command.js';
+import type { Io } from './context.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { buildProgram } from './program.js';
+
+/** The entry point: the only place that sets the process's exit code. */
+export async function main(argv: string[]): Promise<void> {
+  process.exitCode = await run(argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+}
+
+/** Runs one command line and returns its exit code; typed errors become codes here. */
+export async function run(args: string[], io: Io): Promise<ExitCode> {
+  let result: CommandResult = {};
+  const program = buildProgram(io, (r) => (result = r));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return result.exit ?? EXIT.ok;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: Io): ExitCode {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its message (and help, where asked for).
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof AlmaUsersError) {
+    io.stderr.write(`error: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+    switch (e.kind) {
+      case 'usage':
+      case 'input':
+      case 'not-found':
+        return EXIT.usage;
+      case 'permission':
+        return EXIT.notPermitted;
+      case 'conflict':
+      case 'store':
+        return EXIT.failure;
+    }
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.stderr.write(`error: ${err.message}\n`);
+  if (io.env.ALMA_USERS_DEBUG) io.stderr.write(`${err.stack}\n`);
+  return EXIT.failure;
+}

@@ -1,0 +1,143 @@
+import Table from 'cli-table3';
+import { csvCell } from '../io/csv-cell.js';
+
+/**
+ * The one place that turns a command's result into text. Commands return data; this
+ * decides how it looks: a table for people, JSON / CSV / NDJSON for scripts.
+ */
+
+export const FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface Column {
+  key: string;
+  header: string;
+}
+
+export type Row = Record<string, unknown>;
+
+/** Rows of the same shape: listings, members, per-user reports. */
+export interface ListOutput {
+  kind: 'list';
+  columns: Column[];
+  rows: Iterable<Row>;
+}
+
+/** One object for scripts (`json`), shown to people as titled sections. */
+export interface ReportOutput {
+  kind: 'report';
+  json: unknown;
+  sections: Section[];
+}
+
+export type Section =
+  | { title?: string; kind: 'fields'; fields: [label: string, value: unknown][] }
+  | { title?: string; kind: 'table'; columns: Column[]; rows: Row[] }
+  | { title?: string; kind: 'lines'; lines: string[] };
+
+export type Output = ListOutput | ReportOutput;
+
+export interface Sink {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export function render(output: Output, format: Format, out: Sink): void {
+  if (output.kind === 'list') renderList(output, format, out);
+  else renderReport(output, format, out);
+}
+
+function renderList(output: ListOutput, format: Format, out: Sink): void {
+  const { columns, rows } = output;
+  switch (format) {
+    case 'json': {
+      // Streamed element by element, so a million users never sit in one string.
+      out.write('[');
+      let first = true;
+      for (const r of rows) {
+        out.write((first ? '\n' : ',\n') + JSON.stringify(r));
+        first = false;
+      }
+      out.write(first ? ']\n' : '\n]\n');
+      return;
+    }
+    case 'ndjson':
+      for (const r of rows) out.write(JSON.stringify(r) + '\n');
+      return;
+    case 'csv':
+      out.write(columns.map((c) => csvCell(c.key)).join(',') + '\r\n');
+      for (const r of rows) out.write(columns.map((c) => csvCell(cellText(r[c.key]))).join(',') + '\r\n');
+      return;
+    case 'table':
+      if (!out.isTTY) {
+        // Piped: tab-separated with no borders or colour, as `gh` does, for cut and awk.
+        for (const r of rows) out.write(columns.map((c) => plain(cellText(r[c.key]))).join('\t') + '\n');
+        return;
+      }
+      out.write(table(columns, rows) + '\n');
+  }
+}
+
+function renderReport(output: ReportOutput, format: Format, out: Sink): void {
+  if (format === 'json') {
+    out.write(JSON.stringify(output.json, null, 2) + '\n');
+    return;
+  }
+  if (format === 'ndjson') {
+    out.write(JSON.stringify(output.json) + '\n');
+    return;
+  }
+  const tty = out.isTTY === true;
+  const blocks: string[] = [];
+  for (const s of output.sections) {
+    const head = s.title ? `${s.title}\n` : '';
+    if (s.kind === 'lines') {
+      if (s.lines.length) blocks.push(head + s.lines.join('\n'));
+    } else if (s.kind === 'fields') {
+      const shown = s.fields.filter(([, v]) => v !== undefined && v !== null && v !== '');
+      if (format === 'csv') {
+        blocks.push(['field,value', ...shown.map(([k, v]) => `${csvCell(k)},${csvCell(cellText(v))}`)].join('\r\n'));
+      } else if (tty) {
+        const t = new Table({ style: { head: [], border: [] } });
+        for (const [k, v] of shown) t.push({ [k]: cellText(v) });
+        blocks.push(head + t.toString());
+      } else {
+        const width = Math.max(0, ...shown.map(([k]) => k.length));
+        blocks.push(head + shown.map(([k, v]) => `${k.padEnd(width)}  ${cellText(v)}`).join('\n'));
+      }
+    } else if (s.rows.length) {
+      if (format === 'csv') {
+        blocks.push(
+          [s.columns.map((c) => csvCell(c.key)).join(','),
+            ...s.rows.map((r) => s.columns.map((c) => csvCell(cellText(r[c.key]))).join(','))].join('\r\n'),
+        );
+      } else if (tty) {
+        blocks.push(head + table(s.columns, s.rows));
+      } else {
+        const lines = [s.columns.map((c) => c.header).join('\t'),
+          ...s.rows.map((r) => s.columns.map((c) => plain(cellText(r[c.key]))).join('\t'))];
+        blocks.push(head + lines.join('\n'));
+      }
+    }
+  }
+  if (blocks.length) out.write(blocks.join('\n\n') + '\n');
+}
+
+function table(columns: Column[], rows: Iterable<Row>): string {
+  const t = new Table({ head: columns.map((c) => c.header), style: { head: [], border: [] } });
+  for (const r of rows) t.push(columns.map((c) => cellText(r[c.key])));
+  return t.toString();
+}
+
+export function cellText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map(cellText).join('; ');
+  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+/** Tabs and newlines inside a value would break a tab-separated line. */
+function plain(s: string): string {
+  return s.replace(/[\t\r\n]+/g, ' ');
+}

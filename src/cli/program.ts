@@ -1,0 +1,54 @@
+import { Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type { Bind, CommandGroup, CommandResult } from './command.js';
+import { Context, type GlobalOptions, type Io } from './context.js';
+import { FORMATS, render } from './output.js';
+import { codesCommands } from './commands/codes.js';
+import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
+import { initCommand } from './commands/init.js';
+import { usersCommands } from './commands/users.js';
+
+/** The one registry of command groups; a new group is one line here. */
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, codesCommands, demoCommand];
+
+const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+
+/**
+ * Builds the program. `onResult` receives each command's result; main.ts owns the exit code.
+ */
+export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Command {
+  const program = new Command('alma-users')
+    .description('Bulk library-user administration in the model of Ex Libris Alma: users, sets, update/notify jobs, letters.')
+    .version(version)
+    .addOption(new Option('--db <path>', 'the store (SQLite file); env ALMA_USERS_DB'))
+    .addOption(new Option('--operator <id>', 'the staff user who acts; env ALMA_USERS_OPERATOR'))
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
+    .option('-q, --quiet', 'no messages on stderr except warnings and errors')
+    .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  const bind: Bind = (load) => async (...commanderArgs) => {
+    const command = commanderArgs[commanderArgs.length - 1] as Command;
+    const opts = commanderArgs[commanderArgs.length - 2] as Record<string, unknown>;
+    const args = commanderArgs.slice(0, -2).flat().map(String);
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const handler = await load();
+    const ctx = new Context(globals, io);
+    try {
+      const result = await handler(ctx, args, opts);
+      if (result.output) render(result.output, ctx.format, io.stdout);
+      onResult(result);
+    } finally {
+      ctx.close();
+    }
+  };
+
+  for (const group of GROUPS) group.register(program, bind);
+  return program;
+}

@@ -1,0 +1,15 @@
+import { sql as m001 } from './001-users-and-codes.js';
+import { sql as m002 } from './002-sets.js';
+import { sql as m003 } from './003-jobs.js';
+import { sql as m004 } from './004-outbox.js';
+
+/**
+ * The store's schema history. Append only: a released migration is never edited, since
+ * stores in the field have already run it; a change is a new entry at the end.
+ */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'users-and-codes', sql: m001 },
+  { version: 2, name: 'sets', sql: m002 },
+  { version: 3, name: 'jobs', sql: m003 },
+  { version: 4, name: 'outbox', sql: m004 },
+];

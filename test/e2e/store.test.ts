@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, tempDir, tempStore } from '../helpers/cli.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+describe('init', () => {
+  it('creates a 0600 store whose first operator is an internal STAFF user holding User Administrator', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    expect(fs.statSync(s.db).mode & 0o777).toBe(0o600);
+    const db = new Database(s.db, { readonly: true });
+    const row = db.prepare('SELECT record_type, account_type, roles FROM users WHERE primary_id = ?').get('ADMIN') as
+      { record_type: string; account_type: string; roles: string };
+    db.close();
+    expect(row.record_type).toBe('STAFF');
+    expect(row.account_type).toBe('INTERNAL');
+    expect(JSON.parse(row.roles)).toEqual([expect.objectContaining({ role: 'user-administrator', status: 'ACTIVE' })]);
+  });
+
+  it('changes nothing when run again, and says so', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const before = fs.readFileSync(s.db);
+    const r = await s.run(['init', '--admin', 'someone-else']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/already initialised \(operator admin\); nothing changed/);
+    const db = new Database(s.db, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 1 });
+    db.close();
+    expect(before.length).toBeGreaterThan(0);
+  });
+});
+
+describe('opening a store', () => {
+  it('refuses a missing store with the command that creates one (exit 1)', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const r = await cli(['users', 'list'], { env: { ALMA_USERS_DB: path.join(dir, 'none.db') } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no store at');
+    expect(r.stderr).toContain('alma-users init --admin');
+    expect(fs.existsSync(path.join(dir, 'none.db'))).toBe(false);
+  });
+
+  it('refuses a store from a newer version and leaves it byte for byte as it was', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const db = new Database(s.db);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('user_version = 999');
+    db.close();
+    const before = fs.readFileSync(s.db);
+    const r = await s.run(['users', 'list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/schema version 999, newer than this alma-users understands/);
+    expect(fs.readFileSync(s.db).equals(before)).toBe(true);
+  });
+
+  it('migrates an older store forward when it is opened', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const db = new Database(s.db);
+    db.exec('DROP TABLE outbox');
+    db.exec('DELETE FROM schema_migrations WHERE version = 4');
+    db.pragma('user_version = 3');
+    db.close();
+    const r = await s.run(['doctor', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).schema_version).toBe(4);
+  });
+
+  it('uses --db over ALMA_USERS_DB, and the XDG data directory when neither is set', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const xdg = path.join(dir, 'xdg');
+    const r = await cli(['init', '--admin', 'a1'], { env: { XDG_DATA_HOME: xdg } });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(xdg, 'alma-users', 'store.db'))).toBe(true);
+    const d = await cli(['doctor', '--format', 'json'], { env: { XDG_DATA_HOME: xdg } });
+    expect(JSON.parse(d.stdout).store).toBe(path.join(xdg, 'alma-users', 'store.db'));
+    const other = path.join(dir, 'other.db');
+    await cli(['--db', other, 'init', '--admin', 'a2'], { env: { ALMA_USERS_DB: path.join(dir, 'env.db') } });
+    expect(fs.existsSync(other)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'env.db'))).toBe(false);
+  });
+});
+
+describe('doctor', () => {
+  it('reports the store, schema, integrity and code tables', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['doctor', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.store).toBe(s.db);
+    expect(d.ok).toBe(true);
+    expect(d.checks.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(['schema', 'integrity', 'file permissions', 'journal']),
+    );
+    expect(d.code_tables.user_group).toBe(5);
+  });
+
+  it('exits non-zero when the store is readable by others', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    fs.chmodSync(s.db, 0o644);
+    const r = await s.run(['doctor']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/file permissions\s+PROBLEM/);
+  });
+});
+
+describe('codes and the operator', () => {
+  it('lists the default code tables', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['codes', 'list', 'role', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const roles = JSON.parse(r.stdout);
+    expect(roles.map((x: { code: string }) => x.code)).toEqual(expect.arrayContaining([
+      'patron', 'user-manager', 'user-administrator', 'license-viewer', 'cataloger', 'requests-operator',
+      'circulation-desk-operator', 'general-system-administrator',
+    ]));
+    expect(roles.find((x: { code: string }) => x.code === 'circulation-desk-operator').needs_parameters).toBe(true);
+  });
+
+  it('adds and removes a code as a User Administrator', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    expect((await s.run(['codes', 'add', 'user_group', 'VISITOR', 'Visiting scholar'])).code).toBe(0);
+    const listed = JSON.parse((await s.run(['codes', 'list', 'user_group', '--format', 'json'])).stdout);
+    expect(listed).toContainEqual(expect.objectContaining({ code: 'VISITOR', description: 'Visiting scholar' }));
+    expect((await s.run(['codes', 'remove', 'user_group', 'VISITOR'])).code).toBe(0);
+  });
+
+  it('needs an operator to change code tables: exit 2 with the fix', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['codes', 'add', 'user_group', 'X'], { env: { ALMA_USERS_OPERATOR: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--operator ID');
+  });
+
+  it('refuses an operator who is not in the store: exit 4', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['--operator', 'nobody', 'codes', 'add', 'user_group', 'X']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('operator nobody is not a user');
+  });
+
+  it('names an unknown table and lists the real ones (exit 2)', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['codes', 'list', 'colours']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown code table colours');
+    expect(r.stderr).toContain('user_group');
+  });
+});

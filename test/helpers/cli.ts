@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = path.join(ROOT, 'bin', 'alma-users');
+export const INTEROP = path.join(ROOT, '..', 'shared', 'interop');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  cwd?: string;
+}
+
+/**
+ * Runs the built CLI as a separate process, as a cron script would: no TTY, the given
+ * environment only (plus PATH and HOME pointing at a temporary folder).
+ */
+export function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir(), TZ: process.env.TZ, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(prefix = 'alma-users-test-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A temporary store initialised with an administrator `admin`; `run` calls the CLI against
+ * it as that operator unless the arguments name another.
+ */
+export async function tempStore(): Promise<{
+  dir: string;
+  db: string;
+  run: (args: string[], opts?: CliOptions) => Promise<CliResult>;
+  cleanup: () => void;
+}> {
+  const { dir, cleanup } = tempDir();
+  const db = path.join(dir, 'store.db');
+  const run = (args: string[], opts: CliOptions = {}) =>
+    cli(args, { ...opts, env: { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'admin', ...opts.env } });
+  const r = await run(['init', '--admin', 'admin', '--first-name', 'Ada', '--last-name', 'Admin', '--email', 'admin@example.edu']);
+  if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
+  return { dir, db, run, cleanup };
+}
