@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { addToDate, isIsoDate, parseAlmaDate, parseDateArg, today } from '../../src/core/dates.js';
+
+describe('dates', () => {
+  it('accepts only real calendar dates', () => {
+    expect(isIsoDate('2028-02-29')).toBe(true);
+    expect(isIsoDate('2027-02-29')).toBe(false);
+    expect(isIsoDate('2027-13-01')).toBe(false);
+    expect(isIsoDate('27-01-01')).toBe(false);
+  });
+
+  it('adds months with month-end clamping and years across leap days', () => {
+    expect(addToDate('2026-01-31', 1, 'm')).toBe('2026-02-28');
+    expect(addToDate('2026-11-21', 18, 'm')).toBe('2028-05-21');
+    expect(addToDate('2028-02-29', 1, 'y')).toBe('2029-02-28');
+    expect(addToDate('2026-12-31', 1, 'd')).toBe('2027-01-01');
+    expect(addToDate('2026-03-01', -1, 'd')).toBe('2026-02-28');
+    expect(addToDate('2026-01-15', -18, 'm')).toBe('2024-07-15');
+  });
+
+  it('takes today from the local calendar, whatever the UTC date is', () => {
+    // 23:30 local on 2026-11-21 is already the 22nd in UTC east of Greenwich; today() must say the 21st.
+    const lateEvening = new Date(2026, 10, 21, 23, 30);
+    expect(today(lateEvening)).toBe('2026-11-21');
+    const earlyMorning = new Date(2026, 10, 21, 0, 15);
+    expect(today(earlyMorning)).toBe('2026-11-21');
+  });
+
+  it('reads command-line dates, absolute and relative to today', () => {
+    const now = new Date(2026, 10, 21, 12, 0);
+    expect(parseDateArg('2027-06-30', now)).toBe('2027-06-30');
+    expect(parseDateArg('+18m', now)).toBe('2028-05-21');
+    expect(parseDateArg('+30d', now)).toBe('2026-12-21');
+    expect(parseDateArg('-1y', now)).toBe('2025-11-21');
+    expect(parseDateArg('tomorrow', now)).toBeUndefined();
+    expect(parseDateArg('2027-02-30', now)).toBeUndefined();
+  });
+
+  it('reads the date forms real Alma files hold', () => {
+    expect(parseAlmaDate('2023-09-01Z')).toBe('2023-09-01');
+    expect(parseAlmaDate(' 2023-09-01Z ')).toBe('2023-09-01');
+    expect(parseAlmaDate('2017-04-29T20:48:50.853Z')).toBe('2017-04-29');
+    expect(parseAlmaDate('2023-09-01')).toBe('2023-09-01');
+    expect(parseAlmaDate('01/09/2023')).toBeUndefined();
+  });
+});
