@@ -1,0 +1,84 @@
+/**
+ * What a job did to one user, field by field: the audit trail's unit, which `job report`,
+ * `users history` and `job undo` all read. A scalar field has no key; an element of a list
+ * (a role, a block, a note...) is named by its key within the list.
+ */
+export interface FieldChange {
+  field: string;
+  /** The element's key within a list field (roles: "role@SCOPE"); absent for a scalar. */
+  key?: string;
+  /** null when the field was empty or the element absent (an added element). */
+  before: unknown;
+  /** null when the field was cleared or the element removed. */
+  after: unknown;
+}
+
+/** The audit's stand-in for a password: that it was reset, never the value or its hash. */
+export const PASSWORD_FIELD = 'password';
+export const PASSWORD_RESET = 'reset';
+
+/** How each list field's elements are told apart. */
+export const ELEMENT_KEYS: Record<string, (element: never) => string> = {
+  roles: (r: { role: string; scope?: string }) => (r.scope ? `${r.role}@${r.scope}` : r.role),
+  blocks: (b: { description: string }) => b.description,
+  notes: (n: { type: string; text: string }) => `${n.type}: ${n.text}`,
+  statistics: (s: { category: string }) => s.category,
+  rs_libraries: (code: string) => code,
+};
+
+export function elementKey(field: string, element: unknown): string {
+  const f = ELEMENT_KEYS[field];
+  if (!f) throw new Error(`${field} is not a keyed list field`);
+  return (f as (e: unknown) => string)(element);
+}
+
+/** One change as people read it: "status: ACTIVE -> INACTIVE", "roles +license-viewer@MAIN". */
+export function describeChange(c: FieldChange): string {
+  if (c.field === PASSWORD_FIELD) return 'password reset';
+  if (c.key !== undefined) {
+    const key = short(c.key);
+    if (c.before === null) return `${c.field} +${key}`;
+    if (c.after === null) return `${c.field} -${key}`;
+    return `${c.field} ${key}: ${elementText(c.before)} -> ${elementText(c.after)}`;
+  }
+  return `${c.field}: ${scalarText(c.before)} -> ${scalarText(c.after)}`;
+}
+
+export function describeChanges(changes: readonly FieldChange[]): string {
+  return changes.map(describeChange).join('; ');
+}
+
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '(empty)';
+  return short(String(v));
+}
+
+/** An element that changed in place (a role re-activated): its status and expiry tell the story. */
+function elementText(v: unknown): string {
+  if (v === null || typeof v !== 'object') return scalarText(v);
+  const o = v as Record<string, unknown>;
+  const parts = [o.status, o.expiry_date ? `until ${String(o.expiry_date)}` : undefined].filter(Boolean);
+  return parts.length ? parts.join(' ') : short(JSON.stringify(v));
+}
+
+function short(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Equality of two elements or values as stored (JSON), whatever the order of their keys. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonical(a ?? null) === canonical(b ?? null);
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

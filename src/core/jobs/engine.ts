@@ -1,0 +1,191 @@
+import os from 'node:os';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Db } from '../../store/db.js';
+import type { JobRow, JobStore } from '../../store/jobs.js';
+import { rowToUser, type UserStore } from '../../store/users.js';
+import { generatePassword, hashPassword } from '../password.js';
+import type { LetterPort } from './letters.js';
+import { failedPlan, type Planner, type UserPlan } from './plan.js';
+import type { FinalStatus, Stage } from './status.js';
+import { add, countPlan, newTally, parseTally, type Tally } from './tally.js';
+
+/**
+ * The job engine: Initialization freezes the members; Processing applies the planner to
+ * them bulk by bulk, one transaction per bulk holding the users' changes, their audit
+ * rows, issues, letters and the checkpoint; Finalization delivers what is left and sets
+ * Alma's final status. A stop request (signal or `job cancel`) is honoured between bulks.
+ */
+
+/** Big enough to amortise a commit, small enough to keep other jobs' waits short. */
+export const DEFAULT_BULK_SIZE = 2000;
+/** Each new password costs an scrypt hash; smaller bulks keep progress and Ctrl-C responsive. */
+export const PASSWORD_BULK_SIZE = 200;
+
+export interface JobProgress {
+  stage: Stage;
+  processed: number;
+  total: number;
+}
+
+export interface EngineDeps {
+  db: Db;
+  users: UserStore;
+  jobs: JobStore;
+  planner: Planner;
+  /** Present when the job sends letters. */
+  letters?: LetterPort | undefined;
+  /** Aborted by SIGINT/SIGTERM (or a caller): the bulk in flight finishes, then the job stops. */
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: JobProgress) => void) | undefined;
+  bulkSize?: number | undefined;
+  now?: (() => Date) | undefined;
+}
+
+export interface MemberSelect {
+  sql: string;
+  params: unknown[];
+}
+
+/** Runs (or resumes) a job to its final status and returns its row as it ends. */
+export async function executeJob(job: JobRow, members: MemberSelect | undefined, deps: EngineDeps): Promise<JobRow> {
+  const { db, jobs, planner } = deps;
+  const now = deps.now ?? (() => new Date());
+  const bulkSize = deps.bulkSize ?? (planner.mayResetPasswords ? PASSWORD_BULK_SIZE : DEFAULT_BULK_SIZE);
+  jobs.markRunning(job.id, process.pid, os.hostname(), now().toISOString());
+  let tally = mergeTally(newTally(planner), parseTally(job.counters));
+  let stage = job.stage as Stage;
+  try {
+    if (stage === 'Pending' || stage === 'Initialization') {
+      if (!members) throw new Error('the job has no members to freeze');
+      jobs.setStage(job.id, 'Initialization');
+      deps.onProgress?.({ stage: 'Initialization', processed: 0, total: 0 });
+      db.transaction(() => {
+        jobs.freezeMembers(job.id, members);
+        jobs.setStage(job.id, 'Processing');
+      }).immediate();
+      stage = 'Processing';
+    }
+    const fresh = jobs.get(job.id)!;
+    const total = fresh.total;
+    let processed = fresh.processed;
+    if (total === 0) return finish(deps, job.id, 'Completed with No Bulks', tally, now);
+
+    // A resumed job first sends what its last run queued and did not send.
+    if (deps.letters) await deps.letters.deliver(job.id);
+    let stopped = false;
+    while (processed < total) {
+      if (deps.signal?.aborted || jobs.cancelRequested(job.id)) {
+        stopped = true;
+        break;
+      }
+      const to = Math.min(processed + bulkSize, total);
+      tally = await processBulk(deps, fresh, processed, to, tally, now);
+      processed = to;
+      deps.onProgress?.({ stage: 'Processing', processed, total });
+      if (deps.letters) await deps.letters.deliver(job.id);
+      // Lets a pending SIGINT/SIGTERM handler run before the next bulk starts.
+      await yieldToEventLoop();
+    }
+    if (stopped) return finish(deps, job.id, 'Aborted by User', tally, now);
+    jobs.setStage(job.id, 'Finalization');
+    deps.onProgress?.({ stage: 'Finalization', processed, total });
+    return finish(deps, job.id, undefined, tally, now);
+  } catch (e) {
+    // The bulk in flight rolled back as a whole; `job resume` carries on from the checkpoint.
+    jobs.finish(job.id, 'Failed', now().toISOString(), (e as Error).message);
+    return jobs.get(job.id)!;
+  }
+}
+
+async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<Tally> {
+  const { db, jobs, users, planner, letters } = deps;
+  // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
+  // first, in parallel, for the users that will need one as they are now.
+  const passwords = planner.mayResetPasswords ? await newPasswords(jobs.bulkRows(job.id, from, to), planner) : undefined;
+  const at = now().toISOString();
+  const t = structuredClone(before);
+  const actionCount = planner.labels.length;
+  db.transaction(() => {
+    for (const row of jobs.bulkRows(job.id, from, to)) {
+      if (row.id === null) {
+        add(t, 'processed');
+        add(t, 'errors');
+        jobs.insertIssue(job.id, row.seq, row.member_primary_id, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
+        for (const a of t.actions) a.failed++;
+        continue;
+      }
+      const user = rowToUser(row);
+      let plan: UserPlan = planner.plan(user);
+      let password: string | undefined;
+      if (plan.passwordReset && plan.after) {
+        const p = passwords?.get(user.id);
+        if (p) {
+          plan.after.password_hash = p.hash;
+          password = p.password;
+        } else {
+          plan = failedPlan(user, actionCount, {
+            severity: 'error', code: 'changed-meanwhile', message: 'the user was changed by someone else while the job ran; run the job again for this user',
+          });
+        }
+      }
+      countPlan(t, plan, planner.actionCounters);
+      if (plan.after) {
+        users.update(user.id, plan.after, job.operator, at);
+        jobs.insertAudit({
+          job_id: job.id, seq: row.seq, user_id: user.id, primary_id: user.primary_id,
+          operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
+        });
+      }
+      for (const i of plan.issues) jobs.insertIssue(job.id, row.seq, user.primary_id, i.severity, i.code, i.message);
+      if (plan.letter && letters && planner.letterType) {
+        const r = letters.queue({ jobId: job.id, user: { ...user, ...plan.after }, type: planner.letterType, password });
+        add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
+      }
+    }
+    jobs.checkpoint(job.id, to, JSON.stringify(t));
+  }).immediate();
+  return t;
+}
+
+async function newPasswords(rows: ReturnType<JobStore['bulkRows']>, planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
+  const ids = rows.filter((r) => r.id !== null).map((r) => rowToUser(r)).filter((u) => planner.plan(u).passwordReset).map((u) => u.id);
+  const entries = await Promise.all(
+    ids.map(async (id) => {
+      const password = generatePassword();
+      return [id, { password, hash: await hashPassword(password) }] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** Final counts of the job's letters, then Alma's final status. */
+async function finish(deps: EngineDeps, id: string, forced: FinalStatus | undefined, tally: Tally, now: () => Date): Promise<JobRow> {
+  const { jobs, letters } = deps;
+  const t = structuredClone(tally);
+  if (letters) {
+    if (forced !== 'Completed with No Bulks') await letters.deliver(id);
+    const c = letters.counts(id);
+    t.counters.letters_sent = c.sent ?? 0;
+    t.counters.letters_failed = c.failed ?? 0;
+    t.counters.letters_pending = (c.pending ?? 0) + (c.sending ?? 0) + (c.uncertain ?? 0);
+  }
+  const status = forced ?? finalStatus(t);
+  jobs.saveCounters(id, JSON.stringify(t));
+  jobs.finish(id, status, now().toISOString());
+  return jobs.get(id)!;
+}
+
+export function finalStatus(t: Tally): FinalStatus {
+  const c = t.counters;
+  if ((c.errors ?? 0) > 0 || (c.letters_failed ?? 0) > 0) return 'Completed with Errors';
+  if ((c.warnings ?? 0) > 0 || (c.letters_pending ?? 0) > 0) return 'Completed with Warnings';
+  return 'Completed Successfully';
+}
+
+/** A saved tally over a fresh one: counters the planner knows appear even when zero. */
+function mergeTally(fresh: Tally, saved: Tally): Tally {
+  return {
+    counters: { ...fresh.counters, ...saved.counters },
+    actions: saved.actions.length === fresh.actions.length ? saved.actions : fresh.actions,
+  };
+}

@@ -1,0 +1,112 @@
+import { isRestrictedAccount, isRestrictedRole } from '../authz.js';
+import type { User } from '../user.js';
+import type { StoredUser } from '../user-fields.js';
+import type { JobRow, JobStore } from '../../store/jobs.js';
+import { RESTRICTED, type ActionEnv } from './actions.js';
+import { describeChange, elementKey, PASSWORD_FIELD, sameValue, type FieldChange } from './changes.js';
+import { failedPlan, type Issue, type Planner, type UserPlan } from './plan.js';
+
+/**
+ * `job undo`: puts back what a finished job changed, from its audit rows. A field or list
+ * element that was changed again since (by a later job, or by anything else, which shows
+ * as a value other than the one the job left) is a conflict: left as it is, unless forced.
+ * The job's other changes to that user are still undone. Passwords are not restored: the
+ * audit never holds one.
+ */
+
+export interface UndoParams {
+  undo_of: string;
+  force: boolean;
+}
+
+export const CONFLICT = 'conflict';
+const NOT_RESTORED = new Set([PASSWORD_FIELD, 'force_password_change']);
+
+export function undoPlanner(jobs: JobStore, original: JobRow, params: UndoParams, env: ActionEnv): Planner {
+  return {
+    labels: [`undo of job ${original.id}`],
+    actionCounters: ['users_reverted'],
+    counters: ['users_reverted', 'changes_reverted', 'conflicts', ...(params.force ? ['conflicts_overwritten'] : []), 'passwords_not_restored'],
+    letterType: undefined,
+    mayResetPasswords: false,
+    plan: (user) => planUndo(jobs, original, params, env, user),
+  };
+}
+
+function planUndo(jobs: JobStore, original: JobRow, params: UndoParams, env: ActionEnv, before: StoredUser): UserPlan {
+  const audit = jobs.auditOf(original.id, before.id);
+  const unchanged: UserPlan = { before, after: undefined, changes: [], outcomes: ['unchanged'], issues: [], failed: false, passwordReset: false, letter: false };
+  if (!audit) return unchanged;
+  const done = JSON.parse(audit.changes) as FieldChange[];
+  const later = jobs.laterAudit(before.id, audit.id);
+  const touchedBy = new Map<string, string>();
+  for (const a of later) {
+    for (const c of JSON.parse(a.changes) as FieldChange[]) touchedBy.set(slot(c), a.job_id ?? 'a change outside jobs');
+  }
+
+  let user: User = before;
+  const reverted: FieldChange[] = [];
+  const issues: Issue[] = [];
+  const extra: Record<string, number> = { changes_reverted: 0, conflicts: 0, passwords_not_restored: 0 };
+  if (params.force) extra.conflicts_overwritten = 0;
+  let restrictedRole = false;
+
+  // Last change first, so that a field changed twice by the job ends as it began.
+  for (const c of [...done].reverse()) {
+    if (NOT_RESTORED.has(c.field)) {
+      if (c.field === PASSWORD_FIELD) extra.passwords_not_restored!++;
+      continue;
+    }
+    const now = current(user, c);
+    const laterJob = touchedBy.get(slot(c));
+    const conflict = laterJob !== undefined || !sameValue(now, c.after);
+    if (conflict) {
+      if (!params.force) {
+        extra.conflicts!++;
+        const why = laterJob ? `changed again by job ${laterJob}` : 'changed since by something other than a job';
+        issues.push({ severity: 'warning', code: CONFLICT, message: `conflict: ${describeChange(c)} was ${why}; left as it is` });
+        continue;
+      }
+      extra.conflicts_overwritten!++;
+    }
+    user = revert(user, c);
+    if (c.field === 'roles' && isRestrictedRole(env.codes, ((c.before ?? c.after) as { role: string }).role)) restrictedRole = true;
+    reverted.push({ field: c.field, ...(c.key !== undefined ? { key: c.key } : {}), before: now, after: c.before });
+    extra.changes_reverted!++;
+  }
+
+  if (reverted.length > 0 && !env.isAdministrator && (restrictedRole || isRestrictedAccount(env.codes, before))) {
+    return failedPlan(before, 1, { severity: 'error', code: RESTRICTED, message: 'restricted account: only a User Administrator may change a user holding a restricted role' });
+  }
+  if (reverted.length === 0) return { ...unchanged, issues, extra };
+  return { before, after: user, changes: reverted, outcomes: ['changed'], issues, failed: false, passwordReset: false, letter: false, extra };
+}
+
+/** Where a change sits: a field, or one element of a list field. */
+function slot(c: FieldChange): string {
+  return c.key === undefined ? c.field : `${c.field}\u0000${c.key}`;
+}
+
+function current(user: User, c: FieldChange): unknown {
+  const v = (user as unknown as Record<string, unknown>)[c.field];
+  if (c.key === undefined) return v ?? null;
+  return (v as unknown[]).find((e) => elementKey(c.field, e) === c.key) ?? null;
+}
+
+function revert(user: User, c: FieldChange): User {
+  const u = { ...user } as unknown as Record<string, unknown>;
+  if (c.key === undefined) {
+    if (c.before === null) delete u[c.field];
+    else u[c.field] = c.before;
+    return u as unknown as User;
+  }
+  const list = u[c.field] as unknown[];
+  const i = list.findIndex((e) => elementKey(c.field, e) === c.key);
+  const next = [...list];
+  if (c.before === null) {
+    if (i >= 0) next.splice(i, 1);
+  } else if (i >= 0) next[i] = c.before;
+  else next.push(c.before);
+  u[c.field] = next;
+  return u as unknown as User;
+}

@@ -1,0 +1,239 @@
+import type { Db } from './db.js';
+
+/**
+ * Jobs, their frozen members, per-user issues and the audit trail, in SQLite. Statements
+ * are prepared once: a job on a million users calls some of them a million times.
+ */
+
+export interface JobRow {
+  id: string;
+  type: string;
+  name: string | null;
+  set_id: string | null;
+  set_name: string | null;
+  params: string;
+  operator: string;
+  reason: string | null;
+  status: string;
+  stage: string;
+  total: number;
+  processed: number;
+  counters: string;
+  submitted_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  pid: number | null;
+  host: string | null;
+  cancel_requested: number;
+  undo_of: string | null;
+  error: string | null;
+}
+
+export type NewJob = Pick<
+  JobRow, 'id' | 'type' | 'name' | 'set_id' | 'set_name' | 'params' | 'operator' | 'reason' | 'submitted_at' | 'counters' | 'undo_of' | 'pid' | 'host'
+>;
+
+/** A frozen member with its user row, when the user still exists (columns of `users`, prefixed). */
+export interface MemberRow {
+  seq: number;
+  member_user_id: number;
+  member_primary_id: string;
+  [column: string]: string | number | null;
+}
+
+export interface AuditRow {
+  id: number;
+  job_id: string | null;
+  seq: number | null;
+  user_id: number;
+  primary_id: string;
+  operator: string;
+  reason: string | null;
+  at: string;
+  changes: string;
+}
+
+export interface IssueRow {
+  seq: number;
+  primary_id: string;
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+}
+
+export interface ListFilter {
+  running?: boolean;
+  history?: boolean;
+  limit?: number;
+}
+
+export class JobStore {
+  private readonly byId;
+  private readonly bulk;
+  private readonly insertAuditStmt;
+  private readonly insertIssueStmt;
+  private readonly checkpointStmt;
+
+  constructor(readonly db: Db) {
+    this.byId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
+    this.bulk = db.prepare<[string, number, number], MemberRow>(
+      `SELECT m.seq, m.user_id AS member_user_id, m.primary_id AS member_primary_id, u.*
+         FROM job_members m LEFT JOIN users u ON u.id = m.user_id
+        WHERE m.job_id = ? AND m.seq >= ? AND m.seq < ? ORDER BY m.seq`,
+    );
+    this.insertAuditStmt = db.prepare(
+      'INSERT INTO audit (job_id, seq, user_id, primary_id, operator, reason, at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertIssueStmt = db.prepare('INSERT INTO job_issues (job_id, seq, primary_id, severity, code, message) VALUES (?, ?, ?, ?, ?, ?)');
+    this.checkpointStmt = db.prepare('UPDATE jobs SET processed = ?, counters = ? WHERE id = ?');
+  }
+
+  insert(j: NewJob): void {
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, type, name, set_id, set_name, params, operator, reason, status, stage, submitted_at, counters, undo_of, pid, host)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Pending', 'Pending', ?, ?, ?, ?, ?)`,
+      )
+      .run(j.id, j.type, j.name, j.set_id, j.set_name, j.params, j.operator, j.reason, j.submitted_at, j.counters, j.undo_of, j.pid, j.host);
+  }
+
+  get(id: string): JobRow | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Job ids by a prefix, as git takes an abbreviated commit: at most two, to tell ambiguity. */
+  byPrefix(prefix: string): JobRow[] {
+    return this.db
+      .prepare<[string], JobRow>("SELECT * FROM jobs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2")
+      .all(prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+  }
+
+  /** The job holding a set (Pending or Running), if any. */
+  holder(setId: string): JobRow | undefined {
+    return this.db
+      .prepare<[string], JobRow>("SELECT * FROM jobs WHERE set_id = ? AND status IN ('Pending', 'Running') ORDER BY submitted_at LIMIT 1")
+      .get(setId);
+  }
+
+  markRunning(id: string, pid: number, host: string, at: string): void {
+    this.db
+      .prepare("UPDATE jobs SET status = 'Running', pid = ?, host = ?, started_at = coalesce(started_at, ?), ended_at = NULL, error = NULL, cancel_requested = 0 WHERE id = ?")
+      .run(pid, host, at, id);
+  }
+
+  setStage(id: string, stage: string): void {
+    this.db.prepare('UPDATE jobs SET stage = ? WHERE id = ?').run(stage, id);
+  }
+
+  /**
+   * Freezes the members: the SELECT's (user_id, primary_id) rows, numbered in primary-ID
+   * order. Returns how many.
+   */
+  freezeMembers(id: string, select: { sql: string; params: unknown[] }): number {
+    this.db.prepare('DELETE FROM job_members WHERE job_id = ?').run(id);
+    const r = this.db
+      .prepare(
+        `INSERT INTO job_members (job_id, seq, user_id, primary_id)
+         SELECT ?, row_number() OVER (ORDER BY m.primary_id COLLATE NOCASE, m.user_id) - 1, m.user_id, m.primary_id
+           FROM (${select.sql}) AS m`,
+      )
+      .run(id, ...select.params);
+    this.db.prepare('UPDATE jobs SET total = ?, processed = 0 WHERE id = ?').run(r.changes, id);
+    return r.changes;
+  }
+
+  memberCount(id: string): number {
+    return this.db.prepare('SELECT count(*) FROM job_members WHERE job_id = ?').pluck().get(id) as number;
+  }
+
+  /** Members seq in [from, to), each with its user's row (null columns when the user is gone). */
+  bulkRows(id: string, from: number, to: number): MemberRow[] {
+    return this.bulk.all(id, from, to);
+  }
+
+  insertAudit(a: Omit<AuditRow, 'id'>): void {
+    this.insertAuditStmt.run(a.job_id, a.seq, a.user_id, a.primary_id, a.operator, a.reason, a.at, a.changes);
+  }
+
+  insertIssue(jobId: string, seq: number, primaryId: string, severity: string, code: string, message: string): void {
+    this.insertIssueStmt.run(jobId, seq, primaryId, severity, code, message);
+  }
+
+  checkpoint(id: string, processed: number, counters: string): void {
+    this.checkpointStmt.run(processed, counters, id);
+  }
+
+  saveCounters(id: string, counters: string): void {
+    this.db.prepare('UPDATE jobs SET counters = ? WHERE id = ?').run(counters, id);
+  }
+
+  finish(id: string, status: string, at: string, error: string | null = null): void {
+    this.db.prepare('UPDATE jobs SET status = ?, ended_at = ?, error = ?, pid = NULL WHERE id = ?').run(status, at, error, id);
+  }
+
+  cancelRequested(id: string): boolean {
+    return this.db.prepare('SELECT cancel_requested FROM jobs WHERE id = ?').pluck().get(id) === 1;
+  }
+
+  requestCancel(id: string): void {
+    this.db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?').run(id);
+  }
+
+  list(f: ListFilter): JobRow[] {
+    const where = f.running ? "WHERE status IN ('Pending', 'Running')" : f.history ? "WHERE status NOT IN ('Pending', 'Running')" : '';
+    return this.db
+      .prepare<[number], JobRow>(`SELECT * FROM jobs ${where} ORDER BY submitted_at DESC, rowid DESC LIMIT ?`)
+      .all(f.limit ?? -1);
+  }
+
+  /** Errors and warnings grouped by reason, the commonest first. */
+  issuesGrouped(id: string): { severity: string; code: string; message: string; users: number }[] {
+    return this.db
+      .prepare<[string], { severity: string; code: string; message: string; users: number }>(
+        `SELECT severity, code, message, count(*) AS users FROM job_issues WHERE job_id = ?
+          GROUP BY severity, code, message ORDER BY severity, users DESC, message`,
+      )
+      .all(id);
+  }
+
+  /** Per member, in processing order: its audit row and issues (a few at a time, streamed). */
+  *reportRows(id: string): Generator<{ seq: number; user_id: number; primary_id: string; changes: string | null; issues: string | null }> {
+    const stmt = this.db.prepare<[string], { seq: number; user_id: number; primary_id: string; changes: string | null; issues: string | null }>(
+      `SELECT m.seq, m.user_id, m.primary_id, a.changes,
+              (SELECT json_group_array(json_object('severity', i.severity, 'code', i.code, 'message', i.message))
+                 FROM job_issues i WHERE i.job_id = m.job_id AND i.seq = m.seq) AS issues
+         FROM job_members m LEFT JOIN audit a ON a.job_id = m.job_id AND a.seq = m.seq
+        WHERE m.job_id = ? ORDER BY m.seq`,
+    );
+    yield* stmt.iterate(id);
+  }
+
+  auditOf(jobId: string, userId: number): AuditRow | undefined {
+    return this.db.prepare<[string, number], AuditRow>('SELECT * FROM audit WHERE job_id = ? AND user_id = ? ORDER BY id LIMIT 1').get(jobId, userId);
+  }
+
+  /** Audit rows of a user written after `afterId`: the later changes an undo must respect. */
+  laterAudit(userId: number, afterId: number): AuditRow[] {
+    return this.db.prepare<[number, number], AuditRow>('SELECT * FROM audit WHERE user_id = ? AND id > ? ORDER BY id').all(userId, afterId);
+  }
+
+  /** Every change to a user, oldest first, with the job it came from. */
+  history(userId: number): (AuditRow & { job_type: string | null; job_name: string | null })[] {
+    return this.db
+      .prepare<[number], AuditRow & { job_type: string | null; job_name: string | null }>(
+        `SELECT a.*, j.type AS job_type, j.name AS job_name FROM audit a LEFT JOIN jobs j ON j.id = a.job_id
+          WHERE a.user_id = ? ORDER BY a.id`,
+      )
+      .all(userId);
+  }
+
+  /** The undo jobs of a job, newest first. */
+  undosOf(id: string): JobRow[] {
+    return this.db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE undo_of = ? ORDER BY submitted_at DESC').all(id);
+  }
+
+  /** Running or Pending jobs started on this host, for recovery after a crash. */
+  liveJobs(): Pick<JobRow, 'id' | 'pid' | 'host' | 'status'>[] {
+    return this.db.prepare<[], JobRow>("SELECT id, pid, host, status FROM jobs WHERE status IN ('Pending', 'Running')").all();
+  }
+}
