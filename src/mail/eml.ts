@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
+
+/**
+ * The default transport: each letter becomes a standard .eml file (RFC 5322, openable in
+ * any mail client) in an outbox folder. A file is written under a temporary name and
+ * renamed, so it is there whole or not at all, and it is named by the letter's id, so
+ * writing a letter again replaces it rather than adding a second one.
+ */
+export class EmlTransport implements Transport {
+  readonly name: string;
+  readonly description: string;
+  readonly concurrency = 8;
+  private readonly composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+
+  constructor(readonly dir: string, readonly from: string) {
+    this.name = `eml:${dir}`;
+    this.description = `.eml files in ${dir}`;
+  }
+
+  /** The file a letter is written to. */
+  fileOf(id: string): string {
+    return path.join(this.dir, `${id}.eml`);
+  }
+
+  async send(letter: OutgoingLetter): Promise<string> {
+    const file = this.fileOf(letter.id);
+    try {
+      // Letters carry temporary passwords: the folder and files are the operator's alone.
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const info = await this.composer.sendMail({
+        from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
+        messageId: letter.messageId, headers: letterHeaders(letter),
+      });
+      const tmp = `${file}.${process.pid}.tmp`;
+      const fd = fs.openSync(tmp, 'w', 0o600);
+      try {
+        fs.writeSync(fd, info.message as Buffer);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      // A full disk or a missing permission: no letter can be written until someone fixes it.
+      throw new SendFailure('fatal', `cannot write ${file}: ${(e as Error).message}`);
+    }
+    return `written to ${file}`;
+  }
+
+  async close(): Promise<void> {
+    this.composer.close();
+  }
+}
+
+/** Whether a letter handed to the .eml transport named `name` was written (crash recovery). */
+export function emlWritten(name: string, id: string): boolean {
+  return fs.existsSync(path.join(name.slice('eml:'.length), `${id}.eml`));
+}

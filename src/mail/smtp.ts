@@ -1,0 +1,97 @@
+import os from 'node:os';
+import nodemailer, { type NodemailerError } from 'nodemailer';
+import { UsageError } from '../core/errors.js';
+import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
+
+export interface SmtpSettings {
+  url: string;
+  /** Used when the URL names a user but no password (ALMA_USERS_SMTP_PASSWORD). */
+  password?: string | undefined;
+  from: string;
+  poolSize: number;
+  /** Messages a second; undefined: no limit. */
+  rateLimit?: number | undefined;
+  timeoutMs: number;
+}
+
+const FATAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY']);
+
+/**
+ * SMTP through a nodemailer pool: smtp:// (STARTTLS; required when the URL has a user,
+ * unless ?starttls=optional; ?starttls=required forces it) or smtps:// (TLS from the start).
+ * `?tls_verify=false` accepts a relay's self-signed certificate.
+ */
+export class SmtpTransport implements Transport {
+  readonly name: string;
+  readonly description: string;
+  readonly from: string;
+  readonly concurrency: number;
+  private readonly pool;
+
+  constructor(settings: SmtpSettings) {
+    let u: URL;
+    try {
+      u = new URL(settings.url);
+    } catch {
+      throw new UsageError('the SMTP URL is not a URL', 'expected smtp://[user@]host[:port] or smtps://[user@]host[:port]');
+    }
+    const protocol = u.protocol.toLowerCase();
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+      throw new UsageError(`the SMTP URL must start with smtp:// or smtps://, not ${protocol}//`);
+    }
+    const secure = protocol === 'smtps:';
+    const port = Number(u.port) || (secure ? 465 : 587);
+    const user = u.username ? decodeURIComponent(u.username) : undefined;
+    const pass = u.password ? decodeURIComponent(u.password) : settings.password;
+    if (user && !pass) {
+      throw new UsageError(`the SMTP URL names user ${user} but no password`, 'export ALMA_USERS_SMTP_PASSWORD=...');
+    }
+    const starttls = u.searchParams.get('starttls');
+    const requireTLS = !secure && (starttls === 'required' || (user !== undefined && starttls !== 'optional'));
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    this.name = `${protocol}//${u.host.includes(':') ? u.host : `${u.host}:${port}`}`;
+    this.description = `${this.name} (${secure ? 'TLS' : requireTLS ? 'STARTTLS required' : 'STARTTLS when offered'}` +
+      `${user ? `, user ${user}` : ''}, ${settings.poolSize} connection(s)${settings.rateLimit ? `, ${settings.rateLimit}/s` : ''})`;
+    this.from = settings.from;
+    this.concurrency = settings.poolSize * 4;
+    this.pool = nodemailer.createTransport({
+      pool: true,
+      host, port, secure, requireTLS,
+      ignoreTLS: !secure && starttls === 'never',
+      ...(user ? { auth: { user, pass: pass! } } : {}),
+      tls: { rejectUnauthorized: u.searchParams.get('tls_verify') !== 'false', servername: host },
+      name: os.hostname(),
+      maxConnections: settings.poolSize,
+      ...(settings.rateLimit ? { rateLimit: settings.rateLimit, rateDelta: 1000 } : {}),
+      connectionTimeout: settings.timeoutMs,
+      greetingTimeout: settings.timeoutMs,
+      socketTimeout: settings.timeoutMs,
+    });
+  }
+
+  async send(letter: OutgoingLetter): Promise<string> {
+    try {
+      const info = await this.pool.sendMail({
+        from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
+        messageId: letter.messageId, headers: letterHeaders(letter),
+      });
+      if (info.rejected.length > 0) throw new SendFailure('permanent', `recipient rejected: ${info.response}`);
+      return info.response;
+    } catch (e) {
+      throw e instanceof SendFailure ? e : classify(e as NodemailerError);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.pool.close();
+  }
+}
+
+/** What a nodemailer error means for the letter; the reply is the server's own words. */
+export function classify(err: NodemailerError): SendFailure {
+  const reply = err.response ?? `${err.code ? `${err.code}: ` : ''}${err.message}`;
+  if (err.code && FATAL_CODES.has(err.code)) return new SendFailure('fatal', reply);
+  if (err.responseCode !== undefined) return new SendFailure(err.permanent ? 'permanent' : 'temporary', reply);
+  // No reply at all: refused, dropped or timed-out connections, DNS: try again later.
+  return new SendFailure('temporary', reply);
+}

@@ -1,0 +1,47 @@
+/**
+ * Where letters go. A transport sends one composed letter and answers with the server's
+ * reply, or throws a SendFailure that says whether trying again can help.
+ */
+
+export interface OutgoingLetter {
+  /** The outbox id; the .eml transport names its file by it. */
+  id: string;
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Transport {
+  /** Recorded on each letter handed over ('eml:/path' or 'smtp://host:port'), for crash recovery. */
+  readonly name: string;
+  /** For people: where letters go, without secrets. */
+  readonly description: string;
+  readonly from: string;
+  /** How many letters to have in flight at once. */
+  readonly concurrency: number;
+  /** Sends one letter; returns the server's reply. */
+  send(letter: OutgoingLetter): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * temporary: a 4xx answer, a refused or lost connection, a timeout: retried, then left pending.
+ * permanent: a 5xx answer about this letter: recorded as failed with the reply.
+ * fatal: the transport itself is unusable (authentication, TLS, configuration): the run stops
+ * and every letter it had not sent stays pending.
+ */
+export type FailureKind = 'temporary' | 'permanent' | 'fatal';
+
+export class SendFailure extends Error {
+  constructor(readonly kind: FailureKind, readonly reply: string) {
+    super(reply);
+    this.name = 'SendFailure';
+  }
+}
+
+/** Headers every letter carries: an automatic message, so auto-responders stay quiet (RFC 3834). */
+export function letterHeaders(letter: OutgoingLetter): Record<string, string> {
+  return { 'Auto-Submitted': 'auto-generated', 'X-Alma-Users-Letter': letter.id };
+}
