@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { InputError, UsageError } from '../core/errors.js';
+import { detectDelimiter } from './csv-read.js';
+import { identifierTypeOf, isPrimaryHeader, type IdHeader, type IdLine } from './id-lines.js';
+import { readCsvIds } from './id-csv.js';
+import { readTextIds } from './id-text.js';
+
+/**
+ * Opens an ID file of any shape Alma users keep them in, and hands back its IDs in
+ * batches with their line numbers: plain text (one ID a line), CSV (`,` or `;`) or an
+ * Excel .xlsx workbook. The shape comes from --input-format, else the file's content and
+ * extension; a .txt whose first line is a CSV header with a known ID column is read as CSV.
+ */
+
+export const ID_FILE_FORMATS = ['text', 'csv', 'xlsx'] as const;
+export type IdFileFormat = (typeof ID_FILE_FORMATS)[number];
+
+export interface IdFileOptions {
+  format?: IdFileFormat | undefined;
+  column?: string | undefined;
+  sheet?: string | undefined;
+  /** The identifier_type codes: a header naming one means IDs of that type. */
+  identifierTypes: readonly string[];
+}
+
+export interface IdFile {
+  /** The file as the person named it (`-` is shown as stdin). */
+  display: string;
+  format: IdFileFormat;
+  /** Settled once the first batch has been read (or reading has ended). */
+  header: IdHeader;
+  /** Blank lines (or empty rows) skipped so far. */
+  blank: number;
+  /** xlsx: the sheet read. */
+  sheet?: string;
+  batches(): AsyncGenerator<IdLine[]>;
+}
+
+const ZIP = Buffer.from('504b0304', 'hex');
+const OLE2 = Buffer.from('d0cf11e0', 'hex');
+
+function readHead(file: string, display: string): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new InputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: display });
+  }
+  try {
+    if (fs.fstatSync(fd).isDirectory()) throw new InputError('is a folder, not a file', { file: display });
+    const buf = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function detectFormat(file: string, display: string, head: Buffer, opts: IdFileOptions): IdFileFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (head.subarray(0, 4).equals(OLE2) || ext === '.xls') {
+    throw new InputError('is an Excel 97-2003 (.xls) workbook, which alma-users does not read', { file: display },
+      'in Excel, save it as .xlsx (Excel Workbook) or as CSV');
+  }
+  if (opts.format) return opts.format;
+  if (head.subarray(0, 4).equals(ZIP) || ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
+  if (ext === '.csv' || ext === '.tsv' || opts.column !== undefined) return 'csv';
+  // A text file whose first line is a CSV header naming the ID column is a CSV export.
+  const first = head.toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  const delimiter = detectDelimiter(first);
+  if (first.includes(delimiter)) {
+    const cells = first.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    if (cells.some((c) => isPrimaryHeader(c) || identifierTypeOf(c, opts.identifierTypes) !== undefined)) return 'csv';
+  }
+  return 'text';
+}
+
+export function openIdFile(file: string, display: string, opts: IdFileOptions): IdFile {
+  const head = readHead(file, display);
+  const format = detectFormat(file, display, head, opts);
+  if (format !== 'xlsx' && opts.sheet !== undefined) throw new UsageError(`--sheet applies to .xlsx workbooks; ${display} is read as ${format}`);
+  if (format === 'text' && opts.column !== undefined) throw new UsageError(`--column applies to CSV and .xlsx files; ${display} is read as plain text`);
+  const idFile: IdFile = {
+    display,
+    format,
+    header: { found: false },
+    blank: 0,
+    async *batches() {
+      if (format === 'text') yield* readTextIds(file, head, opts.identifierTypes, idFile);
+      else if (format === 'csv') yield* readCsvIds(file, display, opts, idFile);
+      else {
+        // exceljs is heavy; only xlsx files pay for loading it.
+        const { readXlsxIds } = await import('./id-xlsx.js');
+        yield* readXlsxIds(file, display, opts, idFile);
+      }
+    },
+  };
+  return idFile;
+}
+
+/**
+ * `--from-file -`: stdin is copied to a private temporary file first, so that every
+ * reader can look at the start of its input and the xlsx reader can seek in it.
+ */
+export async function spoolStdin(stdin: NodeJS.ReadableStream): Promise<{ file: string; cleanup: () => void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alma-users-stdin-'));
+  const file = path.join(dir, 'stdin');
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    await pipeline(stdin, fs.createWriteStream(file, { mode: 0o600 }));
+  } catch (e) {
+    cleanup();
+    throw new InputError(`cannot read stdin: ${(e as Error).message}`);
+  }
+  return { file, cleanup };
+}
