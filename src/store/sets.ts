@@ -1,0 +1,257 @@
+import type { Db } from './db.js';
+
+/**
+ * Sets and their members in SQLite, and the staging tables of an Add Members to Set load:
+ * the IDs of a file go into a temporary table and are resolved against users with joins,
+ * never one query per ID.
+ */
+
+export type SetKind = 'ITEMIZED' | 'LOGICAL';
+
+export interface SetRecord {
+  id: string;
+  name: string;
+  kind: SetKind;
+  description: string | undefined;
+  /** A logical set's query, as the operator wrote it. */
+  query: string | undefined;
+  /** The primary_id of the operator who created it. */
+  owner: string;
+  public: boolean;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+interface SetRow {
+  id: string;
+  name: string;
+  kind: SetKind;
+  description: string | null;
+  query: string | null;
+  owner: string;
+  public: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+function toRecord(r: SetRow): SetRecord {
+  return {
+    id: r.id, name: r.name, kind: r.kind, description: r.description ?? undefined, query: r.query ?? undefined,
+    owner: r.owner, public: r.public === 1, created_at: r.created_at, updated_at: r.updated_at, updated_by: r.updated_by,
+  };
+}
+
+/** A set by name (any case) or by id. */
+export function findSet(db: Db, nameOrId: string): SetRecord | undefined {
+  const r = db.prepare<[string, string, string], SetRow>('SELECT * FROM sets WHERE name = ? OR id = ? ORDER BY name = ? DESC LIMIT 1')
+    .get(nameOrId, nameOrId, nameOrId);
+  return r ? toRecord(r) : undefined;
+}
+
+export function listSetRecords(db: Db): SetRecord[] {
+  return db.prepare<[], SetRow>('SELECT * FROM sets ORDER BY name').all().map(toRecord);
+}
+
+export function insertSet(db: Db, s: SetRecord): void {
+  db.prepare(
+    `INSERT INTO sets (id, name, kind, description, query, owner, public, created_at, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(s.id, s.name, s.kind, s.description ?? null, s.query ?? null, s.owner, s.public ? 1 : 0, s.created_at, s.updated_at, s.updated_by);
+}
+
+export function touchSet(db: Db, id: string, at: string, by: string): void {
+  db.prepare('UPDATE sets SET updated_at = ?, updated_by = ? WHERE id = ?').run(at, by, id);
+}
+
+export function renameSetRow(db: Db, id: string, name: string, at: string, by: string): void {
+  db.prepare('UPDATE sets SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(name, at, by, id);
+}
+
+/** Deletes the set; its member rows go with it (ON DELETE CASCADE). */
+export function deleteSetRow(db: Db, id: string): void {
+  db.prepare('DELETE FROM sets WHERE id = ?').run(id);
+}
+
+export function isNameTaken(db: Db, name: string, exceptId?: string): boolean {
+  return db.prepare('SELECT 1 FROM sets WHERE name = ? AND id IS NOT ?').get(name, exceptId ?? null) !== undefined;
+}
+
+export function countItemizedMembers(db: Db, setId: string): number {
+  return db.prepare('SELECT count(*) FROM set_members WHERE set_id = ?').pluck().get(setId) as number;
+}
+
+export function itemizedMemberCounts(db: Db): Map<string, number> {
+  const rows = db.prepare<[], { set_id: string; n: number }>('SELECT set_id, count(*) AS n FROM set_members GROUP BY set_id').all();
+  return new Map(rows.map((r) => [r.set_id, r.n]));
+}
+
+/** Stores the users a members SELECT (columns user_id, ...) returns as the set's members; returns how many were new. */
+export function insertMembersFrom(db: Db, setId: string, select: { sql: string; params: unknown[] }): number {
+  return db.prepare(`INSERT OR IGNORE INTO set_members (set_id, user_id) SELECT ?, user_id FROM (${select.sql}) ORDER BY user_id`)
+    .run(setId, ...select.params).changes;
+}
+
+/** The job holding the set, if one is Pending or Running (ARCHITECTURE.md, "Contracts"). */
+export function jobHoldingSet(db: Db, setId: string): { id: string; type: string; status: string } | undefined {
+  return db.prepare<[string], { id: string; type: string; status: string }>(
+    "SELECT id, type, status FROM jobs WHERE set_id = ? AND status IN ('Pending', 'Running') ORDER BY submitted_at LIMIT 1",
+  ).get(setId);
+}
+
+// ---------------------------------------------------------------- staging an ID file
+
+export interface StagedLine {
+  line: number;
+  id: string;
+  cell?: string | undefined;
+  numeric?: boolean | undefined;
+}
+
+export interface UnmatchedLine {
+  line: number;
+  id: string;
+  cell: string | null;
+}
+
+export interface NumericLine {
+  line: number;
+  id: string;
+  cell: string | null;
+  /** The user the number matched as written, if any. */
+  matched: string | null;
+}
+
+/**
+ * One Add Members to Set load on one connection. Staged IDs are unique whatever their
+ * case (the first line wins; later ones are duplicates). `resolve` matches them against
+ * primary_id or an identifier type, and everything after reads the resolved table.
+ */
+export class MemberStaging {
+  private readonly insert;
+
+  constructor(private readonly db: Db) {
+    db.exec(`
+      DROP TABLE IF EXISTS temp.load_ids;
+      DROP TABLE IF EXISTS temp.load_match;
+      DROP TABLE IF EXISTS temp.load_hits;
+      CREATE TEMP TABLE load_ids (
+        id      TEXT NOT NULL COLLATE NOCASE PRIMARY KEY,
+        line    INTEGER NOT NULL,
+        cell    TEXT,
+        numeric INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TEMP TABLE load_match (line INTEGER, id TEXT, cell TEXT, numeric INTEGER, user_id INTEGER, hits INTEGER);
+    `);
+    this.insert = db.prepare('INSERT OR IGNORE INTO temp.load_ids (id, line, cell, numeric) VALUES (?, ?, ?, ?)');
+  }
+
+  /** Stages a batch of usable IDs; returns how many repeated an ID staged before. */
+  stage(lines: StagedLine[]): number {
+    let duplicates = 0;
+    this.db.transaction(() => {
+      for (const l of lines) {
+        if (this.insert.run(l.id, l.line, l.cell ?? null, l.numeric ? 1 : 0).changes === 0) duplicates++;
+      }
+    })();
+    return duplicates;
+  }
+
+  /**
+   * Matches the staged IDs: on primary_id through its index, or on the values of one
+   * identifier type (one pass over users, each identifier looked up in the staged IDs).
+   */
+  resolve(identifierType?: string): void {
+    if (identifierType === undefined) {
+      this.db.exec(`INSERT INTO temp.load_match
+        SELECT l.line, l.id, l.cell, l.numeric, u.id, u.id IS NOT NULL
+        FROM temp.load_ids l LEFT JOIN main.users u ON u.primary_id = l.id`);
+      return;
+    }
+    // CROSS JOIN fixes the loop order: users outside, the staged IDs looked up by key.
+    this.db.prepare(`CREATE TEMP TABLE load_hits AS
+      SELECT l.line, u.id AS user_id
+      FROM main.users u CROSS JOIN json_each(u.identifiers) e CROSS JOIN temp.load_ids l
+      WHERE e.value->>'type' = ? AND l.id = e.value->>'value'`).run(identifierType);
+    this.db.exec(`INSERT INTO temp.load_match
+      SELECT l.line, l.id, l.cell, l.numeric, h.user_id, coalesce(h.hits, 0)
+      FROM temp.load_ids l LEFT JOIN
+        (SELECT line, min(user_id) AS user_id, count(DISTINCT user_id) AS hits FROM temp.load_hits GROUP BY line) h
+        ON h.line = l.line`);
+  }
+
+  notFound(): UnmatchedLine[] {
+    return this.db.prepare<[], UnmatchedLine>('SELECT line, id, cell FROM temp.load_match WHERE hits = 0 ORDER BY line').all();
+  }
+
+  /** Lines whose identifier is held by more than one user. */
+  ambiguous(): (UnmatchedLine & { hits: number })[] {
+    return this.db.prepare<[], UnmatchedLine & { hits: number }>('SELECT line, id, cell, hits FROM temp.load_match WHERE hits > 1 ORDER BY line').all();
+  }
+
+  numericCells(): NumericLine[] {
+    return this.db.prepare<[], NumericLine>(`SELECT m.line, m.id, m.cell, CASE WHEN m.hits = 1 THEN u.primary_id END AS matched
+      FROM temp.load_match m LEFT JOIN main.users u ON u.id = m.user_id WHERE m.numeric = 1 ORDER BY m.line`).all();
+  }
+
+  /**
+   * For digit-only IDs that matched no one, and for number cells: the primary IDs (or
+   * identifier values) equal to them once leading zeros are put back. One pass over users.
+   */
+  zeroPadded(identifierType?: string): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    const digits = this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM temp.load_match
+      WHERE (numeric = 1 OR hits = 0) AND id <> '' AND id NOT GLOB '*[^0-9]*'`).get()!.n;
+    if (digits === 0) return out;
+    this.db.exec(`DROP TABLE IF EXISTS temp.load_digits;
+      CREATE TEMP TABLE load_digits AS SELECT line, id, ltrim(id, '0') AS bare FROM temp.load_match
+        WHERE (numeric = 1 OR hits = 0) AND id <> '' AND id NOT GLOB '*[^0-9]*';
+      CREATE INDEX temp.load_digits_bare ON load_digits (bare);`);
+    const values = identifierType === undefined
+      ? 'SELECT primary_id AS v FROM main.users'
+      : "SELECT e.value->>'value' AS v FROM main.users u CROSS JOIN json_each(u.identifiers) e WHERE e.value->>'type' = ?";
+    const rows = this.db.prepare<unknown[], { line: number; v: string }>(
+      `SELECT d.line, x.v FROM (${values}) x CROSS JOIN temp.load_digits d
+       WHERE x.v GLOB '0*' AND d.bare = ltrim(x.v, '0') AND x.v <> d.id ORDER BY d.line, x.v`,
+    ).all(...(identifierType === undefined ? [] : [identifierType]));
+    for (const r of rows) {
+      const list = out.get(r.line) ?? [];
+      list.push(r.v);
+      out.set(r.line, list);
+    }
+    this.db.exec('DROP TABLE temp.load_digits');
+    return out;
+  }
+
+  /** Lines that matched exactly one user. */
+  matchedLines(): number {
+    return this.db.prepare('SELECT count(*) FROM temp.load_match WHERE hits = 1').pluck().get() as number;
+  }
+
+  /** Distinct matched users already in the set. */
+  alreadyIn(setId: string): number {
+    return this.db.prepare(`SELECT count(DISTINCT m.user_id) FROM temp.load_match m
+      JOIN main.set_members s ON s.set_id = ? AND s.user_id = m.user_id WHERE m.hits = 1`).pluck().get(setId) as number;
+  }
+
+  distinctUsers(): number {
+    return this.db.prepare('SELECT count(DISTINCT user_id) FROM temp.load_match WHERE hits = 1').pluck().get() as number;
+  }
+
+  /** Adds the matched users; returns how many were not members before. */
+  addTo(setId: string): number {
+    return this.db.prepare(`INSERT OR IGNORE INTO main.set_members (set_id, user_id)
+      SELECT ?, user_id FROM temp.load_match WHERE hits = 1 ORDER BY user_id`).run(setId).changes;
+  }
+
+  /** Removes the matched users; returns how many were members. */
+  removeFrom(setId: string): number {
+    return this.db.prepare(`DELETE FROM main.set_members WHERE set_id = ?
+      AND user_id IN (SELECT user_id FROM temp.load_match WHERE hits = 1)`).run(setId).changes;
+  }
+
+  drop(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.load_ids; DROP TABLE IF EXISTS temp.load_match; DROP TABLE IF EXISTS temp.load_hits;');
+  }
+}
