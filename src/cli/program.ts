@@ -7,10 +7,11 @@ import { codesCommands } from './commands/codes.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
+import { setsCommands } from './commands/sets.js';
 import { usersCommands } from './commands/users.js';
 
 /** The one registry of command groups; a new group is one line here. */
-const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, codesCommands, demoCommand];
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, codesCommands, demoCommand];
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
