@@ -9,6 +9,8 @@ export interface UserFilter {
   recordType?: string | undefined;
   accountType?: string | undefined;
   limit?: number | undefined;
+  /** A compiled query (core/query.ts compileQuery): a WHERE expression over users and its parameters. */
+  where?: { sql: string; params: unknown[] } | undefined;
 }
 
 const FILTER_COLUMNS: [keyof UserFilter, string][] = [
@@ -24,6 +26,10 @@ export function* listUsers(db: Db, f: UserFilter): Generator<StoredUser> {
       where.push(`${column} = ?`);
       params.push(f[key]);
     }
+  }
+  if (f.where) {
+    where.push(`(${f.where.sql})`);
+    params.push(...f.where.params);
   }
   const sql = `SELECT * FROM users ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY primary_id${f.limit ? ' LIMIT ?' : ''}`;
   if (f.limit) params.push(f.limit);
