@@ -4,14 +4,17 @@ import type { Bind, CommandGroup, CommandResult } from './command.js';
 import { Context, type GlobalOptions, type Io } from './context.js';
 import { FORMATS, render } from './output.js';
 import { codesCommands } from './commands/codes.js';
+import { configCommands } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
+import { lettersCommands } from './commands/letters.js';
+import { mailCommands } from './commands/mail.js';
 import { setsCommands } from './commands/sets.js';
 import { usersCommands } from './commands/users.js';
 
 /** The one registry of command groups; a new group is one line here. */
-const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, codesCommands, demoCommand];
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, codesCommands, lettersCommands, mailCommands, configCommands, demoCommand];
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 

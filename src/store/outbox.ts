@@ -90,13 +90,13 @@ export class Outbox {
 }
 
 /** institution.email's domain, so Message-IDs name the library; a neutral one until it is set. */
-function messageIdDomain(email: string | undefined): string {
+export function messageIdDomain(email: string | undefined): string {
   const domain = email?.slice(email.lastIndexOf('@') + 1).trim();
   return domain && /^[A-Za-z0-9.-]+$/.test(domain) ? domain : 'alma-users.invalid';
 }
 
 /** A letter as listed (mail list): everything but the body. */
-export interface LetterRow {
+export type LetterRow = {
   id: string;
   message_id: string;
   job_id: string | null;
@@ -111,7 +111,7 @@ export interface LetterRow {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
-}
+};
 
 export interface LetterFilter {
   jobId?: string | undefined;
