@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Operator } from '../core/authz.js';
 import { resolveOperator } from '../core/authz.js';
 import type { CodeBook } from '../core/codes.js';
+import { recoverAbandonedJobs } from '../core/jobs/recover.js';
 import { openStore, type Db } from '../store/db.js';
 import { loadCodeBook } from '../store/codes.js';
 import { UserStore } from '../store/users.js';
@@ -54,7 +55,13 @@ export class Context {
 
   /** The store, created only by `init` (create: true); every other command needs one. */
   store(opts: { create?: boolean } = {}): Db {
-    if (!this.db_) this.db_ = openStore(this.storePath, opts);
+    if (!this.db_) {
+      this.db_ = openStore(this.storePath, opts);
+      // A job whose process died (kill -9, power loss) is found by the next command.
+      for (const id of recoverAbandonedJobs(this.db_)) {
+        this.warn(`job ${id} was left running by a process that is gone; it is now Aborted by System (finish it: alma-users job resume ${id})`);
+      }
+    }
     return this.db_;
   }
 

@@ -10,11 +10,12 @@ import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
 import { lettersCommands } from './commands/letters.js';
 import { mailCommands } from './commands/mail.js';
+import { jobsCommands } from './commands/jobs.js';
 import { setsCommands } from './commands/sets.js';
 import { usersCommands } from './commands/users.js';
 
 /** The one registry of command groups; a new group is one line here. */
-const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, codesCommands, lettersCommands, mailCommands, configCommands, demoCommand];
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, demoCommand];
 
 const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 

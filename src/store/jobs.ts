@@ -61,6 +61,17 @@ export interface IssueRow {
   message: string;
 }
 
+export interface ReportRow {
+  seq: number;
+  user_id: number;
+  primary_id: string;
+  changes: string | null;
+  /** JSON array of {severity, code, message}; '[]' when none. */
+  issues: string | null;
+  /** The letter's status in the outbox, if the job queued one. */
+  letter: string | null;
+}
+
 export interface ListFilter {
   running?: boolean;
   history?: boolean;
@@ -196,13 +207,16 @@ export class JobStore {
       .all(id);
   }
 
-  /** Per member, in processing order: its audit row and issues (a few at a time, streamed). */
-  *reportRows(id: string): Generator<{ seq: number; user_id: number; primary_id: string; changes: string | null; issues: string | null }> {
-    const stmt = this.db.prepare<[string], { seq: number; user_id: number; primary_id: string; changes: string | null; issues: string | null }>(
+  /** Per member, in processing order: its audit row, issues and letter (streamed). */
+  *reportRows(id: string): Generator<ReportRow> {
+    const stmt = this.db.prepare<[string], ReportRow>(
       `SELECT m.seq, m.user_id, m.primary_id, a.changes,
               (SELECT json_group_array(json_object('severity', i.severity, 'code', i.code, 'message', i.message))
-                 FROM job_issues i WHERE i.job_id = m.job_id AND i.seq = m.seq) AS issues
-         FROM job_members m LEFT JOIN audit a ON a.job_id = m.job_id AND a.seq = m.seq
+                 FROM job_issues i WHERE i.job_id = m.job_id AND i.seq = m.seq) AS issues,
+              o.status AS letter
+         FROM job_members m
+         LEFT JOIN audit a ON a.job_id = m.job_id AND a.seq = m.seq
+         LEFT JOIN outbox o ON o.job_id = m.job_id AND o.user_id = m.user_id
         WHERE m.job_id = ? ORDER BY m.seq`,
     );
     yield* stmt.iterate(id);

@@ -1,11 +1,15 @@
+import type { Db } from '../../store/db.js';
+import { countLetters, Outbox } from '../../store/outbox.js';
+import { deliver, openTransport } from '../../mail/index.js';
+import { loadLetters } from '../letters/index.js';
 import type { User } from '../user.js';
-import type { StoredUser } from '../user-fields.js';
+import { preferredEmail, type StoredUser } from '../user-fields.js';
 
 /**
  * What the job engine needs of letters and mail: render and queue a letter inside a
  * bulk's transaction (synchronous), deliver after the bulk commits, and count what
- * happened to a job's letters. Built from src/core/letters, src/store/outbox and src/mail
- * by openLetterPort; the engine sees only this.
+ * happened to a job's letters. The engine sees only this port; openLetterPort builds it
+ * from the letter templates, the outbox and the configured transport.
  */
 export interface LetterPort {
   /** Preflight: the letter of this type renders for this user, or this throws. */
@@ -16,4 +20,42 @@ export interface LetterPort {
   deliver(jobId: string): Promise<void>;
   /** The job's letters by status (pending, sent, failed, suppressed...). */
   counts(jobId: string): Record<string, number>;
+}
+
+export interface OpenedLetters {
+  port: LetterPort;
+  /** Why sending stopped early (authentication, TLS...), if it did: those letters stay pending. */
+  problem(): string | undefined;
+  close(): Promise<void>;
+}
+
+export interface LetterPlace {
+  db: Db;
+  storePath: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters> {
+  const { db } = place;
+  const renderer = await loadLetters(db);
+  const outbox = new Outbox(db);
+  const transport = openTransport(place);
+  let problem: string | undefined;
+  const port: LetterPort = {
+    check: (type, sample) => renderer.check(type, sample),
+    queue({ jobId, user, type, password }) {
+      // The plan queues a letter only for a user with an address.
+      const recipient = preferredEmail(user)!;
+      const letter = renderer.render({ user, type, password, jobId });
+      return outbox.enqueue({
+        jobId, userId: user.id, primaryId: user.primary_id, type, recipient, subject: letter.subject, html: letter.html, text: letter.text,
+      });
+    },
+    async deliver(jobId) {
+      const r = await deliver(db, { jobId, transport });
+      if (r.halted) problem = r.halted;
+    },
+    counts: (jobId) => countLetters(db, jobId),
+  };
+  return { port, problem: () => problem, close: () => transport.close() };
 }
