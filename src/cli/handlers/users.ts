@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { mapIterable } from '../../core/iterables.js';
+import { compileQuery } from '../../core/query.js';
+import { UsageError } from '../../core/errors.js';
 import { listUsers } from '../../core/users-list.js';
+import { SEARCH_INDEXES, searchUsers } from '../../core/users-search.js';
 import { parseOptions, type Handler } from '../command.js';
 import { USER_LIST_COLUMNS, userListRow } from '../user-rows.js';
 
@@ -13,9 +16,24 @@ const listOptions = z.object({
   recordType: z.preprocess(upper, z.enum(['PUBLIC', 'STAFF', 'CONTACT']).optional()),
   accountType: z.preprocess(upper, z.enum(['INTERNAL', 'EXTERNAL']).optional()),
   limit: z.coerce.number().int().positive().optional(),
+  query: z.string().optional(),
 });
 
 export const list: Handler = (ctx, _args, opts) => {
   const o = parseOptions(listOptions, opts);
-  return { output: { kind: 'list', columns: USER_LIST_COLUMNS, rows: mapIterable(listUsers(ctx.store(), o), userListRow) } };
+  const where = o.query === undefined ? undefined : compileQuery(o.query);
+  return { output: { kind: 'list', columns: USER_LIST_COLUMNS, rows: mapIterable(listUsers(ctx.store(), { ...o, where }), userListRow) } };
+};
+
+const searchOptions = z.object({
+  index: z.enum(SEARCH_INDEXES),
+  limit: z.coerce.number().int().positive().optional(),
+});
+
+export const search: Handler = (ctx, [text], opts) => {
+  const o = parseOptions(searchOptions, opts);
+  if (!text?.trim()) throw new UsageError('give the text to search for', 'alma-users users search TEXT');
+  return {
+    output: { kind: 'list', columns: USER_LIST_COLUMNS, rows: mapIterable(searchUsers(ctx.store(), text, o.index, o.limit), userListRow) },
+  };
 };

@@ -1,0 +1,158 @@
+import { parseAlmaDate } from '../core/dates.js';
+import { InputError } from '../core/errors.js';
+import { clean, readBoolean, RecordError, type ImportRecord, type ReadItem, type RoleRef } from '../core/import-record.js';
+import { LIST_FIELDS, SCALAR_FIELDS } from '../core/user-fields.js';
+import { readCsvCell } from './csv-cell.js';
+import { readCsv } from './csv-read.js';
+
+/**
+ * Users from CSV: a header of Alma field names, one user a row. Besides every scalar field
+ * of the model, four one-value columns make hand-made files easy (`email`, `phone`,
+ * `barcode`: the preferred e-mail, the preferred phone, the BARCODE identifier; `roles`:
+ * `role[@scope]` separated by `;`), and each list of the model has a column holding it as
+ * JSON, which is how `users export --to csv` keeps every field. A column the header does
+ * not name leaves that field of an existing user as it is; an empty cell clears it.
+ */
+
+const SIMPLE = ['email', 'phone', 'barcode', 'password'] as const;
+
+/** Every column a user CSV may have, in the order they are listed in messages. */
+export const CSV_COLUMNS: readonly string[] = [...SCALAR_FIELDS, ...SIMPLE, ...LIST_FIELDS];
+
+/** Columns that say the same thing twice. */
+const CONFLICTS: [string, string][] = [['email', 'emails'], ['phone', 'phones'], ['barcode', 'identifiers']];
+
+const DATES = new Set(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
+const ENUMS = new Set(['record_type', 'account_type', 'status']);
+
+type Setter = (r: ImportRecord, v: string | undefined) => void;
+
+function jsonList(name: string, v: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (e) {
+    throw new RecordError(`${name}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new RecordError(`${name}: expected a JSON array`);
+  return parsed;
+}
+
+/** `role[@scope]` items separated by `;` (or the JSON role list an export writes). */
+function roles(v: string): RoleRef[] | unknown[] {
+  return v
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const at = s.indexOf('@');
+      if (at < 0) return { role: s };
+      const role = s.slice(0, at).trim();
+      const scope = s.slice(at + 1).trim();
+      if (!role) throw new RecordError(`roles: "${s}" names no role (expected role or role@scope)`);
+      return scope ? { role, scope } : { role };
+    });
+}
+
+function setter(column: string): Setter {
+  if (DATES.has(column)) {
+    return (r, v) => {
+      const d = v === undefined ? undefined : parseAlmaDate(v);
+      if (v !== undefined && d === undefined) throw new RecordError(`${column}: "${v}" is not a date (expected YYYY-MM-DD)`);
+      r.fields[column as 'expiry_date'] = d;
+    };
+  }
+  if (ENUMS.has(column)) return (r, v) => (r.fields[column as 'status'] = v?.toUpperCase());
+  switch (column) {
+    case 'primary_id':
+      return (r, v) => (r.fields.primary_id = v ?? '');
+    case 'force_password_change':
+      return (r, v) => (r.fields.force_password_change = readBoolean(v, column));
+    case 'email':
+      return (r, v) => (r.preferredEmail = v ?? null);
+    case 'phone':
+      return (r, v) => (r.preferredPhone = v ?? null);
+    case 'barcode':
+      return (r, v) => (r.barcode = v ?? null);
+    case 'password':
+      return (r, v) => {
+        if (v !== undefined) r.password = v;
+      };
+    case 'roles':
+      return (r, v) => {
+        if (v !== undefined && v.startsWith('[')) r.fields.roles = jsonList(column, v);
+        else r.roleList = v === undefined ? [] : (roles(v) as RoleRef[]);
+      };
+    case 'rs_libraries':
+      return (r, v) => {
+        r.fields.rs_libraries = v === undefined ? [] : v.startsWith('[') ? jsonList(column, v) : v.split(';').map((s) => s.trim()).filter(Boolean);
+      };
+  }
+  if ((LIST_FIELDS as readonly string[]).includes(column)) {
+    return (r, v) => (r.fields[column as 'emails'] = v === undefined ? [] : jsonList(column, v));
+  }
+  return (r, v) => (r.fields[column as 'first_name'] = v);
+}
+
+/** Checks a header; an unknown, repeated or conflicting column makes the file unusable. */
+export function csvHeader(fields: string[], file: string): string[] {
+  const names = fields.map((f) => f.trim().toLowerCase());
+  const unknown = names.filter((n) => !CSV_COLUMNS.includes(n));
+  if (unknown.length) {
+    throw new InputError(
+      `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`,
+      { file, line: 1 },
+      `nothing was imported; valid columns: ${CSV_COLUMNS.join(', ')}`,
+    );
+  }
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated) throw new InputError(`column "${repeated}" appears twice`, { file, line: 1 }, 'nothing was imported');
+  for (const [a, b] of CONFLICTS) {
+    if (names.includes(a) && names.includes(b)) {
+      throw new InputError(`columns "${a}" and "${b}" both give the same field`, { file, line: 1 }, `nothing was imported; keep one of them`);
+    }
+  }
+  if (!names.includes('primary_id')) {
+    throw new InputError('no primary_id column', { file, line: 1 }, 'nothing was imported; the header must name primary_id');
+  }
+  return names;
+}
+
+/**
+ * Opens a user CSV: the header is checked now (so a bad one stops the import before
+ * anything is written), the rows are read as they are consumed.
+ */
+export async function openUsersCsv(file: string): Promise<AsyncGenerator<ReadItem>> {
+  const rows = readCsv(file);
+  const first = await rows.next();
+  if (first.done) throw new InputError('the file is empty: no header line', { file }, 'nothing was imported');
+  if ('error' in first.value) throw new InputError(`the header cannot be read: ${first.value.error}`, { file, line: first.value.line });
+  const names = csvHeader(first.value.fields, file);
+  const setters = names.map(setter);
+  const idColumn = names.indexOf('primary_id');
+  return (async function* () {
+    let record = 0;
+    for await (const row of rows) {
+      record++;
+      const at = { file, line: row.line, record };
+      if ('error' in row) {
+        yield { at, error: `CSV syntax: ${row.error}` };
+        continue;
+      }
+      const cells = row.fields;
+      const primaryId = clean(cells[idColumn]);
+      if (cells.length !== names.length) {
+        yield { at, primary_id: primaryId, error: `the row has ${cells.length} fields, the header ${names.length}` };
+        continue;
+      }
+      const r: ImportRecord = { at, fields: {}, descs: new Map() };
+      try {
+        for (let i = 0; i < cells.length; i++) setters[i]!(r, clean(readCsvCell(cells[i]!)));
+        yield r;
+      } catch (e) {
+        if (!(e instanceof RecordError)) throw e;
+        yield { at, primary_id: primaryId, error: e.message };
+      }
+    }
+  })();
+}
