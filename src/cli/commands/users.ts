@@ -50,6 +50,12 @@ export const usersCommands: CommandGroup = {
       .action(bind(async () => (await load()).search));
 
     users
+      .command('history <id>')
+      .description('every recorded change to a user, oldest first')
+      .addHelpText('after', '\nExample:\n  alma-users users history 0012345')
+      .action(bind(async () => (await import('../handlers/users-history.js')).history));
+
+    users
       .command('export')
       .description('write every user to stdout or a file, streamed')
       .option('--to <format>', 'alma-json, alma-xml, csv or ndjson (default: alma-json; see below)')
