@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import Database from 'better-sqlite3';
+import type { UserInput } from '../../src/core/user.js';
+import { BIN, ROOT, tempStore, type CliResult } from './cli.js';
+import { patron, seedUsers } from './seed.js';
+
+export type Store = Awaited<ReturnType<typeof tempStore>>;
+
+/** A temporary store with these users and a set of them (public, so every operator sees it). */
+export async function storeWithSet(users: UserInput[], setName = 'members'): Promise<Store> {
+  const s = await tempStore();
+  seedUsers(s.db, users);
+  await makeSet(s, setName, users.map((u) => u.primary_id));
+  return s;
+}
+
+/** An itemized public set, made the way a librarian makes one: an ID file on stdin. */
+export async function makeSet(s: Store, name: string, ids: string[]): Promise<void> {
+  const r = await s.run(['set', 'create', name, '--public', '--from-file', '-'], { input: ['User name', ...ids].join('\n') + '\n' });
+  if (r.code !== 0 && !(ids.length === 0 && r.code === 3)) throw new Error(`set create failed (${r.code}): ${r.stderr}`);
+}
+
+/** n patrons with zero-padded IDs P00001..., as `patron` makes them, changed by `over`. */
+export function patrons(n: number, over: (i: number) => Partial<UserInput> = () => ({})): UserInput[] {
+  return Array.from({ length: n }, (_, k) => patron(`P${String(k + 1).padStart(5, '0')}`, over(k + 1)));
+}
+
+/** `job run update-notify --set SET ... --format json`, parsed. */
+export async function runJob(s: Store, set: string, args: string[], env: Record<string, string> = {}): Promise<CliResult & { json: JobJson }> {
+  const r = await s.run(['--format', 'json', 'job', 'run', 'update-notify', '--set', set, ...args], { env });
+  let json: JobJson;
+  try {
+    json = JSON.parse(r.stdout) as JobJson;
+  } catch {
+    throw new Error(`job run printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { ...r, json };
+}
+
+export interface JobJson {
+  id: string;
+  type: string;
+  status: string;
+  set: string;
+  operator: string;
+  reason: string | null;
+  counters: Record<string, number>;
+  actions: { action: string; changed: number; unchanged: number; failed: number }[];
+  issues: { severity: string; code: string; message: string; users: number }[];
+  started: string | null;
+  ended: string | null;
+  processed: number;
+  total: number;
+  notes: string[];
+}
+
+/** A user row as stored, lists parsed. */
+export function userRow(db: string, primaryId: string): Record<string, unknown> {
+  const d = new Database(db, { readonly: true });
+  try {
+    const row = d.prepare('SELECT * FROM users WHERE primary_id = ?').get(primaryId) as Record<string, unknown> | undefined;
+    if (!row) throw new Error(`no user ${primaryId}`);
+    for (const f of ['identifiers', 'emails', 'phones', 'addresses', 'roles', 'blocks', 'notes', 'statistics', 'rs_libraries']) {
+      row[f] = JSON.parse(String(row[f]));
+    }
+    return row;
+  } finally {
+    d.close();
+  }
+}
+
+/** The CLI started in the background (no TTY), for tests that signal or kill it mid-job. */
+export function spawnCli(s: Store, args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: os.tmpdir(), TZ: process.env.TZ, ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Polls the store (read-only, never blocked in WAL mode) until `test` holds for the newest job. */
+export async function waitForJob(db: string, test: (job: { id: string; status: string; processed: number; total: number }) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string; processed: number; total: number }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const d = new Database(db, { readonly: true });
+      try {
+        const job = d.prepare('SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1').get() as
+          { id: string; status: string; processed: number; total: number } | undefined;
+        if (job && test(job)) return job;
+      } finally {
+        d.close();
+      }
+    } catch {
+      // the store is being created or migrated; try again
+    }
+    if (Date.now() > until) throw new Error('timed out waiting for the job');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * Holds the store's write lock from the test, so the job cannot commit its next bulk: what
+ * the test sees then stays as it is until release().
+ */
+export function holdWriteLock(db: string): { release(): void } {
+  const d = new Database(db);
+  d.pragma('busy_timeout = 10000');
+  d.exec('BEGIN IMMEDIATE');
+  return {
+    release() {
+      d.exec('ROLLBACK');
+      d.close();
+    },
+  };
+}
