@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { patron, query, seedUsers } from '../helpers/seed.js';
+import { holdWriteLock, makeSet, patrons, runJob, spawnCli, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+async function store(users: Parameters<typeof storeWithSet>[0], set = 'members'): Promise<Store> {
+  const s = await storeWithSet(users, set);
+  cleanups.push(s.cleanup);
+  return s;
+}
+
+/** How many audit rows each member has for the job, and how many times it holds the role. */
+function perMember(db: string, jobId: string, role: string): { audits: number[]; roleCounts: number[]; letters: number[] } {
+  const d = new Database(db, { readonly: true });
+  try {
+    const rows = d.prepare(
+      `SELECT u.primary_id,
+              (SELECT count(*) FROM audit a WHERE a.job_id = ? AND a.user_id = u.id) AS audits,
+              (SELECT count(*) FROM json_each(u.roles) WHERE value->>'role' = ?) AS roles,
+              (SELECT count(*) FROM outbox o WHERE o.job_id = ? AND o.user_id = u.id) AS letters
+         FROM users u WHERE u.primary_id LIKE 'P%' ORDER BY u.primary_id`,
+    ).all(jobId, role, jobId) as { audits: number; roles: number; letters: number }[];
+    return { audits: rows.map((r) => r.audits), roleCounts: rows.map((r) => r.roles), letters: rows.map((r) => r.letters) };
+  } finally {
+    d.close();
+  }
+}
+
+describe('final statuses', () => {
+  it('Completed Successfully: exit 0, with the JSON a script reads', async () => {
+    const s = await store(patrons(3));
+    const r = await runJob(s, 'members', ['--add-role', 'license-viewer', '--reason', 'renewal', '--name', 'licences']);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({
+      type: 'update-notify', status: 'Completed Successfully', set: 'members', operator: 'admin', reason: 'renewal',
+      counters: { processed: 3, changed: 3, unchanged: 0, errors: 0, warnings: 0, roles_added: 3 },
+    });
+    expect(r.json.id).toMatch(/^[0-9a-z]{12}$/);
+    expect(Date.parse(r.json.started!)).toBeLessThanOrEqual(Date.parse(r.json.ended!));
+    const shown = JSON.parse((await s.run(['job', 'show', r.json.id, '--format', 'json'])).stdout);
+    expect(shown).toMatchObject({ id: r.json.id, status: 'Completed Successfully', counters: r.json.counters });
+  });
+
+  it('Completed with No Bulks: an empty set, exit 0', async () => {
+    const s = await store(patrons(1));
+    await makeSet(s, 'empty', []);
+    const r = await runJob(s, 'empty', ['--add-role', 'license-viewer']);
+    expect(r.code).toBe(0);
+    expect(r.json.status).toBe('Completed with No Bulks');
+    expect(r.json.counters.processed).toBe(0);
+  });
+
+  it('Completed with Warnings: a user without e-mail gets no letter, exit 3, the reason counted', async () => {
+    const s = await store([...patrons(2), patron('P00003', { emails: [] })]);
+    const r = await runJob(s, 'members', ['--notify', 'GENERAL_MESSAGE']);
+    expect(r.code).toBe(3);
+    expect(r.json.status).toBe('Completed with Warnings');
+    expect(r.json.counters).toMatchObject({ warnings: 1, no_email: 1, letters_queued: 2, letters_sent: 2 });
+    expect(r.json.issues).toEqual([{ severity: 'warning', code: 'no-email', message: 'no e-mail address: no letter sent', users: 1 }]);
+    const shown = (await s.run(['job', 'show', r.json.id])).stdout;
+    expect(shown).toMatch(/warning\s+no e-mail address: no letter sent\s+1/);
+  });
+
+  it('Failed: a bulk that cannot be written rolls back whole; exit 1; resume completes it, each user once', async () => {
+    const s = await store(patrons(300));
+    const d = new Database(s.db);
+    d.exec(`CREATE TRIGGER broken BEFORE UPDATE ON users WHEN NEW.primary_id = 'P00150' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    d.close();
+    const r = await runJob(s, 'members', ['--add-role', 'license-viewer', '--bulk-size', '100']);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ status: 'Failed', processed: 100, total: 300 });
+    expect(r.json.notes.join('\n') + (await s.run(['job', 'show', r.json.id])).stdout).toContain('disk on fire');
+    // The failed bulk left no trace: users 101-200 are as they were.
+    expect(perMember(s.db, r.json.id, 'license-viewer').roleCounts.slice(100, 200).every((n) => n === 0)).toBe(true);
+
+    const fix = new Database(s.db);
+    fix.exec('DROP TRIGGER broken');
+    fix.close();
+    const resumed = await s.run(['--format', 'json', 'job', 'resume', r.json.id]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 300, counters: { changed: 300, roles_added: 300 } });
+    const m = perMember(s.db, r.json.id, 'license-viewer');
+    expect(m.audits.every((n) => n === 1)).toBe(true);
+    expect(m.roleCounts.every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('a job whose process dies', () => {
+  it('is found by the next command, marked Aborted by System, and resumed: every member changed once, one audit row and one letter each', async () => {
+    const s = await store(patrons(1500));
+    const { child, done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--notify', 'GENERAL_MESSAGE', '--bulk-size', '25']);
+    const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
+    const lock = holdWriteLock(s.db);
+    const at = (await waitForJob(s.db, () => true)).processed;
+    expect(at).toBeLessThan(1500);
+    child.kill('SIGKILL');
+    const killed = await done;
+    lock.release();
+    expect(killed.code).toBeNull();
+
+    const list = await s.run(['job', 'list', '--format', 'json']);
+    expect(list.stderr).toContain(`job ${seen.id} was left running by a process that is gone; it is now Aborted by System`);
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: seen.id, status: 'Aborted by System', processed: at, total: 1500 });
+    expect(perMember(s.db, seen.id, 'license-viewer').roleCounts.filter((n) => n === 1).length).toBe(at);
+
+    // The set is free again, and resume carries on from the checkpoint.
+    const resumed = await s.run(['--format', 'json', 'job', 'resume', seen.id]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', counters: { processed: 1500, changed: 1500, letters_queued: 1500, letters_sent: 1500 } });
+    const m = perMember(s.db, seen.id, 'license-viewer');
+    expect(m.audits.every((n) => n === 1)).toBe(true);
+    expect(m.roleCounts.every((n) => n === 1)).toBe(true);
+    expect(m.letters.every((n) => n === 1)).toBe(true);
+    expect(fs.readdirSync(path.join(s.dir, 'store.outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(1500);
+  }, 120_000);
+});
+
+describe('stopping a job', () => {
+  it('SIGINT finishes the bulk in flight, ends Aborted by User (exit 1) with a report; resume finishes the rest', async () => {
+    const s = await store(patrons(3000));
+    const { child, done } = spawnCli(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--bulk-size', '50']);
+    await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 50);
+    const lock = holdWriteLock(s.db);
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 100));
+    lock.release();
+    const r = await done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('SIGINT: job');
+    const job = JSON.parse(r.stdout);
+    expect(job.status).toBe('Aborted by User');
+    expect(job.processed % 50).toBe(0);
+    expect(job.processed).toBeLessThan(3000);
+    expect(job.notes.join('\n') + (await s.run(['job', 'show', job.id])).stdout).toContain(`alma-users job resume ${job.id}`);
+    const inactive = query<{ n: number }>(s.db, "SELECT count(*) AS n FROM users WHERE primary_id LIKE 'P%' AND status = 'INACTIVE'")[0]!.n;
+    expect(inactive).toBe(job.processed);
+
+    const resumed = await s.run(['--format', 'json', 'job', 'resume', job.id]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', counters: { processed: 3000, changed: 3000 } });
+  });
+
+  it('job cancel asks a running job to stop after its bulk', async () => {
+    // New passwords cost an scrypt hash each, so this job takes seconds.
+    const s = await store(patrons(400));
+    const { done } = spawnCli(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '40']);
+    const running = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 40);
+    const c = await s.run(['job', 'cancel', running.id.slice(0, 6)]);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('will stop after the bulk in flight');
+    const r = await done;
+    expect(r.code).toBe(1);
+    const job = JSON.parse(r.stdout);
+    expect(job).toMatchObject({ id: running.id, status: 'Aborted by User' });
+    expect(job.processed).toBeLessThan(400);
+    expect(job.counters.letters_sent).toBe(job.processed);
+    const again = await s.run(['job', 'cancel', running.id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not running (Aborted by User)');
+  });
+});
+
+describe('jobs and sets', () => {
+  it('refuses a second job on a set in use, naming the job; a job on another set runs at the same time', async () => {
+    const s = await store(patrons(120));
+    seedUsers(s.db, Array.from({ length: 50 }, (_, i) => patron(`Q${String(i).padStart(4, '0')}`)));
+    await makeSet(s, 'others', Array.from({ length: 50 }, (_, i) => `Q${String(i).padStart(4, '0')}`));
+    const first = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '20']);
+    const running = await waitForJob(s.db, (j) => j.status === 'Running');
+
+    const second = await s.run(['job', 'run', 'update-notify', '--set', 'MEMBERS', '--add-role', 'license-viewer']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`set members is in use by job ${running.id}`);
+    expect(second.stderr).toContain(`alma-users job cancel ${running.id}`);
+
+    const other = await runJob(s, 'others', ['--add-role', 'license-viewer']);
+    expect(other.code).toBe(0);
+    expect(other.json.counters.changed).toBe(50);
+    expect((await waitForJob(s.db, (j) => j.id === other.json.id)).status).toBe('Completed Successfully');
+    const listed = JSON.parse((await s.run(['job', 'list', '--running', '--format', 'json'])).stdout);
+    expect(listed.map((j: { id: string }) => j.id)).toContain(running.id);
+
+    const r = await first.done;
+    expect(r.code).toBe(0);
+  }, 120_000);
+});
