@@ -51,7 +51,10 @@ export interface DeliveryResult {
   uncertain: number;
   /** Letters found 'sending' after a crash and settled now (eml: written or not). */
   recovered: { sent: number; pending: number; uncertain: number };
-  /** Why the run stopped early (authentication, TLS, a full disk): the rest stays pending. */
+  /**
+   * Why the run stopped early: the transport is unusable (authentication, TLS, a full disk),
+   * or the server took nothing while a letter used up its retries (it is down). The rest stays pending.
+   */
   halted?: string;
   /** The first failures, for reports. */
   failures: DeliveryFailure[];
@@ -101,6 +104,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   const markFailed = db.prepare(`UPDATE outbox SET status = 'failed', updated_at = ?, last_reply = ?, claimed_by = NULL WHERE id = ?`);
 
   const tries = new Map<string, number>();
+  const sentBefore = new Map<string, number>();
   const retries: { id: string; due: number }[] = [];
   const outcomes: Outcome[] = [];
   const inflight = new Set<Promise<void>>();
@@ -147,6 +151,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     byId.set(letter.id, letter);
     const n = (tries.get(letter.id) ?? 0) + 1;
     tries.set(letter.id, n);
+    if (n === 1) sentBefore.set(letter.id, sent);
     const p = transport
       .send({ id: letter.id, messageId: letter.message_id, to: letter.recipient, subject: letter.subject, text: letter.body_text ?? '', html: letter.body_html ?? '' })
       .then(
@@ -156,7 +161,13 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
           if (f.kind === 'permanent') { failed++; outcomes.push({ id: letter.id, kind: 'failed', reply: f.reply }); return; }
           if (f.kind === 'fatal') { halted ??= f.reply; outcomes.push({ id: letter.id, kind: 'halt', reply: f.reply }); return; }
           const delay = delays[n - 1];
-          if (delay === undefined) { outcomes.push({ id: letter.id, kind: 'pending', reply: f.reply }); return; }
+          if (delay === undefined) {
+            outcomes.push({ id: letter.id, kind: 'pending', reply: f.reply });
+            // Nothing got through while this letter waited out its retries: the server is down,
+            // and trying every other letter the same way would only make the job wait.
+            if (sent === sentBefore.get(letter.id) && delays.length > 0) halted ??= `the server took no letter through ${n} tries: ${f.reply}`;
+            return;
+          }
           const due = Date.now() + delay;
           retries.push({ id: letter.id, due });
           outcomes.push({ id: letter.id, kind: 'retry', reply: f.reply, due });

@@ -228,6 +228,17 @@ describe('delivery by SMTP', () => {
     expect(r.stderr + r.stdout).not.toContain('secret-pw');
     expect(rows(t.db)[0]).toMatchObject({ status: 'pending' });
   });
+  it('stops after one letter\'s retries when the server is down, leaving every letter pending for mail retry', async () => {
+    const t = await setup(['0001', '0002', '0003'].map((id) => patron(id)));
+    await queueLetters(t.db, ['0001', '0002', '0003'], 'GENERAL_MESSAGE');
+    await t.smtp.close();
+    expect((await t.run(['config', 'set', 'mail.retry_delays', '50ms,50ms'])).code).toBe(0);
+    const r = await t.mail(['retry', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sending stopped: the server took no letter through 3 tries: .*ECONNREFUSED/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sent: 0, failed: 0, pending: 3 });
+    expect(rows(t.db).map((x) => x.status)).toEqual(['pending', 'pending', 'pending']);
+  });
 });
 
 describe('mail test', () => {
