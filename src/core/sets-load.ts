@@ -125,16 +125,17 @@ export async function loadMembers(db: Db, file: IdFile, plan: LoadPlan): Promise
 
     return db.transaction((): MembersReport => {
       staging.resolve(type);
-      const padded = staging.zeroPadded(type);
-      const notFound: NotFoundLine[] = staging.notFound().map((r) => {
+      const found = staging.summary();
+      const padded = found.digits > 0 ? staging.zeroPadded(type) : new Map<number, string[]>();
+      const notFound: NotFoundLine[] = (found.notFound > 0 ? staging.notFound() : []).map((r) => {
         const hint = paddedHint(r.id, padded.get(r.line));
         return { line: r.line, id: r.id, ...(r.cell ? { cell: r.cell } : {}), ...(hint ? { hint } : {}) };
       });
-      for (const a of staging.ambiguous()) {
+      for (const a of found.ambiguous > 0 ? staging.ambiguous() : []) {
         invalid.push({ line: a.line, id: a.id, reason: `identifier ${type} ${a.id} belongs to ${a.hits} users`, ...(a.cell ? { cell: a.cell } : {}) });
       }
       invalid.sort((x, y) => x.line - y.line);
-      const warnings: LoadWarning[] = (file.format === 'xlsx' ? staging.numericCells() : []).map((n) => ({
+      const warnings: LoadWarning[] = (found.numeric > 0 ? staging.numericCells() : []).map((n) => ({
         line: n.line, cell: n.cell ?? '', id: n.id,
         message: numericMessage(n.cell ?? `line ${n.line}`, n.id, n.matched, padded.get(n.line), plan.operation),
       }));
@@ -177,7 +178,7 @@ export async function loadMembers(db: Db, file: IdFile, plan: LoadPlan): Promise
       } else {
         touchSet(db, plan.set.id, at, plan.actor);
       }
-      const matched = staging.matchedLines();
+      const matched = found.matched;
       if (plan.operation === 'add') {
         report.already_member = plan.create ? 0 : staging.alreadyIn(plan.set.id);
         report.added = staging.addTo(plan.set.id);
@@ -189,7 +190,7 @@ export async function loadMembers(db: Db, file: IdFile, plan: LoadPlan): Promise
         report.not_member = users - report.removed;
         report.duplicates += matched - users;
       }
-      report.members = countItemizedMembers(db, plan.set.id);
+      report.members = plan.create ? report.added : countItemizedMembers(db, plan.set.id);
       const unused = report.already_member + report.not_member + report.duplicates + notFound.length + invalid.length;
       if (unused > 0 || warnings.length > 0) report.status = LOAD_STATUS.warnings;
       return report;

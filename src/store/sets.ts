@@ -181,6 +181,17 @@ export class MemberStaging {
         ON h.line = l.line`);
   }
 
+  /** What resolving found, in one pass, so that the lists below are read only when not empty. */
+  summary(): { notFound: number; matched: number; ambiguous: number; numeric: number; digits: number } {
+    return this.db.prepare<[], { notFound: number; matched: number; ambiguous: number; numeric: number; digits: number }>(`SELECT
+        count(*) FILTER (WHERE hits = 0) AS notFound,
+        count(*) FILTER (WHERE hits = 1) AS matched,
+        count(*) FILTER (WHERE hits > 1) AS ambiguous,
+        count(*) FILTER (WHERE numeric = 1) AS numeric,
+        count(*) FILTER (WHERE (numeric = 1 OR hits = 0) AND id <> '' AND id NOT GLOB '*[^0-9]*') AS digits
+      FROM temp.load_match`).get()!;
+  }
+
   notFound(): UnmatchedLine[] {
     return this.db.prepare<[], UnmatchedLine>('SELECT line, id, cell FROM temp.load_match WHERE hits = 0 ORDER BY line').all();
   }
@@ -201,9 +212,6 @@ export class MemberStaging {
    */
   zeroPadded(identifierType?: string): Map<number, string[]> {
     const out = new Map<number, string[]>();
-    const digits = this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM temp.load_match
-      WHERE (numeric = 1 OR hits = 0) AND id <> '' AND id NOT GLOB '*[^0-9]*'`).get()!.n;
-    if (digits === 0) return out;
     this.db.exec(`DROP TABLE IF EXISTS temp.load_digits;
       CREATE TEMP TABLE load_digits AS SELECT line, id, ltrim(id, '0') AS bare FROM temp.load_match
         WHERE (numeric = 1 OR hits = 0) AND id <> '' AND id NOT GLOB '*[^0-9]*';
@@ -224,11 +232,6 @@ export class MemberStaging {
     return out;
   }
 
-  /** Lines that matched exactly one user. */
-  matchedLines(): number {
-    return this.db.prepare('SELECT count(*) FROM temp.load_match WHERE hits = 1').pluck().get() as number;
-  }
-
   /** Distinct matched users already in the set. */
   alreadyIn(setId: string): number {
     return this.db.prepare(`SELECT count(DISTINCT m.user_id) FROM temp.load_match m
@@ -242,7 +245,7 @@ export class MemberStaging {
   /** Adds the matched users; returns how many were not members before. */
   addTo(setId: string): number {
     return this.db.prepare(`INSERT OR IGNORE INTO main.set_members (set_id, user_id)
-      SELECT ?, user_id FROM temp.load_match WHERE hits = 1 ORDER BY user_id`).run(setId).changes;
+      SELECT ?, user_id FROM temp.load_match WHERE hits = 1`).run(setId).changes;
   }
 
   /** Removes the matched users; returns how many were members. */
