@@ -67,7 +67,8 @@ async function load(ctx: Context, set: SetRecord, create: boolean, operation: Lo
     const done = operation === 'add' ? `${report.added} added` : `${report.removed} removed`;
     ctx.info(`set ${report.set}: ${done}, ${report.members} member(s); ${report.status}`);
   }
-  for (const w of report.warnings) ctx.warn(w.message);
+  for (const w of report.warnings.slice(0, SHOWN)) ctx.warn(w.message);
+  if (report.warnings.length > SHOWN) ctx.warn(`… and ${report.warnings.length - SHOWN} more warnings (--format json lists all)`);
   const exit = report.status === LOAD_STATUS.ok ? EXIT.ok : report.status === LOAD_STATUS.failed ? EXIT.usage : EXIT.partial;
   return { output: { kind: 'report', json: report, sections: reportSections(report) }, exit };
 }
@@ -87,7 +88,9 @@ function reportSections(r: MembersReport): Section[] {
   if (r.blank_lines) fields.push(['Blank lines skipped', r.blank_lines]);
   if (r.operation === 'add') fields.push(['Added', r.added], ['Already in the set', r.already_member]);
   else fields.push(['Removed', r.removed], ['Not in the set', r.not_member]);
-  fields.push(['Duplicates in the file', r.duplicates], ['Not found', r.not_found.length], ['Invalid', r.invalid.length], ['Members now', r.members]);
+  fields.push(['Duplicates in the file', r.duplicates], ['Not found', r.not_found.length], ['Invalid', r.invalid.length]);
+  if (r.warnings.length) fields.push(['Warnings', `${r.warnings.length} (on stderr)`]);
+  fields.push(['Members now', r.members]);
   const sections: Section[] = [{ kind: 'fields', title: r.operation === 'add' ? 'Add Members to Set' : 'Remove Members from Set', fields }];
   const shown = (n: number, what: string) => (n > SHOWN ? `${what} (first ${SHOWN} of ${n}; --format json lists all)` : what);
   const lineCol: Column = { key: 'line', header: 'Line' };
