@@ -15,7 +15,12 @@ interface Suite {
 }
 
 // Suites register here, in the order they run; each lives in bench/<name>.ts.
-const SUITES: (() => Promise<Suite>)[] = [];
+const SUITES: (() => Promise<Suite>)[] = [
+  async () => (await import('./import.js')).suite,
+  async () => (await import('./startup.js')).suite,
+  async () => (await import('./sets.js')).suite,
+  async () => (await import('./letters.js')).suite,
+];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
 
 /**
  * The project's CSV reader: streamed (a file of a million rows is never held in memory),
@@ -50,55 +50,52 @@ function firstLine(file: string): string {
   }
 }
 
-/** Line breaks in a record's raw text; csv-parse leaves the `\n` of a CRLF off a record's raw. */
-function breaks(raw: string): number {
+/** Line breaks inside a value, a CRLF counting once. */
+function breaks(text: string): number {
   let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13 && raw.charCodeAt(i + 1) !== 10) n++;
-  }
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
   return n;
 }
 
 /**
- * Yields the file's records, the header first, each with the line it starts on. A record
+ * Yields the file's records, the header first, each with the line it starts on (counted
+ * here: a record takes one line plus the line breaks inside its quoted values). A record
  * csv-parse cannot read (an unclosed quote, a stray quote) is yielded as a CsvSyntaxError
  * and reading goes on where csv-parse resumes.
  */
 export async function* readCsv(file: string): AsyncGenerator<CsvRow | CsvSyntaxError> {
   const delimiter = detectDelimiter(firstLine(file));
-  // csv-parse calls these in file order while it parses ahead of the consumer, so lines
-  // are counted here; a skipped record's error waits until the records before it are out.
+  // csv-parse reports skipped records while it parses ahead of this loop; each waits
+  // until the records before it are out. Its line count is its own, exact for LF files.
   const skipped: CsvSyntaxError[] = [];
-  let line = 1;
   const parser = parse({
     bom: true,
     delimiter,
-    raw: true,
     relax_column_count: true,
+    // A quote inside an unquoted value (37°36'37.8"N, a 12" record) is kept, as Excel does.
+    relax_quotes: true,
     skip_records_with_error: true,
-    // With `raw`, csv-parse hands on_record { record, raw } and pushes what it returns;
-    // its typings know neither, hence the cast.
-    on_record: (({ record, raw }: { record: string[]; raw: string }): CsvRow => {
-      const row: CsvRow = { line, fields: record };
-      line += breaks(raw);
-      return row;
-    }) as unknown as Options['on_record'],
-    on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-      if (err) skipped.push({ line, error: err.message.replace(/ (on|at) line \d+/g, '') });
-      line += breaks(raw ?? '');
+    on_skip: (err: CsvError | undefined) => {
+      if (err) skipped.push({ line: Number(err.lines), error: err.message.replace(/ (on|at) line \d+/g, '') });
       return undefined;
     },
   });
   const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
-  for await (const row of parser as AsyncIterable<CsvRow>) {
-    while (skipped.length && skipped[0]!.line < row.line) yield skipped.shift()!;
+  let line = 1;
+  for await (const fields of parser as AsyncIterable<string[]>) {
+    while (skipped.length && skipped[0]!.line <= line) yield skipped.shift()!;
+    const start = line;
+    line++;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (f.length > 0 && (f.includes('\n') || f.includes('\r'))) line += breaks(f);
+    }
     // A blank line is no record (csv-parse gives it as one empty field).
-    if (row.fields.length === 1 && row.fields[0] === '') continue;
-    yield row;
+    if (fields.length === 1 && fields[0] === '') continue;
+    yield { line: start, fields };
   }
   while (skipped.length) yield skipped.shift()!;
 }

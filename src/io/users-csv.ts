@@ -24,6 +24,7 @@ const CONFLICTS: [string, string][] = [['email', 'emails'], ['phone', 'phones'],
 
 const DATES = new Set(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
 const ENUMS = new Set(['record_type', 'account_type', 'status']);
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Setter = (r: ImportRecord, v: string | undefined) => void;
 
@@ -57,7 +58,8 @@ function roles(v: string): RoleRef[] | unknown[] {
 function setter(column: string): Setter {
   if (DATES.has(column)) {
     return (r, v) => {
-      const d = v === undefined ? undefined : parseAlmaDate(v);
+      // YYYY-MM-DD goes as it is (the user schema checks the calendar); other forms Alma writes are converted.
+      const d = v === undefined || PLAIN_DATE.test(v) ? v : parseAlmaDate(v);
       if (v !== undefined && d === undefined) throw new RecordError(`${column}: "${v}" is not a date (expected YYYY-MM-DD)`);
       r.fields[column as 'expiry_date'] = d;
     };
