@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Liquid } from 'liquidjs';
+import { nanoid } from 'nanoid';
+import nodemailer from 'nodemailer';
+import { builtInTemplatesDir, loadLetters, PASSWORD_TYPE } from '../src/core/letters/index.js';
+import { generatePassword } from '../src/core/password.js';
+import { userSchema, type User } from '../src/core/user.js';
+import { preferredEmail } from '../src/core/user-fields.js';
+import { deliver, SmtpTransport } from '../src/mail/index.js';
+import { openStore } from '../src/store/db.js';
+import { Outbox } from '../src/store/outbox.js';
+import { POPULATION_HEADER, populationLine } from './population.js';
+
+/**
+ * The measured work of bench/letters.ts, each in its own process:
+ *   queue DB N subject|ceiling   render and queue N password letters in bulks of 1,000
+ *   deliver DB URL subject|ceiling   send the store's pending letters to the SMTP server at URL
+ * Prints {"seconds": ...} for the measured phase only (users are built before the clock starts).
+ */
+
+const BULK = 1000;
+const POOL = 5;
+const [mode, dbFile, arg, kind] = process.argv.slice(2);
+
+function users(n: number): User[] {
+  const keys = POPULATION_HEADER.split(',');
+  const out: User[] = [];
+  for (let i = 1; i <= n; i++) {
+    const cells = populationLine(i).split(',').map((c) => c.replace(/^"|"$/g, ''));
+    const f = Object.fromEntries(keys.map((k, j) => [k, cells[j] ?? '']));
+    out.push(userSchema.parse({
+      primary_id: f.primary_id, first_name: f.first_name, last_name: f.last_name, user_group: f.user_group,
+      expiry_date: f.expiry_date, emails: [{ address: f.email, preferred: true }],
+      identifiers: [{ type: 'BARCODE', value: f.barcode }],
+    }));
+  }
+  return out;
+}
+
+async function queueSubject(db: Database.Database, list: User[], passwords: string[]): Promise<number> {
+  const renderer = await loadLetters(db);
+  const outbox = new Outbox(db);
+  const started = process.hrtime.bigint();
+  const bulk = db.transaction((from: number) => {
+    for (let i = from; i < Math.min(from + BULK, list.length); i++) {
+      const user = list[i]!;
+      const letter = renderer.render({ user, type: PASSWORD_TYPE, password: passwords[i], jobId: 'bench' });
+      outbox.enqueue({ jobId: null, userId: i + 1, primaryId: user.primary_id, type: PASSWORD_TYPE, recipient: preferredEmail(user)!, ...letter });
+    }
+  });
+  for (let i = 0; i < list.length; i += BULK) bulk(i);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/**
+ * The ceiling: the same layout and labels with the same engine, the labels that never
+ * change rendered once, each letter rendered and written by one prepared INSERT.
+ */
+function queueCeiling(db: Database.Database, list: User[], passwords: string[]): number {
+  const dir = builtInTemplatesDir();
+  const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labels', 'en.json'), 'utf8')) as {
+    common: Record<string, string>; types: Record<string, { subject: string; lines: string[] }>;
+  };
+  const text = new Liquid();
+  const html = new Liquid({ outputEscape: 'escape' });
+  const htmlTpl = html.parse(fs.readFileSync(path.join(dir, 'letter.html.liquid'), 'utf8'));
+  const textTpl = text.parse(fs.readFileSync(path.join(dir, 'letter.txt.liquid'), 'utf8'));
+  const institution = { name: 'The Library', address: null, address_lines: [], email: null };
+  const date = new Date().toISOString().slice(0, 10);
+  const constant: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(labels.common)) constant[k] = text.parseAndRenderSync(v, { institution, date });
+  const type = labels.types[PASSWORD_TYPE]!;
+  constant.lines = type.lines.map((l) => text.parseAndRenderSync(l, { institution }));
+  const subject = text.parseAndRenderSync(type.subject, { institution }) as string;
+  const greeting = text.parse(labels.common.greeting!);
+  const insert = db.prepare(`INSERT INTO outbox (id, message_id, job_id, user_id, primary_id, notification_type, recipient,
+    subject, body_text, body_html, status, created_at, updated_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`);
+  const started = process.hrtime.bigint();
+  const bulk = db.transaction((from: number) => {
+    for (let i = from; i < Math.min(from + BULK, list.length); i++) {
+      const u = list[i]!;
+      const user = { primary_id: u.primary_id, name: `${u.first_name} ${u.last_name}`, user_group: u.user_group, user_group_description: u.user_group, expiry_date: u.expiry_date };
+      const scope = { user, institution, password: passwords[i], job_id: 'bench', date, language: 'en', subject,
+        labels: { ...constant, greeting: text.renderSync(greeting, { user }), subject } };
+      const id = nanoid();
+      const at = new Date().toISOString();
+      insert.run(id, `<${id}@bench.invalid>`, i + 1, u.primary_id, PASSWORD_TYPE, u.emails[0]!.address, subject,
+        text.renderSync(textTpl, scope), html.renderSync(htmlTpl, scope), at, at);
+    }
+  });
+  for (let i = 0; i < list.length; i += BULK) bulk(i);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function deliverSubject(db: Database.Database, url: string): Promise<number> {
+  const transport = new SmtpTransport({ url, from: '"Bench Library" <library@example.edu>', poolSize: POOL, timeoutMs: 30_000 });
+  const started = process.hrtime.bigint();
+  const r = await deliver(db, { transport, retryDelays: [] });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await transport.close();
+  if (r.sent === 0 || r.failed || r.pending) throw new Error(`deliver: ${JSON.stringify(r)}`);
+  return seconds;
+}
+
+/** Plain nodemailer with the same pool, sending the same messages, all queued at once. */
+async function deliverCeiling(db: Database.Database, url: string): Promise<number> {
+  const letters = db.prepare<[], { message_id: string; recipient: string; subject: string; body_text: string; body_html: string }>(
+    "SELECT message_id, recipient, subject, body_text, body_html FROM outbox WHERE status = 'pending'").all();
+  const u = new URL(url);
+  const pool = nodemailer.createTransport({ pool: true, host: u.hostname, port: Number(u.port), secure: false, maxConnections: POOL });
+  const started = process.hrtime.bigint();
+  await Promise.all(letters.map((l) => pool.sendMail({
+    from: '"Bench Library" <library@example.edu>', to: l.recipient, subject: l.subject, text: l.body_text, html: l.body_html, messageId: l.message_id,
+  })));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  pool.close();
+  return seconds;
+}
+
+const db = openStore(dbFile!);
+let seconds: number;
+if (mode === 'queue') {
+  const list = users(Number(arg));
+  const passwords = list.map(() => generatePassword());
+  seconds = kind === 'ceiling' ? queueCeiling(db, list, passwords) : await queueSubject(db, list, passwords);
+} else {
+  seconds = kind === 'ceiling' ? await deliverCeiling(db, arg!) : await deliverSubject(db, arg!);
+}
+db.close();
+process.stdout.write(JSON.stringify({ seconds }) + '\n');
