@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/core/password.js';
+import { patrons, runJob, spawnCli, storeWithSet, userRow, waitForJob } from '../helpers/jobs.js';
+import { query } from '../helpers/seed.js';
+import { startSmtp } from '../helpers/smtp.js';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** A store with a set of n patrons whose letters go to a real SMTP server on 127.0.0.1. */
+async function setup(n: number) {
+  const s = await storeWithSet(patrons(n));
+  cleanups.push(s.cleanup);
+  const smtp = await startSmtp();
+  cleanups.push(() => smtp.close());
+  for (const [k, v] of [['institution.name', 'Example University Library'], ['institution.email', 'library@example.edu'], ['mail.smtp_url', smtp.url]]) {
+    expect((await s.run(['config', 'set', k!, v!])).code).toBe(0);
+  }
+  return { s, smtp };
+}
+
+const PASSWORD_LINE = /Your temporary password: (\S+)/;
+
+describe('job run update-notify --notify, by SMTP', () => {
+  it('sends each password letter once, with the password that opens the account; the store keeps none', async () => {
+    const { s, smtp } = await setup(4);
+    const r = await runJob(s, 'members', ['--notify', 'NOTIFY_PASSWORD_CHANGE']);
+    expect(r.code).toBe(0);
+    expect(r.json.counters).toMatchObject({ letters_queued: 4, letters_sent: 4, letters_failed: 0 });
+    expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(['p00001@example.edu', 'p00002@example.edu', 'p00003@example.edu', 'p00004@example.edu']);
+    const letters = query<{ message_id: string; status: string; body_text: string | null }>(s.db, 'SELECT message_id, status, body_text FROM outbox');
+    expect(new Set(smtp.messages.map((m) => m.parsed.messageId))).toEqual(new Set(letters.map((l) => l.message_id)));
+    expect(letters.every((l) => l.status === 'sent' && l.body_text === null)).toBe(true);
+
+    const m = smtp.messages.find((x) => x.to[0] === 'p00002@example.edu')!;
+    const password = PASSWORD_LINE.exec(m.parsed.text ?? '')![1]!;
+    expect(m.parsed.html).toContain(password);
+    expect(await verifyPassword(password, String(userRow(s.db, 'P00002').password_hash))).toBe(true);
+
+    const store = [s.db, `${s.db}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('');
+    const outputs = r.stdout + r.stderr + (await s.run(['job', 'report', r.json.id, '--format', 'json'])).stdout;
+    for (const msg of smtp.messages) {
+      const pw = PASSWORD_LINE.exec(msg.parsed.text ?? '')![1]!;
+      expect(store.includes(pw)).toBe(false);
+      expect(outputs.includes(pw)).toBe(false);
+    }
+  });
+
+  it('a 5xx answer makes the job Completed with Errors (exit 3), the letter failed with the server\'s reply', async () => {
+    const { s, smtp } = await setup(3);
+    smtp.refuse('p00002@example.edu');
+    const r = await runJob(s, 'members', ['--notify', 'GENERAL_MESSAGE']);
+    expect(r.code).toBe(3);
+    expect(r.json.status).toBe('Completed with Errors');
+    expect(r.json.counters).toMatchObject({ letters_queued: 3, letters_sent: 2, letters_failed: 1 });
+    const failed = JSON.parse((await s.run(['mail', 'list', '--job', r.json.id, '--status', 'failed', '--format', 'json'])).stdout);
+    expect(failed).toEqual([expect.objectContaining({ primary_id: 'P00002', last_reply: expect.stringContaining('550 5.1.1 <p00002@example.edu>: mailbox unavailable') })]);
+  });
+
+  it('across a kill -9 and job resume, no letter is sent twice, and every letter not sent is accounted for', async () => {
+    const { s, smtp } = await setup(160);
+    const { child, done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '20']);
+    const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 40, 60_000);
+    await smtp.waitFor(20);
+    child.kill('SIGKILL');
+    expect((await done).code).toBeNull();
+
+    const resumed = await s.run(['--format', 'json', 'job', 'resume', seen.id]);
+    expect([0, 3]).toContain(resumed.code);
+    const letters = query<{ primary_id: string; message_id: string; status: string }>(s.db, 'SELECT primary_id, message_id, status FROM outbox WHERE job_id = ?', seen.id);
+    // One letter per member, whatever the kill interrupted.
+    expect(letters).toHaveLength(160);
+    expect(new Set(letters.map((l) => l.primary_id)).size).toBe(160);
+
+    const received = smtp.messages.map((m) => m.parsed.messageId!);
+    expect(new Set(received).size).toBe(received.length); // nothing arrived twice
+    const byId = new Map(letters.map((l) => [l.message_id, l]));
+    for (const id of received) expect(['sent', 'uncertain']).toContain(byId.get(id)?.status);
+    // Every letter recorded as sent arrived; the rest were with the server at the kill, and say so.
+    const sent = letters.filter((l) => l.status === 'sent');
+    for (const l of sent) expect(received).toContain(l.message_id);
+    const rest = letters.filter((l) => l.status !== 'sent');
+    expect(rest.every((l) => l.status === 'uncertain')).toBe(true);
+    expect(sent.length + rest.length).toBe(160);
+
+    // Each password that arrived opens its account (checked on a few: scrypt is slow on purpose).
+    for (const m of smtp.messages.slice(-3)) {
+      const pid = letters.find((l) => l.message_id === m.parsed.messageId)!.primary_id;
+      const password = PASSWORD_LINE.exec(m.parsed.text ?? '')![1]!;
+      expect(await verifyPassword(password, String(userRow(s.db, pid).password_hash))).toBe(true);
+    }
+  }, 120_000);
+});
