@@ -3,43 +3,66 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Handler } from './command.js';
-import { EXIT } from './exit-codes.js';
+import type { Io } from './context.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const ADMIN = 'demo-admin';
-
-/** The demo's command lines: the same commands a librarian types, against a temporary store. */
-function steps(): string[][] {
-  return [
-    ['init', '--admin', ADMIN, '--first-name', 'Demo', '--last-name', 'Administrator', '--email', 'demo-admin@example.edu'],
-    ['users', 'import', path.join(FIXTURES, 'users.csv')],
-    ['users', 'list'],
-  ];
-}
+const REASON = 'Catalogers need License Viewer for the new e-resources workflow';
 
 /**
- * Runs each step through the real command runner and shows it as `$ alma-users ...`, so
- * the demo doubles as a tour of the commands.
+ * The demo: the main job end to end on a temporary store, through the real command
+ * runner, each step shown as the `$ alma-users ...` line a librarian would type.
  */
 export const demo: Handler = async (ctx, _args, opts) => {
   const keep = opts.keep === true;
   const { run } = await import('./main.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alma-users-demo-'));
   const db = path.join(dir, 'demo.db');
+  // The demo's letters go to .eml files beside its store, whatever the caller's mail settings.
+  const env = { ...ctx.io.env, ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: ADMIN, ALMA_USERS_SMTP_URL: undefined };
+  const io: Io = { ...ctx.io, env };
+
+  const step = async (args: string[], ok: ExitCode[] = [EXIT.ok]): Promise<boolean> => {
+    ctx.info(`\n$ alma-users ${args.map(quote).join(' ')}`);
+    const code = await run(args, io);
+    if (ok.includes(code)) return true;
+    ctx.info(`demo stopped: that step exited with ${code}`);
+    return false;
+  };
+
   try {
-    for (const step of steps()) {
-      ctx.info(`\n$ alma-users ${step.map(quote).join(' ')}`);
-      const code = await run(['--db', db, '--operator', ADMIN, ...step], ctx.io);
-      if (code !== EXIT.ok && code !== EXIT.partial) {
-        ctx.info(`demo stopped: that step exited with ${code}`);
-        return { exit: EXIT.failure };
-      }
-    }
-    ctx.info(keep ? `\nThe demo store is kept at ${db}` : '\nDone. Keep the demo store for a look around with: alma-users demo --keep');
+    const job = ['job', 'run', 'update-notify', '--set', 'catalogers', '--add-role', 'license-viewer'];
+    const ok =
+      (await step(['init', '--admin', ADMIN, '--first-name', 'Demo', '--last-name', 'Administrator', '--email', 'demo-admin@example.edu'])) &&
+      (await step(['users', 'import', path.join(FIXTURES, 'users.csv')])) &&
+      (await step(['set', 'create', 'catalogers', '--from-file', path.join(FIXTURES, 'ids.txt'), '--description', 'Catalogers to get License Viewer'])) &&
+      (await step([...job, '--dry-run'])) &&
+      // One cataloger has no e-mail address: the job completes with that warning (exit 3).
+      (await step([...job, '--notify', 'GENERAL_MESSAGE', '--reason', REASON, '--yes'], [EXIT.ok, EXIT.partial]));
+    if (!ok) return { exit: EXIT.failure };
+
+    const id = await lastJobId(run, io);
+    if (!(await step(['job', 'report', id])) || !(await step(['mail', 'list', '--job', id]))) return { exit: EXIT.failure };
+
+    ctx.info(
+      keep
+        ? `\nThe demo store is kept at ${db}; its letters are .eml files in ${db.replace(/\.db$/, '.outbox')}`
+        : '\nDone. To look around the demo store and open its letters: alma-users demo --keep',
+    );
     return {};
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
+};
+
+/** The id of the job just run, read as a script would: `job list --format json`. */
+async function lastJobId(run: (args: string[], io: Io) => Promise<ExitCode>, io: Io): Promise<string> {
+  let json = '';
+  const code = await run(['--format', 'json', 'job', 'list', '--limit', '1'], { ...io, stdout: { write: (s: string) => (json += s) } });
+  const jobs = JSON.parse(json) as { id: string }[];
+  if (code !== EXIT.ok || !jobs[0]) throw new Error('the demo job is missing from job list');
+  return jobs[0].id;
 }
 
 function quote(arg: string): string {

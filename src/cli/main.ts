@@ -7,6 +7,11 @@ import { buildProgram } from './program.js';
 
 /** The entry point: the only place that sets the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // `alma-users users export | head`: the reader has gone, so stop as `cat` would, quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await run(argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

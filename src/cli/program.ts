@@ -41,7 +41,9 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Comm
   const bind: Bind = (load) => async (...commanderArgs) => {
     const command = commanderArgs[commanderArgs.length - 1] as Command;
     const opts = commanderArgs[commanderArgs.length - 2] as Record<string, unknown>;
-    const args = commanderArgs.slice(0, -2).flat().map(String);
+    // An optional argument left out arrives as undefined; optional arguments come last, so
+    // dropping them keeps the positions of the others.
+    const args = commanderArgs.slice(0, -2).flat().filter((a) => a !== undefined).map(String);
     const globals = command.optsWithGlobals<GlobalOptions>();
     const handler = await load();
     const ctx = new Context(globals, io);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../../src/store/migrations/index.js';
 import { cli, tempDir, tempStore } from '../helpers/cli.js';
 
 const cleanups: (() => void)[] = [];
@@ -63,16 +64,25 @@ describe('opening a store', () => {
   });
 
   it('migrates an older store forward when it is opened', async () => {
-    const s = await tempStore();
-    cleanups.push(s.cleanup);
-    const db = new Database(s.db);
-    db.exec('DROP TABLE outbox');
-    db.exec('DELETE FROM schema_migrations WHERE version = 4');
-    db.pragma('user_version = 3');
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    // A store as the first released schema left it: migration 1 only, with a user in it.
+    const file = path.join(dir, 'old.db');
+    const old = new Database(file);
+    old.exec(migrations[0]!.sql);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO users (primary_id, record_type, account_type, status, roles, created_at, created_by, updated_at, updated_by)
+      VALUES ('0042', 'STAFF', 'INTERNAL', 'ACTIVE', '[{"role":"user-administrator","status":"ACTIVE"}]', 'x', 'x', 'x', 'x')`).run();
+    old.close();
+    const r = await cli(['--db', file, 'doctor', '--format', 'json']);
+    const d = JSON.parse(r.stdout);
+    expect(d.schema_version).toBe(migrations[migrations.length - 1]!.version);
+    expect(d.checks.find((c: { name: string }) => c.name === 'schema').ok).toBe(true);
+    expect(d.users).toBe(1);
+    const db = new Database(file, { readonly: true });
+    const applied = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     db.close();
-    const r = await s.run(['doctor', '--format', 'json']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).schema_version).toBe(4);
+    expect(applied).toEqual(migrations.slice(1).map((m) => m.version));
   });
 
   it('uses --db over ALMA_USERS_DB, and the XDG data directory when neither is set', async () => {
@@ -128,6 +138,16 @@ describe('codes and the operator', () => {
       'circulation-desk-operator', 'general-system-administrator',
     ]));
     expect(roles.find((x: { code: string }) => x.code === 'circulation-desk-operator').needs_parameters).toBe(true);
+  });
+
+  it('lists every table when none is named', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['codes', 'list', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const tables = new Set(JSON.parse(r.stdout).map((c: { table: string }) => c.table));
+    expect(tables).toEqual(new Set(['user_group', 'job_category', 'role', 'library', 'block_description', 'identifier_type',
+      'notification_type', 'note_type', 'statistic_category', 'campus', 'user_title', 'cataloger_level', 'rs_library']));
   });
 
   it('adds and removes a code as a User Administrator', async () => {
