@@ -13,7 +13,9 @@ export interface ProgressView {
 const NONE: ProgressView = { update() {}, stop() {} };
 
 export async function jobProgress(ctx: Context, label: string): Promise<ProgressView> {
-  if (!ctx.io.stderr.isTTY || ctx.options.quiet) return NONE;
+  // A pseudo-terminal of zero columns (some CI runners) would make the spinner's redraw loop.
+  const columns = (ctx.io.stderr as { columns?: number }).columns ?? 0;
+  if (!ctx.io.stderr.isTTY || ctx.options.quiet || columns <= 0) return NONE;
   const { default: ora } = await import('ora');
   // discardStdin would put stdin in raw mode, where Ctrl-C no longer raises SIGINT.
   const spinner = ora({ stream: ctx.io.stderr as NodeJS.WritableStream, discardStdin: false, text: `${label}: starting` }).start();
