@@ -20,6 +20,7 @@ const SUITES: (() => Promise<Suite>)[] = [
   async () => (await import('./startup.js')).suite,
   async () => (await import('./sets.js')).suite,
   async () => (await import('./letters.js')).suite,
+  async () => (await import('./jobs.js')).suite,
 ];
 
 function arg(name: string): string | undefined {

@@ -1,4 +1,8 @@
+import type { Statement } from 'better-sqlite3';
+import type { User } from '../core/user.js';
+import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../core/user-fields.js';
 import type { Db } from './db.js';
+import { rowToUser } from './users.js';
 
 /**
  * Jobs, their frozen members, per-user issues and the audit trail, in SQLite. Statements
@@ -61,6 +65,23 @@ export interface IssueRow {
   message: string;
 }
 
+function checkColumns(columns: readonly string[]): readonly string[] {
+  for (const c of columns) if (!USER_COLUMNS.has(c)) throw new Error(`not a user column: ${c}`);
+  return columns;
+}
+
+/** A user of only the columns read (see bulkMembers); the store wrote only what userSchema accepted. */
+function userFromColumns(row: MemberRow): StoredUser {
+  const u: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k === 'seq' || k.startsWith('member_')) continue;
+    if (LISTS.has(k)) u[k] = JSON.parse(String(v));
+    else if (k === 'force_password_change') u[k] = v === 1;
+    else if (v !== null) u[k] = v;
+  }
+  return u as unknown as StoredUser;
+}
+
 export interface ReportRow {
   seq: number;
   user_id: number;
@@ -78,20 +99,20 @@ export interface ListFilter {
   limit?: number;
 }
 
+/** The user columns a job may read or write (never created_*, which a job does not change). */
+const USER_COLUMNS = new Set<string>([...SCALAR_FIELDS, 'password_hash', ...LIST_FIELDS]);
+const LISTS = new Set<string>(LIST_FIELDS);
+
 export class JobStore {
   private readonly byId;
-  private readonly bulk;
+  private readonly bulkStatements = new Map<string, Statement<[string, number, number], MemberRow>>();
+  private readonly writeStatements = new Map<string, Statement>();
   private readonly insertAuditStmt;
   private readonly insertIssueStmt;
   private readonly checkpointStmt;
 
   constructor(readonly db: Db) {
     this.byId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
-    this.bulk = db.prepare<[string, number, number], MemberRow>(
-      `SELECT m.seq, m.user_id AS member_user_id, m.primary_id AS member_primary_id, u.*
-         FROM job_members m LEFT JOIN users u ON u.id = m.user_id
-        WHERE m.job_id = ? AND m.seq >= ? AND m.seq < ? ORDER BY m.seq`,
-    );
     this.insertAuditStmt = db.prepare(
       'INSERT INTO audit (job_id, seq, user_id, primary_id, operator, reason, at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -157,9 +178,57 @@ export class JobStore {
     return this.db.prepare('SELECT count(*) FROM job_members WHERE job_id = ?').pluck().get(id) as number;
   }
 
-  /** Members seq in [from, to), each with its user's row (null columns when the user is gone). */
-  bulkRows(id: string, from: number, to: number): MemberRow[] {
-    return this.bulk.all(id, from, to);
+  /**
+   * Members seq in [from, to), each with its user: whole, or only `columns` (plus id and
+   * primary_id) when the job needs no more; undefined when the user is gone. Building a
+   * user object of every column costs several times what reading four does, and a job on a
+   * million users does it a million times.
+   */
+  bulkMembers(id: string, from: number, to: number, columns?: readonly string[]): { seq: number; userId: number; primaryId: string; user: StoredUser | undefined }[] {
+    const key = columns ? columns.join(',') : '*';
+    let stmt = this.bulkStatements.get(key);
+    if (!stmt) {
+      const cols = columns ? ['id', 'primary_id', ...checkColumns(columns)].map((c) => `u.${c}`).join(', ') : 'u.*';
+      stmt = this.db.prepare<[string, number, number], MemberRow>(
+        `SELECT m.seq, m.user_id AS member_user_id, m.primary_id AS member_primary_id, ${cols}
+           FROM job_members m LEFT JOIN users u ON u.id = m.user_id
+          WHERE m.job_id = ? AND m.seq >= ? AND m.seq < ? ORDER BY m.seq`,
+      );
+      this.bulkStatements.set(key, stmt);
+    }
+    return stmt.all(id, from, to).map((row) => ({
+      seq: row.seq,
+      userId: row.member_user_id,
+      primaryId: row.member_primary_id,
+      user: row.id === null ? undefined : columns ? userFromColumns(row) : rowToUser(row),
+    }));
+  }
+
+  /** The users of a member SELECT (user_id, primary_id), in primary-ID order, as bulkMembers reads them; streamed. */
+  *selectedUsers(select: { sql: string; params: unknown[] }, columns?: readonly string[]): Generator<StoredUser> {
+    const cols = columns ? ['id', 'primary_id', ...checkColumns(columns)].map((c) => `u.${c}`).join(', ') : 'u.*';
+    const stmt = this.db.prepare<unknown[], MemberRow>(
+      `SELECT ${cols} FROM users u JOIN (${select.sql}) AS m ON m.user_id = u.id ORDER BY u.primary_id COLLATE NOCASE, u.id`,
+    );
+    for (const row of stmt.iterate(...select.params)) yield columns ? userFromColumns(row) : rowToUser(row);
+  }
+
+  /** Writes these columns of a user and its updated_at/by; the others, and their indexes, are left alone. */
+  writeUser(id: number, user: User, columns: readonly string[], actor: string, at: string): void {
+    const key = columns.join(',');
+    let stmt = this.writeStatements.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(`UPDATE users SET ${checkColumns(columns).map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`);
+      this.writeStatements.set(key, stmt);
+    }
+    const u = user as unknown as Record<string, unknown>;
+    const values = columns.map((c) => {
+      const v = u[c];
+      if (c === 'force_password_change') return v ? 1 : 0;
+      if (v === undefined) return null;
+      return LISTS.has(c) ? JSON.stringify(v) : (v as string);
+    });
+    stmt.run(...values, at, actor, id);
   }
 
   insertAudit(a: Omit<AuditRow, 'id'>): void {

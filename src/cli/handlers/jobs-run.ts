@@ -142,7 +142,7 @@ async function execute(
   const stop = stopOnSignals(ctx, job.id);
   try {
     const final = await executeJob(job, members, {
-      db, users: ctx.users, jobs: new JobStore(db), planner, letters: letters?.port, signal: stop.signal,
+      db, jobs: new JobStore(db), planner, letters: letters?.port, signal: stop.signal,
       onProgress: (p) => progress.update(p), bulkSize: size,
     });
     progress.stop();
@@ -227,7 +227,7 @@ function dryRun(ctx: Context, d: DryRunInput): CommandResult {
   writer?.line(PREVIEW_COLUMNS);
   let preview: Preview;
   try {
-    preview = previewJob(db, d.members, d.planner, writer ? (plan) => writer.line(previewRow(plan)) : undefined);
+    preview = previewJob(new JobStore(db), d.members, d.planner, writer ? (plan) => writer.line(previewRow(plan)) : undefined);
   } finally {
     writer?.close();
   }

@@ -29,6 +29,8 @@ export interface Action {
   label: string;
   /** The counter a changed user adds one to, e.g. roles_added. */
   counter: string;
+  /** The user columns it reads and writes. */
+  columns: string[];
   apply(user: User, env: ActionEnv): ActionResult;
 }
 
@@ -49,6 +51,7 @@ function addRole(ref: RoleRef): Action {
   return {
     label: `--add-role ${key}`,
     counter: 'roles_added',
+    columns: ['roles'],
     apply(user, env) {
       if (!env.isAdministrator && isRestrictedRole(env.codes, ref.role)) return restrictedRoleError(ref.role, 'add');
       const i = user.roles.findIndex((r) => r.role === ref.role && r.scope === ref.scope);
@@ -74,6 +77,7 @@ function removeRole(ref: RoleRef): Action {
   return {
     label: `--remove-role ${roleText(ref)}`,
     counter: 'roles_removed',
+    columns: ['roles'],
     apply(user, env) {
       const gone = (r: Role) => r.role === ref.role && (ref.scope === undefined || r.scope === ref.scope);
       if (!user.roles.some(gone)) return UNCHANGED;
@@ -93,6 +97,7 @@ function setScalar(field: ScalarField, value: string, option: string, counter: s
   return {
     label: `${option} ${value}`,
     counter,
+    columns: [field],
     apply(user) {
       if (user[field] === value) return UNCHANGED;
       return { outcome: 'changed', user: { ...user, [field]: value }, changes: [{ field, before: user[field] ?? null, after: value }] };
@@ -104,6 +109,7 @@ function setStatus(status: 'ACTIVE' | 'INACTIVE'): Action {
   return {
     label: `--status ${status.toLowerCase()}`,
     counter: 'statuses_changed',
+    columns: ['status', 'status_date'],
     apply(user, env) {
       if (user.status === status) return UNCHANGED;
       const changes: FieldChange[] = [{ field: 'status', before: user.status, after: status }];
@@ -117,6 +123,7 @@ function addBlock(code: string, note: string | undefined): Action {
   return {
     label: `--add-block ${code}${note ? `:${note}` : ''}`,
     counter: 'blocks_added',
+    columns: ['blocks'],
     apply(user, env) {
       const i = user.blocks.findIndex((b) => b.description === code);
       const existing = user.blocks[i];
@@ -140,6 +147,7 @@ function removeElements<F extends 'blocks' | 'statistics'>(field: F, key: string
   return {
     label: `${option} ${key}`,
     counter,
+    columns: [field],
     apply(user) {
       const list = user[field] as (Block | Statistic)[];
       const gone = list.filter((e) => elementKey(field, e) === key);
@@ -157,6 +165,7 @@ function addNote(text: string, type: string, userViewable: boolean): Action {
   return {
     label: `--add-note ${JSON.stringify(text)}${type !== 'GENERAL' ? ` --note-type ${type}` : ''}${userViewable ? ' --note-user-viewable' : ''}`,
     counter: 'notes_added',
+    columns: ['notes'],
     apply(user, env) {
       // The same note twice says nothing more, and a rerun of a job must not pile them up.
       if (user.notes.some((n) => n.type === type && n.text === text)) return UNCHANGED;
@@ -170,6 +179,7 @@ function addStatistic(category: string): Action {
   return {
     label: `--add-statistic ${category}`,
     counter: 'statistics_added',
+    columns: ['statistics'],
     apply(user) {
       if (user.statistics.some((s) => s.category === category)) return UNCHANGED;
       const added: Statistic = { category, segment: 'Internal' };
@@ -182,6 +192,7 @@ function addRsLibrary(code: string): Action {
   return {
     label: `--add-rs-library ${code}`,
     counter: 'rs_libraries_added',
+    columns: ['rs_libraries'],
     apply(user) {
       if (user.rs_libraries.includes(code)) return UNCHANGED;
       return { outcome: 'changed', user: { ...user, rs_libraries: [...user.rs_libraries, code] }, changes: [{ field: 'rs_libraries', key: code, before: null, after: code }] };
@@ -193,6 +204,7 @@ function removeRsLibrary(code: string): Action {
   return {
     label: `--remove-rs-library ${code}`,
     counter: 'rs_libraries_removed',
+    columns: ['rs_libraries'],
     apply(user) {
       if (!user.rs_libraries.includes(code)) return UNCHANGED;
       return { outcome: 'changed', user: { ...user, rs_libraries: user.rs_libraries.filter((c) => c !== code) }, changes: [{ field: 'rs_libraries', key: code, before: code, after: null }] };
@@ -205,6 +217,7 @@ function convertToInternal(resetPassword: boolean): Action {
   return {
     label: `--convert-to internal${resetPassword ? '' : ' --no-password-reset'}`,
     counter: 'accounts_converted',
+    columns: ['account_type', 'external_id', 'force_password_change', 'password_hash'],
     apply(user) {
       if (user.account_type === 'INTERNAL') return UNCHANGED;
       const { external_id: _gone, ...rest } = user;
@@ -219,6 +232,7 @@ function convertToExternal(externalId: string): Action {
   return {
     label: `--convert-to external --external-id ${externalId}`,
     counter: 'accounts_converted',
+    columns: ['account_type', 'external_id'],
     apply(user) {
       if (user.account_type === 'EXTERNAL' && user.external_id === externalId) return UNCHANGED;
       const changes: FieldChange[] = [];

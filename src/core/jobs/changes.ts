@@ -82,3 +82,8 @@ function canonical(v: unknown): string {
   }
   return JSON.stringify(v);
 }
+
+/** The user columns a plan's changes touch: what the engine writes back. */
+export function changedColumns(changes: readonly FieldChange[]): string[] {
+  return [...new Set(changes.map((c) => (c.field === PASSWORD_FIELD ? 'password_hash' : c.field)))];
+}

@@ -2,8 +2,8 @@ import os from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Db } from '../../store/db.js';
 import type { JobRow, JobStore } from '../../store/jobs.js';
-import { rowToUser, type UserStore } from '../../store/users.js';
 import { generatePassword, hashPassword } from '../password.js';
+import { changedColumns } from './changes.js';
 import type { LetterPort } from './letters.js';
 import { failedPlan, type Planner, type UserPlan } from './plan.js';
 import type { FinalStatus, Stage } from './status.js';
@@ -29,7 +29,6 @@ export interface JobProgress {
 
 export interface EngineDeps {
   db: Db;
-  users: UserStore;
   jobs: JobStore;
   planner: Planner;
   /** Present when the job sends letters. */
@@ -98,23 +97,23 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
 }
 
 async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<Tally> {
-  const { db, jobs, users, planner, letters } = deps;
+  const { db, jobs, planner, letters } = deps;
   // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
   // first, in parallel, for the users that will need one as they are now.
-  const passwords = planner.mayResetPasswords ? await newPasswords(jobs.bulkRows(job.id, from, to), planner) : undefined;
+  const passwords = planner.mayResetPasswords ? await newPasswords(jobs.bulkMembers(job.id, from, to, planner.columns), planner) : undefined;
   const at = now().toISOString();
   const t = structuredClone(before);
   const actionCount = planner.labels.length;
   db.transaction(() => {
-    for (const row of jobs.bulkRows(job.id, from, to)) {
-      if (row.id === null) {
+    for (const member of jobs.bulkMembers(job.id, from, to, planner.columns)) {
+      const user = member.user;
+      if (!user) {
         add(t, 'processed');
         add(t, 'errors');
-        jobs.insertIssue(job.id, row.seq, row.member_primary_id, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
+        jobs.insertIssue(job.id, member.seq, member.primaryId, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
         for (const a of t.actions) a.failed++;
         continue;
       }
-      const user = rowToUser(row);
       let plan: UserPlan = planner.plan(user);
       let password: string | undefined;
       if (plan.passwordReset && plan.after) {
@@ -130,13 +129,13 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
       }
       countPlan(t, plan, planner.actionCounters);
       if (plan.after) {
-        users.update(user.id, plan.after, job.operator, at);
+        jobs.writeUser(user.id, plan.after, changedColumns(plan.changes), job.operator, at);
         jobs.insertAudit({
-          job_id: job.id, seq: row.seq, user_id: user.id, primary_id: user.primary_id,
+          job_id: job.id, seq: member.seq, user_id: user.id, primary_id: user.primary_id,
           operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
         });
       }
-      for (const i of plan.issues) jobs.insertIssue(job.id, row.seq, user.primary_id, i.severity, i.code, i.message);
+      for (const i of plan.issues) jobs.insertIssue(job.id, member.seq, user.primary_id, i.severity, i.code, i.message);
       if (plan.letter && letters && planner.letterType) {
         const r = letters.queue({ jobId: job.id, user: { ...user, ...plan.after }, type: planner.letterType, password });
         add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
@@ -147,8 +146,8 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
   return t;
 }
 
-async function newPasswords(rows: ReturnType<JobStore['bulkRows']>, planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
-  const ids = rows.filter((r) => r.id !== null).map((r) => rowToUser(r)).filter((u) => planner.plan(u).passwordReset).map((u) => u.id);
+async function newPasswords(members: ReturnType<JobStore['bulkMembers']>, planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
+  const ids = members.flatMap((m) => (m.user && planner.plan(m.user).passwordReset ? [m.user.id] : []));
   const entries = await Promise.all(
     ids.map(async (id) => {
       const password = generatePassword();

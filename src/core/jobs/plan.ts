@@ -49,6 +49,8 @@ export interface Planner {
   letterType: string | undefined;
   /** Whether any user may need a new password (hashed before the bulk's transaction). */
   mayResetPasswords: boolean;
+  /** The user columns the plan reads; undefined: all of them (a letter shows the whole user). */
+  columns: readonly string[] | undefined;
   plan(user: StoredUser): UserPlan;
 }
 
@@ -70,6 +72,8 @@ export function updateNotifyPlanner(p: UpdateNotifyParams, env: ActionEnv): Plan
     counters,
     letterType: notify,
     mayResetPasswords: notify === PASSWORD_LETTER || (p.convert_to === 'internal' && p.password_reset),
+    // Roles always: whether a user is a restricted account depends on them.
+    columns: notify ? undefined : [...new Set(['roles', ...actions.flatMap((a) => a.columns)])],
     plan: (user) => planUpdateNotify(user, actions, p, env),
   };
 }

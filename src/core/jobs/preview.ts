@@ -1,5 +1,4 @@
-import type { Db } from '../../store/db.js';
-import { rowToUser } from '../../store/users.js';
+import type { JobStore } from '../../store/jobs.js';
 import { describeChange } from './changes.js';
 import type { MemberSelect } from './engine.js';
 import type { Planner, UserPlan } from './plan.js';
@@ -31,7 +30,7 @@ export interface Preview {
 }
 
 export function previewJob(
-  db: Db,
+  jobs: JobStore,
   members: MemberSelect,
   planner: Planner,
   onPlan?: (plan: UserPlan) => void,
@@ -40,9 +39,8 @@ export function previewJob(
   const tally = newTally(planner);
   const samples: PreviewSample[] = [];
   const issues = new Map<string, PreviewIssue>();
-  const stmt = db.prepare(`SELECT u.* FROM users u JOIN (${members.sql}) AS m ON m.user_id = u.id ORDER BY u.primary_id COLLATE NOCASE, u.id`);
-  for (const row of stmt.iterate(...members.params)) {
-    const plan = planner.plan(rowToUser(row as Record<string, string | number | null>));
+  for (const user of jobs.selectedUsers(members, planner.columns)) {
+    const plan = planner.plan(user);
     countPlan(tally, plan, planner.actionCounters);
     if (plan.letter) add(tally, 'letters_queued');
     if (plan.after && samples.length < sampleSize) samples.push({ primary_id: plan.before.primary_id, changes: plan.changes.map(describeChange) });

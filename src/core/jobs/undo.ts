@@ -29,6 +29,7 @@ export function undoPlanner(jobs: JobStore, original: JobRow, params: UndoParams
     counters: ['users_reverted', 'changes_reverted', 'conflicts', ...(params.force ? ['conflicts_overwritten'] : []), 'passwords_not_restored'],
     letterType: undefined,
     mayResetPasswords: false,
+    columns: undefined,
     plan: (user) => planUndo(jobs, original, params, env, user),
   };
 }
