@@ -34,8 +34,11 @@ export interface ImportRecord {
   /** A password in the file; only its scrypt hash is ever stored. */
   password?: string;
   /** Descriptions the file gives its codes (Alma's `desc`), keyed by codeKey(table, code). */
-  descs: Map<string, string>;
+  descs: ReadonlyMap<string, string>;
 }
+
+/** The descs of a format that has none (CSV). */
+export const NO_DESCS: ReadonlyMap<string, string> = new Map();
 
 /** A record the reader could not make sense of; the import rejects it and goes on. */
 export interface UnreadableRecord {

@@ -1,6 +1,6 @@
 import { parseAlmaDate } from '../core/dates.js';
 import { InputError } from '../core/errors.js';
-import { clean, readBoolean, RecordError, type ImportRecord, type ReadItem, type RoleRef } from '../core/import-record.js';
+import { clean, NO_DESCS, readBoolean, RecordError, type ImportRecord, type ReadItem, type RoleRef } from '../core/import-record.js';
 import { LIST_FIELDS, SCALAR_FIELDS } from '../core/user-fields.js';
 import { readCsvCell } from './csv-cell.js';
 import { readCsv } from './csv-read.js';
@@ -147,7 +147,7 @@ export async function openUsersCsv(file: string): Promise<AsyncGenerator<ReadIte
         yield { at, primary_id: primaryId, error: `the row has ${cells.length} fields, the header ${names.length}` };
         continue;
       }
-      const r: ImportRecord = { at, fields: {}, descs: new Map() };
+      const r: ImportRecord = { at, fields: {}, descs: NO_DESCS };
       try {
         for (let i = 0; i < cells.length; i++) setters[i]!(r, clean(readCsvCell(cells[i]!)));
         yield r;

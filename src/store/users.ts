@@ -32,7 +32,8 @@ function userToParams(user: User): (string | number | null)[] {
     if (c === 'force_password_change') return user.force_password_change ? 1 : 0;
     const v = user[c];
     if (v === undefined) return null;
-    if (Array.isArray(v)) return JSON.stringify(v);
+    // Most lists are empty; a bulk import writes nine per user.
+    if (Array.isArray(v)) return v.length ? JSON.stringify(v) : '[]';
     return v as string;
   });
 }
