@@ -46,6 +46,11 @@ describe('final statuses', () => {
     expect(Date.parse(r.json.started!)).toBeLessThanOrEqual(Date.parse(r.json.ended!));
     const shown = JSON.parse((await s.run(['job', 'show', r.json.id, '--format', 'json'])).stdout);
     expect(shown).toMatchObject({ id: r.json.id, status: 'Completed Successfully', counters: r.json.counters });
+    const csv = (await s.run(['job', 'report', r.json.id.slice(0, 5), '--format', 'csv'])).stdout.split('\r\n');
+    expect(csv.slice(0, 2)).toEqual(['primary_id,outcome,changes,letter,reason', 'P00001,changed,roles +license-viewer,,']);
+    const listed = (await s.run(['job', 'list'])).stdout;
+    expect(listed).toContain(`${r.json.id}\tlicences\tmembers\tadmin\t`);
+    expect(listed).toMatch(/Completed Successfully\t100%\t3\t3/);
   });
 
   it('Completed with No Bulks: an empty set, exit 0', async () => {
