@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { emlWritten } from './eml.js';
 import { retryDelays as configuredRetryDelays } from './settings.js';
 import { SendFailure, type Transport } from './transport.js';
+import { processAlive } from '../core/processes.js';
 
 /**
  * Sends the outbox's pending letters, after the transaction that queued them committed.
@@ -254,15 +255,4 @@ function splitClaimer(claimedBy: string | null): [string | undefined, number] {
   if (!claimedBy) return [undefined, 0];
   const i = claimedBy.lastIndexOf(':');
   return [claimedBy.slice(0, i), Number(claimedBy.slice(i + 1))];
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Db } from '../../store/db.js';
+import { processAlive } from '../processes.js';
 
 /**
  * Finds jobs left Pending or Running by a process that is gone (kill -9, power loss) and
@@ -7,7 +8,7 @@ import type { Db } from '../../store/db.js';
  * free again. Only jobs started on this host are judged: a pid means nothing elsewhere.
  * Called whenever a command opens the store; kept free of heavy imports for start-up.
  */
-export function recoverAbandonedJobs(db: Db, isAlive: (pid: number) => boolean = pidAlive, host = os.hostname(), now = new Date()): string[] {
+export function recoverAbandonedJobs(db: Db, isAlive: (pid: number) => boolean = processAlive, host = os.hostname(), now = new Date()): string[] {
   const live = db
     .prepare("SELECT id, pid, host FROM jobs WHERE status IN ('Pending', 'Running')")
     .all() as { id: string; pid: number | null; host: string | null }[];
@@ -20,15 +21,4 @@ export function recoverAbandonedJobs(db: Db, isAlive: (pid: number) => boolean =
     for (const j of dead) mark.run(now.toISOString(), j.id);
   }).immediate();
   return dead.map((j) => j.id);
-}
-
-function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
