@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import type { Bind, CommandGroup, CommandResult } from './command.js';
-import { Context, type GlobalOptions, type Io } from './context.js';
-import { FORMATS, render } from './output.js';
+import type { GlobalOptions, Io } from './context.js';
+import { FORMATS } from './formats.js';
 import { codesCommands } from './commands/codes.js';
 import { configCommands } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
@@ -45,7 +45,9 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Comm
     // dropping them keeps the positions of the others.
     const args = commanderArgs.slice(0, -2).flat().filter((a) => a !== undefined).map(String);
     const globals = command.optsWithGlobals<GlobalOptions>();
-    const handler = await load();
+    // Loaded here, not at the top: `alma-users --version` and `--help` need neither the
+    // store nor the output helpers, and start-up time is paid on every cron invocation.
+    const [handler, { Context }, { render }] = await Promise.all([load(), import('./context.js'), import('./output.js')]);
     const ctx = new Context(globals, io);
     try {
       const result = await handler(ctx, args, opts);
