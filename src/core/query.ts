@@ -404,7 +404,8 @@ function compileNode(n: QueryNode, params: (string | number)[], today: string): 
     case 'in': {
       const inner = n.field.list
         ? listExists(n.field, `(${n.values.map((v) => listEquals(n.field, v, params, today)).join(' OR ')})`, params, today)
-        : `${n.field.sql} IN (${n.values.map((v) => bind(v, params, today)).join(', ')})${collate(n.field)}`;
+        // The collation goes on the left operand: after the list it would apply to IN's result, not its comparisons.
+        : `${n.field.sql}${collate(n.field)} IN (${n.values.map((v) => bind(v, params, today)).join(', ')})`;
       return n.negated ? `((${inner}) IS NOT TRUE)` : inner;
     }
     case 'contains': {

@@ -29,9 +29,27 @@ afterAll(() => s.cleanup());
 
 const as = (operator: string) => ({ env: { ALMA_USERS_OPERATOR: operator } });
 
-function json(r: CliResult): any {
+/** A set as `set show`, `set create` and `set list` print it with --format json. */
+interface SetJson {
+  id: string;
+  name: string;
+  kind: 'itemized' | 'logical';
+  owner: string;
+  public: boolean;
+  query: string | null;
+  members: number | null;
+  updated_by: string;
+}
+
+/** A user as `users list` and `set members` print it with --format json (the fields these tests read). */
+interface UserRow {
+  primary_id: string;
+}
+
+/** The command's --format json output, as the shape the test expects (checked by the assertions that read it). */
+function json<T>(r: CliResult): T {
   try {
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout) as T;
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -40,7 +58,7 @@ function json(r: CliResult): any {
 async function memberIds(set: string, operator = 'admin'): Promise<string[]> {
   const r = await s.run(['set', 'members', set, '--format', 'json'], as(operator));
   expect(r.code, r.stderr).toBe(0);
-  return (json(r) as { primary_id: string }[]).map((u) => u.primary_id);
+  return json<UserRow[]>(r).map((u) => u.primary_id);
 }
 
 function ids(file: string, lines: string[]): string {
@@ -54,7 +72,7 @@ describe('logical sets and the query language', () => {
     const q = 'job_category = "Cataloger" AND user_group IN ("FACULTY", "STAFF") AND expiry_date < 2027-01-01';
     const r = await s.run(['set', 'create', 'cat-expiring', '--query', q, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(json(r)).toMatchObject({ name: 'cat-expiring', kind: 'logical', query: q, members: 1, public: false });
+    expect(json<SetJson>(r)).toMatchObject({ name: 'cat-expiring', kind: 'logical', query: q, members: 1, public: false });
     expect(await memberIds('cat-expiring')).toEqual(['0001']);
     // A user loaded later is a member the next time the set is used.
     addUsers(s.db, [{ primary_id: '0005', user_group: 'STAFF', job_category: 'Cataloger', expiry_date: '2026-01-01' }]);
@@ -82,18 +100,38 @@ describe('logical sets and the query language', () => {
   it('users list --query uses the same language: roles with scope, relative dates, e-mail', async () => {
     const scoped = await s.run(['users', 'list', '--query', 'role = "cataloger@SCIENCE"', '--format', 'json']);
     expect(scoped.code, scoped.stderr).toBe(0);
-    expect(json(scoped).map((u: { primary_id: string }) => u.primary_id)).toEqual(['0002']);
+    expect(json<UserRow[]>(scoped).map((u) => u.primary_id)).toEqual(['0002']);
     const email = await s.run(['users', 'list', '--query', 'email CONTAINS "example.de" OR expiry_date > today + 3y', '--format', 'json']);
-    expect(json(email).map((u: { primary_id: string }) => u.primary_id)).toEqual(['0002', '0003']);
+    expect(json<UserRow[]>(email).map((u) => u.primary_id)).toEqual(['0002', '0003']);
     const bad = await s.run(['users', 'list', '--query', 'role < "x"']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('< does not apply to role');
   });
 
+  it('IN and NOT IN ignore case on text fields, as = does', async () => {
+    addUsers(s.db, [
+      { primary_id: 'n-hedy', first_name: 'Hedy', last_name: 'Lamarr' },
+      { primary_id: 'n-grace', first_name: 'Grace', last_name: 'Hopper' },
+    ]);
+    const listed = async (query: string) => {
+      const r = await s.run(['users', 'list', '--query', query, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      return json<UserRow[]>(r).map((u) => u.primary_id);
+    };
+    expect(await listed('first_name = "grace"')).toEqual(['n-grace']);
+    expect(await listed('first_name IN ("Hedy", "GRACE")')).toEqual(['n-grace', 'n-hedy']);
+    // The operator admin is Ada Admin; uma and max are Uma Manager.
+    expect(await listed('last_name IS NOT EMPTY AND first_name NOT IN ("hedy", "UMA", "ADA")')).toEqual(['n-grace']);
+    const set = await s.run(['set', 'create', 'hedy-grace', '--query', 'last_name IN ("LAMARR", "hopper")', '--format', 'json']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(json<SetJson>(set).members).toBe(2);
+    expect(await memberIds('hedy-grace')).toEqual(['n-grace', 'n-hedy']);
+  });
+
   it('keeps hostile query text out of SQL', async () => {
     const r = await s.run(['users', 'list', '--query', `primary_id = "x' OR '1'='1" OR last_name = "\\"); DROP TABLE users; --"`, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(json(r)).toEqual([]);
+    expect(json<UserRow[]>(r)).toEqual([]);
     expect((await s.run(['users', 'list', '--format', 'json'])).stdout).toContain('"0004"');
   });
 
@@ -101,7 +139,7 @@ describe('logical sets and the query language', () => {
     expect((await s.run(['set', 'create', 'faculty', '--query', 'user_group = "FACULTY"'])).code).toBe(0);
     const r = await s.run(['set', 'itemize', 'faculty', '--as', 'faculty-today', '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(json(r)).toMatchObject({ kind: 'itemized', members: 2 });
+    expect(json<SetJson>(r)).toMatchObject({ kind: 'itemized', members: 2 });
     addUsers(s.db, [{ primary_id: '0006', user_group: 'FACULTY' }]);
     expect(await memberIds('faculty')).toEqual(['0001', '0003', '0006']);
     expect(await memberIds('faculty-today')).toEqual(['0001', '0003']);
@@ -121,7 +159,7 @@ describe('combine', () => {
     expect((await s.run(['set', 'create', 'B', '--query', 'job_category = "Cataloger"'])).code).toBe(0);
     const and = await s.run(['set', 'combine', 'A', 'B', '--op', 'and', '--as', 'A-and-B', '--format', 'json']);
     expect(and.code).toBe(0);
-    expect(json(and)).toMatchObject({ kind: 'itemized', members: 2 });
+    expect(json<SetJson>(and)).toMatchObject({ kind: 'itemized', members: 2 });
     expect(await memberIds('A-and-B')).toEqual(['0001', '0002']);
     expect((await s.run(['set', 'combine', 'A', 'B', '--op', 'OR', '--as', 'A-or-B'])).code).toBe(0);
     expect(await memberIds('A-or-B')).toEqual(['0001', '0002', '0003', '0005']);
@@ -139,10 +177,10 @@ describe('names, rename and delete', () => {
     const dup = await s.run(['set', 'create', 'LEAVERS']);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('a set named LEAVERS already exists');
-    const before = json(await s.run(['set', 'show', 'leavers', '--format', 'json']));
+    const before = json<SetJson>(await s.run(['set', 'show', 'leavers', '--format', 'json']));
     const r = await s.run(['set', 'rename', 'leavers', 'Leavers 2026']);
     expect(r.code).toBe(0);
-    const after = json(await s.run(['set', 'show', 'leavers 2026', '--format', 'json']));
+    const after = json<SetJson>(await s.run(['set', 'show', 'leavers 2026', '--format', 'json']));
     expect(after.id).toBe(before.id);
     expect(after.name).toBe('Leavers 2026');
     expect((await s.run(['set', 'show', before.id])).code).toBe(0);
@@ -151,7 +189,7 @@ describe('names, rename and delete', () => {
 
   it('refuses to delete a set while a job is Running on it (exit 1, naming the job), and deletes it after', async () => {
     expect((await s.run(['set', 'create', 'busy', '--from-file', ids('busy.txt', ['0004'])])).code).toBe(0);
-    const setId = json(await s.run(['set', 'show', 'busy', '--format', 'json'])).id;
+    const setId = json<SetJson>(await s.run(['set', 'show', 'busy', '--format', 'json'])).id;
     const db = new Database(s.db);
     db.prepare(`INSERT INTO jobs (id, type, set_id, set_name, params, operator, status, stage, submitted_at)
       VALUES ('job-42', 'update-notify', ?, 'busy', '{}', 'admin', 'Running', 'Processing', ?)`).run(setId, new Date().toISOString());
@@ -177,7 +215,7 @@ describe('who may see and change a set', () => {
   });
 
   it('a private set is visible to its owner (and User Administrators) only; a public one to every operator', async () => {
-    const mine = json(await s.run(['set', 'list', '--format', 'json'], as('uma'))).map((x: { name: string }) => x.name);
+    const mine = json<SetJson[]>(await s.run(['set', 'list', '--format', 'json'], as('uma'))).map((x) => x.name);
     expect(mine).toContain('admin-public');
     expect(mine).toContain('uma-own');
     expect(mine).not.toContain('admin-private');
@@ -186,14 +224,14 @@ describe('who may see and change a set', () => {
     expect(hidden.stderr).toContain('no set named admin-private');
     expect((await s.run(['set', 'members', 'admin-private'], as('max'))).code).toBe(2);
     expect(await memberIds('admin-public', 'uma')).toEqual(['0002']);
-    const onlyMine = json(await s.run(['set', 'list', '--mine', '--format', 'json'], as('uma'))).map((x: { name: string }) => x.name);
+    const onlyMine = json<SetJson[]>(await s.run(['set', 'list', '--mine', '--format', 'json'], as('uma'))).map((x) => x.name);
     expect(onlyMine).toEqual(['uma-own']);
-    const publicOnes = json(await s.run(['set', 'list', '--public', '--format', 'json'], as('uma'))).map((x: { name: string }) => x.name);
+    const publicOnes = json<SetJson[]>(await s.run(['set', 'list', '--public', '--format', 'json'], as('uma'))).map((x) => x.name);
     expect(publicOnes).toEqual(['A-not-B', 'admin-public']);
     // A User Administrator sees others' private sets with --all; by default, their own and public ones.
-    const adminDefault = json(await s.run(['set', 'list', '--format', 'json'])).map((x: { name: string }) => x.name);
+    const adminDefault = json<SetJson[]>(await s.run(['set', 'list', '--format', 'json'])).map((x) => x.name);
     expect(adminDefault).not.toContain('uma-own');
-    const adminAll = json(await s.run(['set', 'list', '--all', '--format', 'json'])).map((x: { name: string }) => x.name);
+    const adminAll = json<SetJson[]>(await s.run(['set', 'list', '--all', '--format', 'json'])).map((x) => x.name);
     expect(adminAll).toContain('uma-own');
     expect((await s.run(['set', 'list', '--mine', '--all'])).code).toBe(2);
   });
@@ -208,7 +246,7 @@ describe('who may see and change a set', () => {
     // The owner may; so may a User Administrator, on anyone's set.
     expect((await s.run(['set', 'add-members', 'uma-own', '--from-file', ids('y.txt', ['0004'])], as('uma'))).code).toBe(0);
     expect((await s.run(['set', 'rename', 'uma-own', 'uma-renamed-by-admin'])).code).toBe(0);
-    const shown = json(await s.run(['set', 'show', 'uma-renamed-by-admin', '--format', 'json'], as('uma')));
+    const shown = json<SetJson>(await s.run(['set', 'show', 'uma-renamed-by-admin', '--format', 'json'], as('uma')));
     expect(shown).toMatchObject({ owner: 'uma', updated_by: 'admin', members: 2 });
     // A User Manager may use a public set of another in a combination of their own.
     expect((await s.run(['set', 'combine', 'admin-public', 'uma-renamed-by-admin', '--op', 'or', '--as', 'uma-mix'], as('uma'))).code).toBe(0);

@@ -163,6 +163,20 @@ describe('query results against a real store', () => {
     expect(ids('expiry_date IS EMPTY')).toEqual(['abc']);
   });
 
+  it('IN and NOT IN ignore case on text fields, as = does', () => {
+    expect(ids('first_name = "grace"')).toEqual(['0002']);
+    expect(ids('first_name IN ("Ada", "GRACE")')).toEqual(['0001', '0002']);
+    expect(ids('last_name IN ("lovelace", "o\'brien")')).toEqual(['0001', 'abc']);
+    // NOT IN keeps users without the field, as != does.
+    expect(ids('first_name NOT IN ("ada", "GRACE")')).toEqual(['abc', 'x4']);
+    expect(ids('primary_id IN ("ABC", "X4")')).toEqual(['abc', 'x4']);
+    expect(ids('primary_id NOT IN ("ABC", "X4")')).toEqual(['0001', '0002']);
+    expect(ids('identifier IN ("b0001", "nothing")')).toEqual(['0001']);
+    expect(ids('identifier NOT IN ("B0001")')).toEqual(['0002', 'abc', 'x4']);
+    expect(ids('email IN ("ADA@EXAMPLE.EDU")')).toEqual(['0001']);
+    expect(ids('email NOT IN ("ADA@EXAMPLE.EDU")')).toEqual(['0002', 'abc', 'x4']);
+  });
+
   it('AND binds tighter than OR; NOT and parentheses', () => {
     expect(ids('user_group = "GRAD" OR user_group = "FACULTY" AND expiry_date > 2027-01-01')).toEqual(['x4']);
     expect(ids('(user_group = "GRAD" OR user_group = "FACULTY") AND expiry_date < 2027-01-01')).toEqual(['0001', 'x4']);
