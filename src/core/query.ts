@@ -26,7 +26,7 @@ interface FieldDef {
   type: FieldType;
   /** The SQL of the value compared: a column of users, or an expression over a list element `e`. */
   sql: string;
-  /** Whether = and ordering compare case-insensitively (names, e-mails, identifiers). */
+  /** Whether =, IN and ordering ignore case (names, e-mails, identifiers): see `caseless`. */
   nocase?: boolean;
   enumValues?: readonly string[];
   /** The code table a code field's values come from, for the warnings of `set create`. */
@@ -402,22 +402,22 @@ function compileNode(n: QueryNode, params: (string | number)[], today: string): 
       if (n.op === '!=') return `((${compare(n.field, '=', n.value, params, today)}) IS NOT TRUE)`;
       return compare(n.field, n.op, n.value, params, today);
     case 'in': {
-      const inner = n.field.list
-        ? listExists(n.field, `(${n.values.map((v) => listEquals(n.field, v, params, today)).join(' OR ')})`, params, today)
-        // The collation goes on the left operand: after the list it would apply to IN's result, not its comparisons.
-        : `${n.field.sql}${collate(n.field)} IN (${n.values.map((v) => bind(v, params, today)).join(', ')})`;
+      let inner: string;
+      if (n.field.list) {
+        inner = listExists(n.field, `(${n.values.map((v) => listEquals(n.field, v, params, today)).join(' OR ')})`, params, today);
+      } else {
+        const c = caseless(n.field, n.values.map((v) => valueOf(v, today)));
+        params.push(...c.values);
+        inner = `${c.sql} IN (${c.values.map(() => '?').join(', ')})`;
+      }
       return n.negated ? `((${inner}) IS NOT TRUE)` : inner;
     }
     case 'contains': {
       const text = (n.value as { text: string }).text;
-      const test = (expr: string) => `instr(lower(${expr}), lower(?)) > 0`;
-      if (n.field.list) {
-        const cond = test(n.field.sql);
-        params.push(text);
-        return listExists(n.field, cond, params, today);
-      }
-      params.push(text);
-      return test(n.field.sql);
+      // lower() folds A-Z only: enough for an ASCII needle, which cannot match other letters.
+      const cond = ASCII.test(text) ? `instr(lower(${n.field.sql}), lower(?)) > 0` : `instr(unicode_lower(${n.field.sql}), ?) > 0`;
+      params.push(ASCII.test(text) ? text : text.toLowerCase());
+      return n.field.list ? listExists(n.field, cond, params, today) : cond;
     }
     case 'empty': {
       const inner = n.field.list
@@ -428,13 +428,21 @@ function compileNode(n: QueryNode, params: (string | number)[], today: string): 
   }
 }
 
-function collate(f: FieldDef): string {
-  return f.nocase ? ' COLLATE NOCASE' : '';
-}
+const ASCII = /^[\x00-\x7f]*$/;
 
-function bind(v: Value, params: (string | number)[], today: string): string {
-  params.push(valueOf(v, today));
-  return '?';
+/**
+ * A field's side of a comparison with these values, and the values as bound. Names,
+ * e-mails and identifiers ignore case. SQLite's NOCASE folds A-Z only; for values in ASCII
+ * that gives what Unicode lower case gives (no other letter lowers to ASCII but the Kelvin
+ * sign) and keeps SQLite on the index of last_name, so ASCII values use it. Values with
+ * other letters (MÜLLER, Ørsted) compare both sides in Unicode lower case, through
+ * unicode_lower (store/sql-functions.ts), which reads every row. primary_id keeps its
+ * column's NOCASE, as every other match of primary IDs does (ID files, the unique check).
+ */
+function caseless(f: FieldDef, values: (string | number)[]): { sql: string; values: (string | number)[] } {
+  if (!f.nocase) return { sql: f.sql, values };
+  if (values.every((v) => typeof v !== 'string' || ASCII.test(v))) return { sql: `${f.sql} COLLATE NOCASE`, values };
+  return { sql: `unicode_lower(${f.sql})`, values: values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) };
 }
 
 function valueOf(v: Value, today: string): string | number {
@@ -448,7 +456,9 @@ function valueOf(v: Value, today: string): string | number {
 
 function compare(f: FieldDef, op: CompareOp, v: Value, params: (string | number)[], today: string): string {
   if (f.list) return listExists(f, listEquals(f, v, params, today), params, today);
-  return `${f.sql} ${op} ${bind(v, params, today)}${collate(f)}`;
+  const c = caseless(f, [valueOf(v, today)]);
+  params.push(...c.values);
+  return `${c.sql} ${op} ?`;
 }
 
 /** One list element equal to a value; a role value may carry a scope ("license-viewer@MAIN"). */
@@ -459,8 +469,9 @@ function listEquals(f: FieldDef, v: Value, params: (string | number)[], today: s
     params.push(text.slice(0, at), text.slice(at + 1));
     return `(${f.sql} = ? AND e.value->>'scope' = ?)`;
   }
-  params.push(text);
-  return `${f.sql} = ?${collate(f)}`;
+  const c = caseless(f, [text]);
+  params.push(...c.values);
+  return `${c.sql} = ?`;
 }
 
 /**

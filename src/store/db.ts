@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../core/errors.js';
 import { migrations } from './migrations/index.js';
+import { registerSqlFunctions } from './sql-functions.js';
 
 export type Db = Database.Database;
 
@@ -48,6 +49,7 @@ export function openStore(file: string, options: OpenOptions = {}): Db {
     // Letter bodies carry temporary passwords; deleted content must not linger in free pages.
     db.pragma('secure_delete = ON');
     if (version < SCHEMA_VERSION) migrate(db);
+    registerSqlFunctions(db);
     return db;
   } catch (e) {
     db.close();

@@ -128,6 +128,22 @@ describe('logical sets and the query language', () => {
     expect(await memberIds('hedy-grace')).toEqual(['n-grace', 'n-hedy']);
   });
 
+  it('compares text ignoring case beyond ASCII: MÜLLER finds Müller', async () => {
+    addUsers(s.db, [{ primary_id: 'n-muller', first_name: 'Jürgen', last_name: 'Müller' }]);
+    const listed = async (query: string) => {
+      const r = await s.run(['users', 'list', '--query', query, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      return json<UserRow[]>(r).map((u) => u.primary_id);
+    };
+    expect(await listed('last_name = "MÜLLER"')).toEqual(['n-muller']);
+    expect(await listed('first_name IN ("JÜRGEN", "nobody")')).toEqual(['n-muller']);
+    expect(await listed('first_name CONTAINS "ÜRG"')).toEqual(['n-muller']);
+    expect(await listed('email = "MÜLLER@EXAMPLE.DE"')).toEqual(['0003']);
+    const set = await s.run(['set', 'create', 'muellers', '--query', 'last_name = "müller" OR email CONTAINS "MÜLLER"', '--format', 'json']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(await memberIds('muellers')).toEqual(['0003', 'n-muller']);
+  });
+
   it('keeps hostile query text out of SQL', async () => {
     const r = await s.run(['users', 'list', '--query', `primary_id = "x' OR '1'='1" OR last_name = "\\"); DROP TABLE users; --"`, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);

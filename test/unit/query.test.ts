@@ -177,6 +177,28 @@ describe('query results against a real store', () => {
     expect(ids('email NOT IN ("ADA@EXAMPLE.EDU")')).toEqual(['0002', 'abc', 'x4']);
   });
 
+  it('ignores case beyond ASCII: MÜLLER is Müller, in =, IN, CONTAINS, ordering and lists', () => {
+    add({ primary_id: 'ärger', first_name: 'Zoë', last_name: 'Müller', emails: [{ address: 'ZOË@EXAMPLE.DE' }] });
+    try {
+      expect(ids('last_name = "MÜLLER"')).toEqual(['ärger']);
+      expect(ids('last_name != "müller" AND last_name IS NOT EMPTY')).toEqual(['0001', '0002', 'abc']);
+      expect(ids('first_name IN ("ZOË", "ada")')).toEqual(['0001', 'ärger']);
+      expect(ids('first_name NOT IN ("ZOË") AND first_name IS NOT EMPTY')).toEqual(['0001', '0002', 'abc']);
+      expect(ids('last_name CONTAINS "ÜLL"')).toEqual(['ärger']);
+      expect(ids('last_name >= "MÜ" AND last_name < "MÜLLERZ"')).toEqual(['ärger']);
+      expect(ids('email = "müller@example.de"')).toEqual(['abc']);
+      expect(ids('email IN ("zoë@example.de")')).toEqual(['ärger']);
+      expect(ids('email CONTAINS "ZOË@"')).toEqual(['ärger']);
+      // Primary IDs match as the store matches them everywhere (an ID file, the unique
+      // check): ignoring the case of A-Z only, so Ärger and ärger may be two users.
+      expect(ids('primary_id = "ärger"')).toEqual(['ärger']);
+      expect(ids('primary_id = "ÄRGER"')).toEqual([]);
+      expect(ids('primary_id IN ("ÄRGER")')).toEqual([]);
+    } finally {
+      db.prepare("DELETE FROM users WHERE primary_id = 'ärger'").run();
+    }
+  });
+
   it('AND binds tighter than OR; NOT and parentheses', () => {
     expect(ids('user_group = "GRAD" OR user_group = "FACULTY" AND expiry_date > 2027-01-01')).toEqual(['x4']);
     expect(ids('(user_group = "GRAD" OR user_group = "FACULTY") AND expiry_date < 2027-01-01')).toEqual(['0001', 'x4']);
