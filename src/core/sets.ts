@@ -8,6 +8,7 @@ import {
 import { rowToUser } from '../store/users.js';
 import type { Operator } from './authz.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from './errors.js';
+import { samePrimaryId } from './primary-id.js';
 import { codeReferences, compileQuery, parseQuery, type CompiledQuery } from './query.js';
 import type { StoredUser } from './user-fields.js';
 
@@ -21,12 +22,8 @@ export type { SetRecord } from '../store/sets.js';
 
 const MAX_NAME = 255;
 
-function sameUser(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
 export function isOwner(set: SetRecord, op: Operator): boolean {
-  return sameUser(set.owner, op.user.primary_id);
+  return samePrimaryId(set.owner, op.user.primary_id);
 }
 
 /** Public sets are visible to every operator; private ones to their owner and to User Administrators. */

@@ -80,6 +80,8 @@ describe('logical sets and the query language', () => {
     const show = await s.run(['set', 'show', 'cat-expiring']);
     expect(show.stdout).toMatch(/Members\s+2 \(evaluated now\)/);
     expect(show.stdout).toMatch(/Type\s+logical/);
+    expect(show.stdout).toContain(q);
+    expect(show.stdout).toMatch(/Created\s+\d{4}-/);
   });
 
   it('refuses a bad query with its position shown under it (exit 2), and makes no set', async () => {
@@ -213,7 +215,9 @@ describe('names, rename and delete', () => {
     const r = await s.run(['set', 'delete', 'busy']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('set busy is in use by job job-42 (update-notify, Running); it was not deleted');
-    expect((await s.run(['set', 'show', 'busy'])).stdout).toMatch(/In use by job\s+job-42/);
+    const busy = (await s.run(['set', 'show', 'busy'])).stdout;
+    expect(busy).toMatch(/In use by job\s+job-42/);
+    expect(busy).toMatch(/Members\s+1\n/);
     expect(await memberIds('busy')).toEqual(['0004']);
     const db2 = new Database(s.db);
     db2.prepare("UPDATE jobs SET status = 'Completed Successfully' WHERE id = 'job-42'").run();
@@ -267,6 +271,18 @@ describe('who may see and change a set', () => {
     // A User Manager may use a public set of another in a combination of their own.
     expect((await s.run(['set', 'combine', 'admin-public', 'uma-renamed-by-admin', '--op', 'or', '--as', 'uma-mix'], as('uma'))).code).toBe(0);
     expect(await memberIds('uma-mix', 'uma')).toEqual(['0002', '0003', '0004']);
+  });
+
+  it('owners are told apart as the store tells primary IDs apart: Ärger and ärger are two users', async () => {
+    addUsers(s.db, [userManager('Ärger'), userManager('ärger')]);
+    expect((await s.run(['set', 'create', 'aerger-own', '--from-file', ids('ae.txt', ['0001'])], as('Ärger'))).code).toBe(0);
+    // The store matches primary IDs ignoring the case of A-Z only, as SQLite's NOCASE does.
+    expect((await s.run(['set', 'show', 'aerger-own'], as('ÄRGER'))).code).toBe(0);
+    const other = await s.run(['set', 'show', 'aerger-own'], as('ärger'));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('no set named aerger-own');
+    expect((await s.run(['set', 'delete', 'aerger-own'], as('ärger'))).code).toBe(2);
+    expect(await memberIds('aerger-own', 'Ärger')).toEqual(['0001']);
   });
 
   it('creating a set needs User Manager or User Administrator (exit 4), and an operator (exit 2)', async () => {
