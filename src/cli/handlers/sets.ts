@@ -162,7 +162,8 @@ function setJson(s: SetRecord, members: number | undefined): Row {
   };
 }
 
-function setFields(s: SetRecord, members: number | undefined): [string, unknown][] {
+/** `members` as shown: a count, or for `set show` of a logical set the count with "(evaluated now)". */
+function setFields(s: SetRecord, members: number | string | undefined): [string, unknown][] {
   return [
     ['Name', s.name], ['Id', s.id], ['Type', s.kind === 'LOGICAL' ? 'logical' : 'itemized'], ['Owner', s.owner],
     ['Visibility', s.public ? 'public' : 'private'], ['Description', s.description], ['Query', s.query],
@@ -198,8 +199,7 @@ export const show: Handler = (ctx, [name]) => {
   const members = countMembers(db, set);
   const job = jobHoldingSet(db, set.id);
   const json = { ...setJson(set, members), held_by_job: job ? { id: job.id, type: job.type, status: job.status } : null };
-  const fields = setFields(set, members);
-  if (set.kind === 'LOGICAL') fields[7] = ['Members', `${members} (evaluated now)`];
+  const fields = setFields(set, set.kind === 'LOGICAL' ? `${members} (evaluated now)` : members);
   if (job) fields.push(['In use by job', `${job.id} (${job.type}, ${job.status})`]);
   return { output: { kind: 'report', json, sections: [{ kind: 'fields', fields }] } };
 };
