@@ -47,7 +47,7 @@ async function queueSubject(db: Database.Database, list: User[], passwords: stri
     for (let i = from; i < Math.min(from + BULK, list.length); i++) {
       const user = list[i]!;
       const letter = renderer.render({ user, type: PASSWORD_TYPE, password: passwords[i], jobId: 'bench' });
-      outbox.enqueue({ jobId: null, userId: i + 1, primaryId: user.primary_id, type: PASSWORD_TYPE, recipient: preferredEmail(user)!, ...letter });
+      outbox.enqueue({ jobId: null, userId: i + 1, primaryId: user.primary_id, type: PASSWORD_TYPE, recipient: preferredEmail(user)!, ...letter, carriesPassword: true });
     }
   });
   for (let i = 0; i < list.length; i += BULK) bulk(i);

@@ -1,9 +1,8 @@
-import os from 'node:os';
 import type { Db } from '../store/db.js';
-import { emlWritten } from './eml.js';
+import { emlWritten, removeStaleTemps } from './eml.js';
 import { retryDelays as configuredRetryDelays } from './settings.js';
 import { SendFailure, type Transport } from './transport.js';
-import { processAlive } from '../core/processes.js';
+import { processGone, thisProcess } from '../core/processes.js';
 
 /**
  * Sends the outbox's pending letters, after the transaction that queued them committed.
@@ -13,25 +12,47 @@ import { processAlive } from '../core/processes.js';
  * letter found 'sending' once its process is gone may or may not have gone out: with the
  * .eml transport the file says which; by SMTP nobody can know, so it becomes 'uncertain'
  * and is never sent again unless someone asks (`mail retry --uncertain`).
+ *
+ * A letter that carries a temporary password keeps its body only while it may still be
+ * sent as it is: refused for good or uncertain, the body is erased too.
  */
 
-export interface DeliveryProgress {
-  total: number;
+/**
+ * One sending run across several deliver() calls: a job calls deliver() after each bulk,
+ * and what it learnt (a letter that used up its retries, a server that takes nothing)
+ * holds for the whole job, not only for the call.
+ */
+export interface DeliveryRun {
+  /** Letters sent in the run. */
   sent: number;
-  failed: number;
-  /** Not yet sent: waiting, in flight or waiting for a retry. */
-  remaining: number;
+  /** Letters whose tries ran out in this run: left pending for `mail retry`, not tried again by the run. */
+  gaveUp: Set<string>;
+  /** Letters in a row that used up their tries while no letter at all went through. */
+  fruitless: number;
+  /** Why the run stopped sending, once it has. */
+  halted?: string | undefined;
 }
+
+export function newDeliveryRun(): DeliveryRun {
+  return { sent: 0, gaveUp: new Set(), fruitless: 0 };
+}
+
+/** The server is judged down when this many different letters used up their tries while nothing went through. */
+export const FRUITLESS_LETTERS_TO_HALT = 3;
 
 export interface DeliverOptions {
   /** Only this job's letters; all pending letters when absent. */
   jobId?: string | undefined;
-  /** Only these letters (outbox ids). */
-  ids?: string[] | undefined;
   transport: Transport;
-  onProgress?: ((p: DeliveryProgress) => void) | undefined;
   /** Waits before each retry of a temporary failure (ms); default: the store's mail.retry_delays. */
   retryDelays?: number[] | undefined;
+  /** The run this call belongs to (a job's); without it, the call is a run of its own. */
+  run?: DeliveryRun | undefined;
+  /**
+   * Also send letters whose next try is not due yet (next_attempt_at in the future): a
+   * person asked for it (`mail retry`). A job's own sending waits for them.
+   */
+  includeNotDue?: boolean | undefined;
 }
 
 export interface DeliveryFailure {
@@ -54,7 +75,8 @@ export interface DeliveryResult {
   recovered: { sent: number; pending: number; uncertain: number };
   /**
    * Why the run stopped early: the transport is unusable (authentication, TLS, a full disk),
-   * or the server took nothing while a letter used up its retries (it is down). The rest stays pending.
+   * or several different letters used up their tries while the server took nothing (it is
+   * down). The rest stays pending.
    */
   halted?: string;
   /** The first failures, for reports. */
@@ -77,32 +99,44 @@ type Outcome =
 
 const MAX_FAILURES_LISTED = 20;
 
+/** A password letter's body goes with it once it cannot be sent as it is. */
+const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
+  body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END`;
+
 export async function deliver(db: Db, options: DeliverOptions): Promise<DeliveryResult> {
   const { transport, jobId } = options;
+  const run = options.run ?? newDeliveryRun();
   const delays = options.retryDelays ?? configuredRetryDelays(db);
   const recovered = recoverInterrupted(db);
-  const claimer = `${os.hostname()}:${process.pid}`;
+  transport.tidy?.();
+  const me = thisProcess();
+  const claimer = `${me.host}:${me.pid}`;
 
   const scope = jobId === undefined ? '' : 'AND job_id = ?';
   const scopeParams = jobId === undefined ? [] : [jobId];
-  let queue = db.prepare<string[], string>(`SELECT id FROM outbox WHERE status = 'pending' ${scope} ORDER BY created_at, rowid`)
-    .pluck().all(...scopeParams);
-  if (options.ids) {
-    const wanted = new Set(options.ids);
-    queue = queue.filter((id) => wanted.has(id));
+  const due = options.includeNotDue ? '' : 'AND (next_attempt_at IS NULL OR next_attempt_at <= ?)';
+  const dueParams = options.includeNotDue ? [] : [new Date().toISOString()];
+  const uncertainCount = () =>
+    db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'uncertain' ${scope}`).pluck().get(...scopeParams) ?? 0;
+  if (run.halted) {
+    const waiting = db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'pending' ${scope}`).pluck().get(...scopeParams) ?? 0;
+    return { sent: 0, failed: 0, pending: waiting, uncertain: uncertainCount(), recovered, failures: [], halted: run.halted };
   }
+  const queue = db.prepare<string[], string>(`SELECT id FROM outbox WHERE status = 'pending' ${scope} ${due} ORDER BY created_at, rowid`)
+    .pluck().all(...scopeParams, ...dueParams).filter((id) => !run.gaveUp.has(id));
   const total = queue.length;
   let next = 0;
 
-  const claim = db.prepare<[string, string, string, string], Claimed>(`UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-      claimed_by = ?, transport = ?, updated_at = ?, next_attempt_at = NULL
+  const claim = db.prepare<[string, string | null, string, string, string], Claimed>(`UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+      claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL
     WHERE id = ? AND status = 'pending'
     RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html`);
   const markSent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, last_reply = ?,
-    body_text = NULL, body_html = NULL, claimed_by = NULL WHERE id = ?`);
+    body_text = NULL, body_html = NULL, claimed_by = NULL, claimed_boot = NULL WHERE id = ?`);
   const markPending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, last_reply = ?, next_attempt_at = ?,
-    claimed_by = NULL WHERE id = ?`);
-  const markFailed = db.prepare(`UPDATE outbox SET status = 'failed', updated_at = ?, last_reply = ?, claimed_by = NULL WHERE id = ?`);
+    claimed_by = NULL, claimed_boot = NULL WHERE id = ?`);
+  const markFailed = db.prepare(`UPDATE outbox SET status = 'failed', updated_at = ?, last_reply = ?, claimed_by = NULL, claimed_boot = NULL,
+    ${ERASE_SECRET_BODY} WHERE id = ?`);
 
   const tries = new Map<string, number>();
   const sentBefore = new Map<string, number>();
@@ -115,9 +149,11 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   let failed = 0;
   let skipped = 0;
   let halted: string | undefined;
+  // A letter whose tries ran out waits at least the longest retry delay before a job tries it again.
+  const restAfterGivingUp = delays.length ? Math.max(...delays) : 0;
 
-  const record = db.transaction((now: Date) => {
-    const at = now.toISOString();
+  /** Records what the transport answered; nothing else (safe after an error). */
+  const recordOutcomes = (at: string) => {
     for (const o of outcomes.splice(0)) {
       const letter = byId.get(o.id)!;
       byId.delete(o.id);
@@ -131,17 +167,23 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
         failures.push({ id: o.id, primary_id: letter.primary_id, recipient: letter.recipient, status: o.kind === 'failed' ? 'failed' : 'pending', reply: o.reply });
       }
     }
+  };
+  const settle = db.transaction((now: Date) => recordOutcomes(now.toISOString()));
+  // One transaction for both, so that a letter sent costs one durable commit, not two.
+  const step = db.transaction((now: Date) => {
+    const at = now.toISOString();
+    recordOutcomes(at);
     if (halted) return [];
     const room = transport.concurrency - inflight.size;
     const picked: Claimed[] = [];
     const nowMs = now.getTime();
     while (picked.length < room) {
-      const due = retries.findIndex((r) => r.due <= nowMs);
+      const dueRetry = retries.findIndex((r) => r.due <= nowMs);
       let id: string;
-      if (due >= 0) id = retries.splice(due, 1)[0]!.id;
+      if (dueRetry >= 0) id = retries.splice(dueRetry, 1)[0]!.id;
       else if (next < queue.length) id = queue[next++]!;
       else break;
-      const row = claim.get(claimer, transport.name, at, id);
+      const row = claim.get(claimer, me.boot, transport.name, at, id);
       if (row) picked.push(row);
       else skipped++; // another process took it, or someone changed it meanwhile
     }
@@ -152,41 +194,48 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     byId.set(letter.id, letter);
     const n = (tries.get(letter.id) ?? 0) + 1;
     tries.set(letter.id, n);
-    if (n === 1) sentBefore.set(letter.id, sent);
+    if (n === 1) sentBefore.set(letter.id, run.sent);
     const p = transport
       .send({ id: letter.id, messageId: letter.message_id, to: letter.recipient, subject: letter.subject, text: letter.body_text ?? '', html: letter.body_html ?? '' })
       .then(
-        (reply) => { sent++; outcomes.push({ id: letter.id, kind: 'sent', reply }); },
+        (reply) => {
+          sent++;
+          run.sent++;
+          run.fruitless = 0;
+          outcomes.push({ id: letter.id, kind: 'sent', reply });
+        },
         (e: unknown) => {
           const f = e instanceof SendFailure ? e : new SendFailure('temporary', (e as Error).message);
           if (f.kind === 'permanent') { failed++; outcomes.push({ id: letter.id, kind: 'failed', reply: f.reply }); return; }
           if (f.kind === 'fatal') { halted ??= f.reply; outcomes.push({ id: letter.id, kind: 'halt', reply: f.reply }); return; }
           const delay = delays[n - 1];
           if (delay === undefined) {
-            outcomes.push({ id: letter.id, kind: 'pending', reply: f.reply });
-            // Nothing got through while this letter waited out its retries: the server is down,
-            // and trying every other letter the same way would only make the job wait.
-            if (sent === sentBefore.get(letter.id) && delays.length > 0) halted ??= `the server took no letter through ${n} tries: ${f.reply}`;
+            // Left for `mail retry`; this run does not try it again, whatever bulk comes next.
+            run.gaveUp.add(letter.id);
+            outcomes.push({ id: letter.id, kind: 'pending', reply: f.reply, due: Date.now() + restAfterGivingUp });
+            // Nothing got through while several letters waited out their retries: the server
+            // is down, and trying every other letter the same way would only make the job wait.
+            if (run.sent === sentBefore.get(letter.id) && ++run.fruitless >= FRUITLESS_LETTERS_TO_HALT) {
+              halted ??= `the server took no letter while ${run.fruitless} different letters were tried ${n} times each; last reply: ${f.reply}`;
+            }
             return;
           }
-          const due = Date.now() + delay;
-          retries.push({ id: letter.id, due });
-          outcomes.push({ id: letter.id, kind: 'retry', reply: f.reply, due });
+          const dueAt = Date.now() + delay;
+          retries.push({ id: letter.id, due: dueAt });
+          outcomes.push({ id: letter.id, kind: 'retry', reply: f.reply, due: dueAt });
         },
       )
       .finally(() => inflight.delete(p));
     inflight.add(p);
   };
 
-  const progress = () => options.onProgress?.({ total, sent, failed, remaining: total - sent - failed - skipped });
   const lowWater = Math.floor(transport.concurrency / 2);
   const previousSync = db.pragma('synchronous', { simple: true }) as number;
   // A 'sending' mark must reach the disk before the letter leaves, or a power cut could send it twice.
   db.pragma('synchronous = FULL');
   try {
     for (;;) {
-      for (const letter of record(new Date())) start(letter);
-      progress();
+      for (const letter of step(new Date())) start(letter);
       if (inflight.size === 0) {
         if (halted || (next >= queue.length && retries.length === 0)) break;
         const wait = Math.min(...retries.map((r) => r.due)) - Date.now();
@@ -199,16 +248,16 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     }
   } finally {
     await Promise.allSettled(inflight);
-    record.immediate(new Date());
+    // Only the answers: after an error nothing new is claimed (it would be left 'sending').
+    settle.immediate(new Date());
     db.pragma(`synchronous = ${previousSync}`);
     // Erased bodies must not linger in the write-ahead log.
     db.pragma('wal_checkpoint(TRUNCATE)');
   }
-  progress();
+  if (halted) run.halted = halted;
 
-  const uncertain = db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'uncertain' ${scope}`).pluck().get(...scopeParams) ?? 0;
   return {
-    sent, failed, pending: total - sent - failed - skipped, uncertain, recovered, failures,
+    sent, failed, pending: total - sent - failed - skipped, uncertain: uncertainCount(), recovered, failures,
     ...(halted ? { halted } : {}),
   };
 }
@@ -218,28 +267,32 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Settles letters left 'sending' by a process that is gone: written .eml files are sent,
- * unwritten ones pending again; a letter handed to an SMTP server becomes 'uncertain'.
- * Letters claimed by a live process, or on another host, are left to it.
+ * Settles letters left 'sending' by a process that is gone (killed, or from an earlier
+ * boot whatever its pid): written .eml files are sent, unwritten ones pending again (and a
+ * half-written temporary file is removed); a letter handed to an SMTP server becomes
+ * 'uncertain', its body erased when it carries a password. Letters claimed by a live
+ * process, or on another host, are left to it.
  */
 export function recoverInterrupted(db: Db): { sent: number; pending: number; uncertain: number } {
-  const rows = db.prepare<[], { id: string; claimed_by: string | null; transport: string | null }>(
-    "SELECT id, claimed_by, transport FROM outbox WHERE status = 'sending'").all();
+  const rows = db.prepare<[], { id: string; claimed_by: string | null; claimed_boot: string | null; transport: string | null }>(
+    "SELECT id, claimed_by, claimed_boot, transport FROM outbox WHERE status = 'sending'").all();
   const out = { sent: 0, pending: 0, uncertain: 0 };
   if (rows.length === 0) return out;
-  const host = os.hostname();
   const at = new Date().toISOString();
-  const sent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, claimed_by = NULL,
+  const sent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
     last_reply = 'found written after an interruption', body_text = NULL, body_html = NULL WHERE id = ? AND status = 'sending'`);
-  const pending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, claimed_by = NULL,
+  const pending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
     last_reply = 'interrupted before it was written' WHERE id = ? AND status = 'sending'`);
-  const uncertain = db.prepare(`UPDATE outbox SET status = 'uncertain', updated_at = ?, claimed_by = NULL,
-    last_reply = 'interrupted while the SMTP server had it: it may or may not have been delivered' WHERE id = ? AND status = 'sending'`);
+  const uncertain = db.prepare(`UPDATE outbox SET status = 'uncertain', updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
+    last_reply = 'interrupted while the SMTP server had it: it may or may not have been delivered', ${ERASE_SECRET_BODY}
+    WHERE id = ? AND status = 'sending'`);
+  const folders = new Set<string>();
   db.transaction(() => {
     for (const r of rows) {
-      const [claimHost, pid] = splitClaimer(r.claimed_by);
-      if (claimHost !== host || processAlive(pid)) continue;
+      const [host, pid] = splitClaimer(r.claimed_by);
+      if (!processGone({ pid, host: host ?? null, boot: r.claimed_boot })) continue;
       if (r.transport?.startsWith('eml:')) {
+        folders.add(r.transport);
         if (emlWritten(r.transport, r.id)) { sent.run(at, at, r.id); out.sent++; } else { pending.run(at, r.id); out.pending++; }
       } else {
         uncertain.run(at, r.id);
@@ -247,12 +300,13 @@ export function recoverInterrupted(db: Db): { sent: number; pending: number; unc
       }
     }
   }).immediate();
-  if (out.sent) db.pragma('wal_checkpoint(TRUNCATE)');
+  for (const name of folders) removeStaleTemps(name.slice('eml:'.length));
+  if (out.sent || out.uncertain) db.pragma('wal_checkpoint(TRUNCATE)');
   return out;
 }
 
-function splitClaimer(claimedBy: string | null): [string | undefined, number] {
-  if (!claimedBy) return [undefined, 0];
+function splitClaimer(claimedBy: string | null): [string | undefined, number | null] {
+  if (!claimedBy) return [undefined, null];
   const i = claimedBy.lastIndexOf(':');
   return [claimedBy.slice(0, i), Number(claimedBy.slice(i + 1))];
 }

@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { processAlive } from '../core/processes.js';
 import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
 
 /**
  * The default transport: each letter becomes a standard .eml file (RFC 5322, openable in
  * any mail client) in an outbox folder. A file is written under a temporary name and
  * renamed, so it is there whole or not at all, and it is named by the letter's id, so
- * writing a letter again replaces it rather than adding a second one.
+ * writing a letter again replaces it rather than adding a second one. A temporary file
+ * that a killed process left behind holds a letter, and maybe its password: it is removed
+ * before each run (tidy) and when a crash is settled.
  */
 export class EmlTransport implements Transport {
   readonly name: string;
@@ -34,7 +37,7 @@ export class EmlTransport implements Transport {
         from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
         messageId: letter.messageId, headers: letterHeaders(letter),
       });
-      const tmp = `${file}.${process.pid}.tmp`;
+      const tmp = `${file}.${process.pid}${TEMP_SUFFIX}`;
       const fd = fs.openSync(tmp, 'w', 0o600);
       try {
         fs.writeSync(fd, info.message as Buffer);
@@ -50,9 +53,48 @@ export class EmlTransport implements Transport {
     return `written to ${file}`;
   }
 
+  tidy(): void {
+    removeStaleTemps(this.dir);
+  }
+
   async close(): Promise<void> {
     this.composer.close();
   }
+}
+
+const TEMP_SUFFIX = '.tmp';
+/** Writing a letter takes milliseconds: a temporary file this old was abandoned, whoever has its pid now. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the temporary files of writes that never finished (`<id>.eml.<pid>.tmp`): those of
+ * a process that is gone, of this one (nothing is in flight when this runs), or old ones.
+ * Returns how many were removed.
+ */
+export function removeStaleTemps(dir: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0; // no folder yet: nothing was ever written
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = /\.eml\.(\d+)\.tmp$/.exec(name);
+    if (!m) continue;
+    const file = path.join(dir, name);
+    const pid = Number(m[1]);
+    try {
+      const stale = pid === process.pid || !processAlive(pid) || Date.now() - fs.statSync(file).mtimeMs > STALE_AFTER_MS;
+      if (stale) {
+        fs.rmSync(file, { force: true });
+        removed++;
+      }
+    } catch {
+      // removed meanwhile by another process
+    }
+  }
+  return removed;
 }
 
 /** Whether a letter handed to the .eml transport named `name` was written (crash recovery). */

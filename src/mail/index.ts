@@ -1,4 +1,4 @@
-export { deliver, recoverInterrupted, type DeliverOptions, type DeliveryFailure, type DeliveryProgress, type DeliveryResult } from './deliver.js';
+export { deliver, newDeliveryRun, recoverInterrupted, type DeliverOptions, type DeliveryFailure, type DeliveryResult, type DeliveryRun } from './deliver.js';
 export { defaultOutboxDir, openTransport, retryDelays, retryDelaysOf, type TransportPlace } from './settings.js';
 export { SendFailure, type OutgoingLetter, type Transport } from './transport.js';
 export { EmlTransport } from './eml.js';

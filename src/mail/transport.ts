@@ -23,6 +23,8 @@ export interface Transport {
   readonly concurrency: number;
   /** Sends one letter; returns the server's reply. */
   send(letter: OutgoingLetter): Promise<string>;
+  /** Removes what an interrupted earlier run left behind (half-written files); called before a run. */
+  tidy?(): void;
   close(): Promise<void>;
 }
 

@@ -28,14 +28,23 @@ export interface JobRow {
   ended_at: string | null;
   pid: number | null;
   host: string | null;
+  /** The boot of the machine the pid belongs to (a pid of an earlier boot is dead). */
+  boot_id: string | null;
   cancel_requested: number;
   undo_of: string | null;
   error: string | null;
 }
 
 export type NewJob = Pick<
-  JobRow, 'id' | 'type' | 'name' | 'set_id' | 'set_name' | 'params' | 'operator' | 'reason' | 'submitted_at' | 'counters' | 'undo_of' | 'pid' | 'host'
+  JobRow, 'id' | 'type' | 'name' | 'set_id' | 'set_name' | 'params' | 'operator' | 'reason' | 'submitted_at' | 'counters' | 'undo_of' | 'pid' | 'host' | 'boot_id'
 >;
+
+/** The process that runs a job: every write of a running job is guarded by it. */
+export interface JobOwner {
+  pid: number;
+  host: string;
+  boot: string | null;
+}
 
 /** A frozen member with its user row, when the user still exists (columns of `users`, prefixed). */
 export interface MemberRow {
@@ -117,16 +126,18 @@ export class JobStore {
       'INSERT INTO audit (job_id, seq, user_id, primary_id, operator, reason, at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertIssueStmt = db.prepare('INSERT INTO job_issues (job_id, seq, primary_id, severity, code, message) VALUES (?, ?, ?, ?, ?, ?)');
-    this.checkpointStmt = db.prepare('UPDATE jobs SET processed = ?, counters = ? WHERE id = ?');
+    this.checkpointStmt = db.prepare(
+      "UPDATE jobs SET processed = ?, counters = ? WHERE id = ? AND processed = ? AND pid = ? AND host = ? AND status = 'Running'",
+    );
   }
 
   insert(j: NewJob): void {
     this.db
       .prepare(
-        `INSERT INTO jobs (id, type, name, set_id, set_name, params, operator, reason, status, stage, submitted_at, counters, undo_of, pid, host)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Pending', 'Pending', ?, ?, ?, ?, ?)`,
+        `INSERT INTO jobs (id, type, name, set_id, set_name, params, operator, reason, status, stage, submitted_at, counters, undo_of, pid, host, boot_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Pending', 'Pending', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(j.id, j.type, j.name, j.set_id, j.set_name, j.params, j.operator, j.reason, j.submitted_at, j.counters, j.undo_of, j.pid, j.host);
+      .run(j.id, j.type, j.name, j.set_id, j.set_name, j.params, j.operator, j.reason, j.submitted_at, j.counters, j.undo_of, j.pid, j.host, j.boot_id);
   }
 
   get(id: string): JobRow | undefined {
@@ -147,14 +158,34 @@ export class JobStore {
       .get(setId);
   }
 
-  markRunning(id: string, pid: number, host: string, at: string): void {
-    this.db
-      .prepare("UPDATE jobs SET status = 'Running', pid = ?, host = ?, started_at = coalesce(started_at, ?), ended_at = NULL, error = NULL, cancel_requested = 0 WHERE id = ?")
-      .run(pid, host, at, id);
+  /**
+   * Makes `owner` the job's running process, if the job is in one of the `from` statuses
+   * and was never undone: one UPDATE, so of two processes claiming the same job exactly
+   * one succeeds. A cancel requested while the job was Pending is kept; one left from an
+   * earlier run (the job was not holding since) is cleared.
+   */
+  claim(id: string, owner: JobOwner, at: string, from: readonly string[]): boolean {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET status = 'Running', pid = ?, host = ?, boot_id = ?, started_at = coalesce(started_at, ?), ended_at = NULL, error = NULL,
+                cancel_requested = CASE WHEN status = 'Pending' THEN cancel_requested ELSE 0 END
+          WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})
+            AND NOT EXISTS (SELECT 1 FROM jobs u WHERE u.undo_of = jobs.id)`,
+      )
+      .run(owner.pid, owner.host, owner.boot, at, id, ...from).changes === 1;
   }
 
-  setStage(id: string, stage: string): void {
-    this.db.prepare('UPDATE jobs SET stage = ? WHERE id = ?').run(stage, id);
+  /** Whether `owner` still runs the job (nobody declared it dead and took it over). */
+  owns(id: string, owner: JobOwner): boolean {
+    return this.db
+      .prepare("SELECT 1 FROM jobs WHERE id = ? AND status = 'Running' AND pid = ? AND host = ?")
+      .pluck().get(id, owner.pid, owner.host) === 1;
+  }
+
+  setStage(id: string, stage: string, owner: JobOwner): boolean {
+    return this.db
+      .prepare("UPDATE jobs SET stage = ? WHERE id = ? AND status = 'Running' AND pid = ? AND host = ?")
+      .run(stage, id, owner.pid, owner.host).changes === 1;
   }
 
   /**
@@ -172,10 +203,6 @@ export class JobStore {
       .run(id, ...select.params);
     this.db.prepare('UPDATE jobs SET total = ?, processed = 0 WHERE id = ?').run(r.changes, id);
     return r.changes;
-  }
-
-  memberCount(id: string): number {
-    return this.db.prepare('SELECT count(*) FROM job_members WHERE job_id = ?').pluck().get(id) as number;
   }
 
   /**
@@ -239,24 +266,41 @@ export class JobStore {
     this.insertIssueStmt.run(jobId, seq, primaryId, severity, code, message);
   }
 
-  checkpoint(id: string, processed: number, counters: string): void {
-    this.checkpointStmt.run(processed, counters, id);
+  /**
+   * Moves the checkpoint from `from` to `to`, only while `owner` runs the job and nobody
+   * moved it meanwhile; false means the bulk must roll back and this process stop.
+   */
+  checkpoint(id: string, from: number, to: number, counters: string, owner: JobOwner): boolean {
+    return this.checkpointStmt.run(to, counters, id, from, owner.pid, owner.host).changes === 1;
   }
 
-  saveCounters(id: string, counters: string): void {
-    this.db.prepare('UPDATE jobs SET counters = ? WHERE id = ?').run(counters, id);
+  /** Ends the job with a final status, only while `owner` runs it; false: someone else does. */
+  finish(id: string, owner: JobOwner, status: string, at: string, error: string | null = null, counters?: string): boolean {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET status = ?, ended_at = ?, error = ?, pid = NULL, counters = coalesce(?, counters)
+          WHERE id = ? AND status = 'Running' AND pid = ? AND host = ?`,
+      )
+      .run(status, at, error, counters ?? null, id, owner.pid, owner.host).changes === 1;
   }
 
-  finish(id: string, status: string, at: string, error: string | null = null): void {
-    this.db.prepare('UPDATE jobs SET status = ?, ended_at = ?, error = ?, pid = NULL WHERE id = ?').run(status, at, error, id);
+  /**
+   * Ends a job whose process a person knows is dead (another host, no boot id to judge by):
+   * Aborted by System, resumable. Only a job still Pending or Running as it was read.
+   */
+  abandon(id: string, pid: number | null, at: string, error: string): boolean {
+    return this.db
+      .prepare("UPDATE jobs SET status = 'Aborted by System', ended_at = ?, error = ?, pid = NULL WHERE id = ? AND status IN ('Pending', 'Running') AND pid IS ?")
+      .run(at, error, id, pid).changes === 1;
   }
 
   cancelRequested(id: string): boolean {
     return this.db.prepare('SELECT cancel_requested FROM jobs WHERE id = ?').pluck().get(id) === 1;
   }
 
-  requestCancel(id: string): void {
-    this.db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?').run(id);
+  /** Asks a Pending or Running job to stop after its bulk; false when it is not (or no longer) holding. */
+  requestCancel(id: string): boolean {
+    return this.db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status IN ('Pending', 'Running')").run(id).changes === 1;
   }
 
   list(f: ListFilter): JobRow[] {
@@ -291,6 +335,16 @@ export class JobStore {
     yield* stmt.iterate(id);
   }
 
+  /** The users a job changed (one audit row each), as a member SELECT: an undo's members. */
+  auditMembers(jobId: string): { sql: string; params: unknown[] } {
+    return { sql: 'SELECT user_id, primary_id FROM audit WHERE job_id = ?', params: [jobId] };
+  }
+
+  /** How many users a job changed. */
+  auditCount(jobId: string): number {
+    return this.db.prepare('SELECT count(*) FROM audit WHERE job_id = ?').pluck().get(jobId) as number;
+  }
+
   auditOf(jobId: string, userId: number): AuditRow | undefined {
     return this.db.prepare<[string, number], AuditRow>('SELECT * FROM audit WHERE job_id = ? AND user_id = ? ORDER BY id LIMIT 1').get(jobId, userId);
   }
@@ -313,10 +367,5 @@ export class JobStore {
   /** The undo jobs of a job, newest first. */
   undosOf(id: string): JobRow[] {
     return this.db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE undo_of = ? ORDER BY submitted_at DESC').all(id);
-  }
-
-  /** Running or Pending jobs started on this host, for recovery after a crash. */
-  liveJobs(): Pick<JobRow, 'id' | 'pid' | 'host' | 'status'>[] {
-    return this.db.prepare<[], JobRow>("SELECT id, pid, host, status FROM jobs WHERE status IN ('Pending', 'Running')").all();
   }
 }

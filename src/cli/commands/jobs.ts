@@ -88,6 +88,19 @@ Examples:
       .action(bind(async () => (await run()).resume));
 
     job
+      .command('abort <id>')
+      .description('User Administrator: end a job whose process you know is dead (another host, a reused pid) as Aborted by System')
+      .option('--force', 'required: you have checked that the process running the job is gone')
+      .addHelpText('after', `
+A job whose process died on this machine (kill -9, a crash, a reboot) is found by the next
+command and marked Aborted by System on its own; abort is for what this machine cannot
+see. A live job is refused: stop it with job cancel.
+
+Example:
+  alma-users job abort 4k2j9x0q7m1a --force`)
+      .action(bind(async () => (await run()).abort));
+
+    job
       .command('undo <id>')
       .description('revert the changes a finished job made, from its audit trail; itself a job with a report')
       .option('--dry-run', 'change nothing: show what would be reverted and what conflicts')
@@ -98,7 +111,9 @@ Examples:
       .addHelpText('after', `
 A field, role, block, note... changed again since the job (by a later job or otherwise)
 is a conflict: left as it is unless --force; the job's other changes to that user are
-still undone. Passwords are not restored, and letters cannot be unsent.
+still undone. Passwords are not restored, and letters cannot be unsent. A job that
+stopped before it finished (aborted, failed) can be undone: the users it reached are
+reverted, and it can no longer be resumed.
 
 Example:
   alma-users job undo 4k2j9x0q7m1a --dry-run`)

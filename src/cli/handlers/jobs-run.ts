@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { z } from 'zod';
-import { resolveOperator, type Operator } from '../../core/authz.js';
+import { requireAdministrator, resolveOperator, type Operator } from '../../core/authz.js';
 import type { CodeBook } from '../../core/codes.js';
 import { today } from '../../core/dates.js';
 import { ConflictError, PermissionError, UsageError } from '../../core/errors.js';
@@ -11,11 +11,12 @@ import type { ActionEnv } from '../../core/jobs/actions.js';
 import { describeChanges } from '../../core/jobs/changes.js';
 import { executeJob, type MemberSelect } from '../../core/jobs/engine.js';
 import type { OpenedLetters } from '../../core/jobs/letters.js';
-import { updateNotifyParamsSchema, resolveUpdateNotify, type UpdateNotifyParams } from '../../core/jobs/params.js';
+import { refuseUntoldPasswords, updateNotifyParamsSchema, resolveUpdateNotify, type UpdateNotifyParams } from '../../core/jobs/params.js';
 import { updateNotifyPlanner, type Planner, type UserPlan } from '../../core/jobs/plan.js';
-import { previewJob, type Preview } from '../../core/jobs/preview.js';
-import { isHolding, isResumable } from '../../core/jobs/status.js';
-import { findJob, refuseHeldSet, submitJob, type JobSetRef } from '../../core/jobs/submit.js';
+import { previewJob, type Preview, type PreviewLetter } from '../../core/jobs/preview.js';
+import { isHolding, isResumable, RESUMABLE_STATUSES } from '../../core/jobs/status.js';
+import { claimJob, findJob, refuseHeldSet, resumeRefusal, submitJob, type JobSetRef } from '../../core/jobs/submit.js';
+import { processGone, thisProcess } from '../../core/processes.js';
 import { newTally } from '../../core/jobs/tally.js';
 import { undoPlanner, type UndoParams } from '../../core/jobs/undo.js';
 import { countMembers, getSet, memberQuery, setMembers, type SetRecord } from '../../core/sets.js';
@@ -23,6 +24,7 @@ import type { Db } from '../../store/db.js';
 import type { User } from '../../core/user.js';
 import { csvCell } from '../../io/csv-cell.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
+import { countLetters } from '../../store/outbox.js';
 import { findSet } from '../../store/sets.js';
 import { parseOptions, type CommandResult, type Handler } from '../command.js';
 import type { Context } from '../context.js';
@@ -103,21 +105,31 @@ export const runJob: Handler = async (ctx, [type], opts) => {
   }
   const planner = updateNotifyPlanner(params, env);
   const letters = params.notify ? await openLetters(ctx, params.notify, firstMember(db, set) ?? operator.user) : undefined;
-
-  if (o.dryRun) return dryRun(ctx, { set: set.name, planner, members, previewFile: o.previewFile, jobLabel: 'update-notify' });
-
-  const jobs = new JobStore(db);
-  refuseHeldSet(jobs, set);
-  const count = countMembers(db, set);
-  await confirm(ctx, o.yes, [
-    `Job:      update-notify${o.name ? ` (${o.name})` : ''}`,
-    `Set:      ${set.name} (${count} member${count === 1 ? '' : 's'} now)`,
-    `Actions:  ${planner.labels.join('\n          ')}`,
-    ...(o.reason ? [`Reason:   ${o.reason}`] : []),
-  ]);
-  const job = submitJob(db, jobs, {
-    type: 'update-notify', name: o.name, set, params, operator: operator.user.primary_id, reason: o.reason, tally: newTally(planner),
-  });
+  let job: JobRow;
+  // Until the job runs with them, nothing will be sent: a dry run, a declined confirmation or
+  // a refusal lets go of the transport (an SMTP pool) at once.
+  let handedOver = false;
+  try {
+    if (o.dryRun) {
+      return dryRun(ctx, { set: set.name, planner, members, previewFile: o.previewFile, jobLabel: 'update-notify', allowsLetterTo: letters?.allows });
+    }
+    const jobs = new JobStore(db);
+    refuseHeldSet(jobs, set);
+    const count = countMembers(db, set);
+    await confirm(ctx, o.yes, [
+      `Job:      update-notify${o.name ? ` (${o.name})` : ''}`,
+      `Set:      ${set.name} (${count} member${count === 1 ? '' : 's'} now)`,
+      `Actions:  ${planner.labels.join('\n          ')}`,
+      ...(o.reason ? [`Reason:   ${o.reason}`] : []),
+    ]);
+    const submitted = submitJob(db, jobs, {
+      type: 'update-notify', name: o.name, set, params, operator: operator.user.primary_id, reason: o.reason, tally: newTally(planner),
+    });
+    job = claimJob(db, jobs, submitted, ['Pending']);
+    handedOver = true;
+  } finally {
+    if (!handedOver) await letters?.close();
+  }
   ctx.info(`job ${job.id} submitted: update-notify on set ${set.name}`);
   return execute(ctx, job, members, planner, letters, o.bulkSize);
 };
@@ -142,7 +154,7 @@ async function execute(
   const stop = stopOnSignals(ctx, job.id);
   try {
     const final = await executeJob(job, members, {
-      db, jobs: new JobStore(db), planner, letters: letters?.port, signal: stop.signal,
+      db, jobs: new JobStore(db), owner: thisProcess(), planner, letters: letters?.port, signal: stop.signal,
       onProgress: (p) => progress.update(p), bulkSize: size,
     });
     progress.stop();
@@ -215,6 +227,8 @@ interface DryRunInput {
   members: MemberSelect;
   previewFile: string | undefined;
   jobLabel: string;
+  /** The allow-list of the outbox: a letter to another address would be suppressed. */
+  allowsLetterTo?: ((address: string) => boolean) | undefined;
 }
 
 const PREVIEW_COLUMNS = ['primary_id', 'outcome', 'changes', 'letter', 'reason'];
@@ -227,7 +241,10 @@ function dryRun(ctx: Context, d: DryRunInput): CommandResult {
   writer?.line(PREVIEW_COLUMNS);
   let preview: Preview;
   try {
-    preview = previewJob(new JobStore(db), d.members, d.planner, writer ? (plan) => writer.line(previewRow(plan)) : undefined);
+    preview = previewJob(new JobStore(db), d.members, d.planner, {
+      allowsLetterTo: d.allowsLetterTo,
+      onPlan: writer ? (plan, letter) => writer.line(previewRow(plan, letter)) : undefined,
+    });
   } finally {
     writer?.close();
   }
@@ -266,9 +283,10 @@ function dryRun(ctx: Context, d: DryRunInput): CommandResult {
   return { output, exit: (c.errors ?? 0) > 0 || (c.warnings ?? 0) > 0 ? EXIT.partial : EXIT.ok };
 }
 
-function previewRow(plan: UserPlan): string[] {
+function previewRow(plan: UserPlan, letter: PreviewLetter): string[] {
   const outcome = plan.failed ? 'error' : plan.after ? 'would change' : 'unchanged';
-  return [plan.before.primary_id, outcome, describeChanges(plan.changes), plan.letter ? 'yes' : '', plan.issues.map((i) => i.message).join('; ')];
+  const l = letter === 'queued' ? 'yes' : letter ?? '';
+  return [plan.before.primary_id, outcome, describeChanges(plan.changes), l, plan.issues.map((i) => i.message).join('; ')];
 }
 
 /** A CSV file written line by line in chunks, so a million-line preview never sits in memory. */
@@ -311,8 +329,9 @@ export const cancel: Handler = (ctx, [id]) => {
   const jobs = new JobStore(ctx.store());
   const job = findJob(jobs, id);
   requireJobOwner(op, job, 'cancel');
-  if (!isHolding(job.status)) throw new ConflictError(`job ${job.id} is not running (${job.status}); there is nothing to cancel`);
-  jobs.requestCancel(job.id);
+  if (!jobs.requestCancel(job.id)) {
+    throw new ConflictError(`job ${job.id} is not running (${jobs.get(job.id)?.status ?? job.status}); there is nothing to cancel`);
+  }
   ctx.info(`job ${job.id} will stop after the bulk in flight and end as Aborted by User`);
   return {
     output: {
@@ -332,8 +351,8 @@ export const resume: Handler = async (ctx, [id], opts) => {
   const jobs = new JobStore(db);
   const job = findJob(jobs, id);
   requireJobOwner(op, job, 'resume');
-  if (isHolding(job.status)) throw new ConflictError(`job ${job.id} is ${job.status.toLowerCase()} (pid ${job.pid ?? '?'} on ${job.host ?? '?'}); it cannot be resumed twice`);
-  if (!isResumable(job.status)) throw new ConflictError(`job ${job.id} ended ${job.status}; there is nothing to resume`);
+  const refusal = resumeRefusal(jobs, job);
+  if (refusal) throw refusal;
   // The job keeps its operator's authority, as it stands today.
   const jobOperator = resolveOperator(ctx.users, job.operator);
   const codes = ctx.codes();
@@ -345,27 +364,65 @@ export const resume: Handler = async (ctx, [id], opts) => {
   if (job.type === 'undo') {
     const p = JSON.parse(job.params) as UndoParams;
     planner = undoPlanner(jobs, findJob(jobs, p.undo_of), p, env);
-    members = auditMembers(p.undo_of);
+    members = jobs.auditMembers(p.undo_of);
   } else {
     const params: UpdateNotifyParams = updateNotifyParamsSchema.parse(JSON.parse(job.params));
+    // A job recorded before this rule could never finish; say why and what to run instead.
+    refuseUntoldPasswords(params);
     planner = updateNotifyPlanner(params, env);
     members = set ? memberQuery(db, set) : undefined;
     if (params.notify) letters = await openLetters(ctx, params.notify, jobOperator.user);
   }
-  if ((job.stage === 'Pending' || job.stage === 'Initialization') && !members) {
-    throw new ConflictError(`job ${job.id} stopped before it froze its members, and its set no longer exists`);
+  let claimed: JobRow;
+  try {
+    if ((job.stage === 'Pending' || job.stage === 'Initialization') && !members) {
+      throw new ConflictError(`job ${job.id} stopped before it froze its members, and its set no longer exists`);
+    }
+    // Atomic: of two `job resume` of this job, exactly one gets here; the other is told who runs it.
+    claimed = claimJob(db, jobs, job, RESUMABLE_STATUSES);
+  } catch (e) {
+    await letters?.close();
+    throw e;
   }
-  db.transaction(() => {
-    if (job.set_id) refuseHeldSet(jobs, { id: job.set_id, name: job.set_name ?? job.set_id }, job.id);
-    jobs.markRunning(job.id, process.pid, os.hostname(), new Date().toISOString());
-  }).immediate();
-  ctx.info(`resuming job ${job.id} at ${job.processed} of ${job.total} users`);
-  return execute(ctx, { ...job, status: 'Running' }, members, planner, letters, o.bulkSize);
+  ctx.info(`resuming job ${job.id} at ${claimed.processed} of ${claimed.total} users`);
+  return execute(ctx, claimed, members, planner, letters, o.bulkSize);
 };
 
-function auditMembers(jobId: string): MemberSelect {
-  return { sql: 'SELECT user_id, primary_id FROM audit WHERE job_id = ?', params: [jobId] };
-}
+const abortOptions = z.object({ force: z.boolean().optional() });
+
+/**
+ * `job abort ID --force`: for a job left Running by a process that a person knows is dead
+ * but this host cannot tell (it ran on another host, or the system gives no boot id and
+ * the pid was reused). User Administrator only; the job becomes Aborted by System, resumable.
+ */
+export const abort: Handler = (ctx, [id], opts) => {
+  const o = parseOptions(abortOptions, opts);
+  const op = ctx.operator();
+  requireAdministrator(op, 'declare a job\'s process dead');
+  const jobs = new JobStore(ctx.store());
+  const job = findJob(jobs, id);
+  if (!isHolding(job.status)) throw new ConflictError(`job ${job.id} is not running (${job.status}); there is nothing to abort`);
+  const where = `pid ${job.pid ?? '?'} on ${job.host ?? '?'}`;
+  if (!o.force) {
+    throw new UsageError(
+      `job ${job.id} is ${job.status.toLowerCase()} (${where}); abort only a job whose process you know is dead`,
+      `to stop a live job: alma-users job cancel ${job.id}; if its process is gone: alma-users job abort ${job.id} --force`,
+    );
+  }
+  if (job.host === os.hostname() && job.pid !== null && !processGone({ pid: job.pid, host: job.host, boot: job.boot_id })) {
+    throw new ConflictError(
+      `job ${job.id} is run by ${where}, which is alive on this machine; it was not aborted`,
+      `ask it to stop: alma-users job cancel ${job.id}`,
+    );
+  }
+  const at = new Date().toISOString();
+  if (!jobs.abandon(job.id, job.pid, at, `declared dead by ${op.user.primary_id} (job abort --force); it was run by ${where}`)) {
+    throw new ConflictError(`job ${job.id} changed while it was being aborted; see: alma-users job show ${job.id}`);
+  }
+  ctx.warn(`job ${job.id} is now Aborted by System; if ${where} is in fact alive, it stops at its next bulk without finishing`);
+  ctx.info(`finish it with: alma-users job resume ${job.id}`);
+  return { output: jobReport(ctx.store(), jobs.get(job.id)!), exit: EXIT.ok };
+};
 
 export const undo: Handler = async (ctx, [id], opts) => {
   const o = parseOptions(undoOptions, opts);
@@ -387,28 +444,38 @@ export const undo: Handler = async (ctx, [id], opts) => {
   }
   const params: UndoParams = { undo_of: original.id, force: o.force === true };
   const planner = undoPlanner(jobs, original, params, actionEnv(op, ctx.codes()));
-  const members = auditMembers(original.id);
-  const sent = letterCount(db, original.id);
+  const members = jobs.auditMembers(original.id);
+  const sent = queuedLetters(db, original.id);
   const notes = sent > 0 ? [`letters cannot be unsent: job ${original.id} queued ${sent} letter(s), which stay as they went`] : [];
+  // An undone job can no longer be resumed (what it changed next could not be undone):
+  // undoing a job that stopped halfway reverts the users it reached and ends it for good.
+  const unfinished = isResumable(original.status);
+  if (unfinished) {
+    notes.push(`job ${original.id} stopped before it finished (${original.status}, ${original.processed} of ${original.total} users): ` +
+      'only the users it reached are undone, and once undone it can no longer be resumed');
+  }
   if (o.dryRun) return dryRun(ctx, { set: original.set_name ?? '', planner, members, previewFile: o.previewFile, jobLabel: `undo of job ${original.id}`, notes });
 
   const set: JobSetRef | undefined = original.set_id ? { id: original.set_id, name: original.set_name ?? original.set_id } : undefined;
   if (set) refuseHeldSet(jobs, set);
-  const count = db.prepare('SELECT count(*) FROM audit WHERE job_id = ?').pluck().get(original.id) as number;
+  const count = jobs.auditCount(original.id);
   await confirm(ctx, o.yes, [
     `Undo:     job ${original.id}${original.name ? ` (${original.name})` : ''}, ${original.status}`,
     `Users:    ${count} changed by it`,
     `Force:    ${o.force ? 'yes: later changes are overwritten' : 'no: later changes are kept (conflicts)'}`,
+    ...(unfinished ? [`Note:     it stopped before it finished; once undone it cannot be resumed`] : []),
   ]);
-  const job = submitJob(db, jobs, {
+  const submitted = submitJob(db, jobs, {
     type: 'undo', name: `undo of ${original.name ?? original.id}`, set, params, operator: op.user.primary_id,
     reason: o.reason, tally: newTally(planner), undoOf: original.id,
   });
+  const job = claimJob(db, jobs, submitted, ['Pending']);
   ctx.info(`job ${job.id} submitted: undo of job ${original.id}`);
   return execute(ctx, job, members, planner, undefined, undefined, notes);
 };
 
 /** Letters a job put in the outbox (sent or not): what an undo cannot take back. */
-function letterCount(db: Db, jobId: string): number {
-  return db.prepare("SELECT count(*) FROM outbox WHERE job_id = ? AND status NOT IN ('suppressed', 'discarded')").pluck().get(jobId) as number;
+function queuedLetters(db: Db, jobId: string): number {
+  const c = countLetters(db, jobId);
+  return Object.entries(c).reduce((n, [status, k]) => (status === 'suppressed' || status === 'discarded' ? n : n + k), 0);
 }

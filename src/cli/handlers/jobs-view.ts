@@ -1,14 +1,36 @@
 import { z } from 'zod';
 import { describeChanges, type FieldChange } from '../../core/jobs/changes.js';
-import { isHolding } from '../../core/jobs/status.js';
+import { isHolding, isResumable } from '../../core/jobs/status.js';
 import { findJob } from '../../core/jobs/submit.js';
-import { parseTally } from '../../core/jobs/tally.js';
+import { letterCounters, parseTally } from '../../core/jobs/tally.js';
 import { mapIterable } from '../../core/iterables.js';
 import type { Db } from '../../store/db.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
+import { countLetters, undeliveredByReply } from '../../store/outbox.js';
 import { parseOptions, type Handler } from '../command.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { ReportOutput, Section } from '../output.js';
+
+/**
+ * The job's letters that did not go, as rows of the errors-and-warnings table, grouped by
+ * the server's reply (an address in it is masked, so one reason is one row).
+ */
+function letterIssues(db: Db, jobId: string): { severity: string; code: string; message: string; users: number }[] {
+  const groups = new Map<string, { severity: string; code: string; message: string; users: number }>();
+  for (const g of undeliveredByReply(db, jobId)) {
+    const reply = (g.reply ?? 'no reply').replace(/<[^<>\s]*@[^<>\s]*>/g, '<address>');
+    const row = g.status === 'failed'
+      ? { severity: 'error', code: 'letter-failed', message: `letter refused: ${reply}` }
+      : g.status === 'uncertain'
+        ? { severity: 'warning', code: 'letter-uncertain', message: `letter uncertain: ${reply} (resend on purpose: alma-users mail retry --uncertain --job ${jobId})` }
+        : { severity: 'warning', code: 'letter-pending', message: `letter not sent yet: ${reply} (send it: alma-users mail retry --job ${jobId})` };
+    const key = `${row.code}\u0000${row.message}`;
+    const seen = groups.get(key);
+    if (seen) seen.users += g.letters;
+    else groups.set(key, { ...row, users: g.letters });
+  }
+  return [...groups.values()].sort((a, b) => a.severity.localeCompare(b.severity) || b.users - a.users);
+}
 
 /** The published exit code of a job's final status (README, "Exit codes"). */
 export function exitForStatus(status: string): ExitCode {
@@ -39,12 +61,17 @@ function params(job: JobRow): Record<string, unknown> {
 export function jobReport(db: Db, job: JobRow, notes: string[] = []): ReportOutput {
   const jobs = new JobStore(db);
   const tally = parseTally(job.counters);
-  const issues = jobs.issuesGrouped(job.id);
+  const sendsLetters = 'letters_queued' in tally.counters;
+  // Letters live on after the job (mail retry, discard): their counts are read as they are now.
+  if (sendsLetters) Object.assign(tally.counters, letterCounters(countLetters(db, job.id)));
+  const issues = [...jobs.issuesGrouped(job.id), ...(sendsLetters ? letterIssues(db, job.id) : [])];
   const undoneBy = jobs.undosOf(job.id).map((j) => ({ id: j.id, status: j.status }));
   const lines = [...notes];
   if (job.error) lines.push(`error: ${job.error}`);
-  if (job.status === 'Aborted by User' || job.status === 'Aborted by System' || job.status === 'Failed') {
-    lines.push(`${job.processed} of ${job.total} users were processed; finish the job with: alma-users job resume ${job.id}`);
+  if (isResumable(job.status)) {
+    lines.push(undoneBy.length
+      ? `${job.processed} of ${job.total} users were processed; the job was undone, so it cannot be resumed`
+      : `${job.processed} of ${job.total} users were processed; finish the job with: alma-users job resume ${job.id}`);
   }
   const notRestored = tally.counters.passwords_not_restored ?? 0;
   if (notRestored > 0) lines.push(`${notRestored} password reset(s) by job ${job.undo_of ?? ''} are not undone: the audit keeps no password, and the users keep the temporary one`);

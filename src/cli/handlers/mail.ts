@@ -5,8 +5,8 @@ import { UsageError } from '../../core/errors.js';
 import { emailAddress } from '../../core/user.js';
 import { deliver, openTransport, recoverInterrupted, SendFailure, type DeliveryResult } from '../../mail/index.js';
 import { getConfig } from '../../store/config.js';
-import type { Db } from '../../store/db.js';
-import { LETTER_STATUSES, listLetters, messageIdDomain } from '../../store/outbox.js';
+import type { Operator } from '../../core/authz.js';
+import { discardLetters, LETTER_STATUSES, listLetters, messageIdDomain, requeueLetters, type LetterStatus } from '../../store/outbox.js';
 import { parseOptions, type Handler } from '../command.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -44,19 +44,21 @@ const retryOptions = z.object({
 
 export const retry: Handler = async (ctx, _args, opts) => {
   const o = parseOptions(retryOptions, opts);
-  ctx.operator();
+  const op = ctx.operator();
   const db = ctx.store();
   const transport = openTransport({ db, storePath: ctx.storePath, env: ctx.io.env });
-  const again = [...(o.uncertain ? ['uncertain'] : []), ...(o.failed ? ['failed'] : [])];
-  if (again.length) {
-    reportRecovery(ctx, recoverInterrupted(db));
-    const n = requeue(db, again, o.job);
-    if (n) ctx.info(`resending ${n} ${again.join(' or ')} letter(s) on purpose`);
-  }
   let result: DeliveryResult;
   try {
+    const again: LetterStatus[] = [...(o.uncertain ? ['uncertain' as const] : []), ...(o.failed ? ['failed' as const] : [])];
+    if (again.length) {
+      reportRecovery(ctx, recoverInterrupted(db));
+      const n = requeueLetters(db, again, o.job);
+      if (n) ctx.info(`resending ${n} ${again.join(' or ')} letter(s) on purpose`);
+      await reissuePasswords(ctx, op, again, o.job);
+    }
     ctx.info(`sending by ${transport.description}`);
-    result = await deliver(db, { jobId: o.job, transport });
+    // A person asked: letters waiting for their next try go now too.
+    result = await deliver(db, { jobId: o.job, transport, includeNotDue: true });
   } finally {
     await transport.close();
   }
@@ -64,12 +66,18 @@ export const retry: Handler = async (ctx, _args, opts) => {
   return deliveryOutput(ctx, result, transport.description);
 };
 
-/** Puts letters of these statuses back to pending (their bodies were kept for this). */
-function requeue(db: Db, statuses: string[], jobId: string | undefined): number {
-  const marks = statuses.map(() => '?').join(', ');
-  return db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = NULL, updated_at = ?
-    WHERE status IN (${marks}) AND body_text IS NOT NULL ${jobId === undefined ? '' : 'AND job_id = ?'}`)
-    .run(new Date().toISOString(), ...statuses, ...(jobId === undefined ? [] : [jobId])).changes;
+/**
+ * Password letters that failed or are uncertain kept no body (nor the password in it): each
+ * user gets a new temporary password and a new letter instead.
+ */
+async function reissuePasswords(ctx: Context, op: Operator, statuses: LetterStatus[], jobId: string | undefined): Promise<void> {
+  // Loaded only when asked: the template engine is heavy.
+  const { reissuePasswordLetters } = await import('../../core/letters/reissue.js');
+  const r = await reissuePasswordLetters(ctx.store(), { statuses, jobId, operator: op, codes: ctx.codes() });
+  if (r.reissued) {
+    ctx.info(`${r.reissued} password letter(s) ${statuses.join(' or ')}: each user gets a new temporary password (the one before no longer works) in a new letter`);
+  }
+  for (const s of r.skipped) ctx.warn(`password letter of ${s.primary_id} not sent again: ${s.reason}`);
 }
 
 function deliveryOutput(ctx: Context, r: DeliveryResult, via: string): { output: ReportOutput; exit: 0 | 1 | 3 } {
@@ -108,11 +116,8 @@ export const discard: Handler = (ctx, _args, opts) => {
   const o = parseOptions(discardOptions, opts);
   ctx.operator();
   const db = ctx.store();
-  const statuses = o.status ? [o.status] : ['pending', 'failed', 'uncertain'];
-  const n = db.prepare(`UPDATE outbox SET status = 'discarded', body_text = NULL, body_html = NULL, updated_at = ?
-    WHERE status IN (${statuses.map(() => '?').join(', ')}) ${o.job === undefined ? '' : 'AND job_id = ?'}`)
-    .run(new Date().toISOString(), ...statuses, ...(o.job === undefined ? [] : [o.job])).changes;
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  const statuses: LetterStatus[] = o.status ? [o.status] : ['pending', 'failed', 'uncertain'];
+  const n = discardLetters(db, statuses, o.job);
   ctx.info(`discarded ${n} letter(s); their bodies are erased`);
   return { output: { kind: 'report', json: { discarded: n }, sections: [{ kind: 'fields', fields: [['discarded', n]] }] } };
 };

@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
 import { countLetters, Outbox } from '../../store/outbox.js';
-import { deliver, openTransport } from '../../mail/index.js';
+import { deliver, newDeliveryRun, openTransport } from '../../mail/index.js';
 import { loadLetters } from '../letters/index.js';
 import type { User } from '../user.js';
 import { preferredEmail, type StoredUser } from '../user-fields.js';
@@ -16,7 +16,11 @@ export interface LetterPort {
   check(type: string, sample: User): void;
   /** Renders and queues one letter in the caller's transaction. */
   queue(letter: { jobId: string; user: StoredUser; type: string; password?: string | undefined }): { status: string };
-  /** Sends the job's pending letters; called after each bulk commits. */
+  /**
+   * Sends the job's pending letters; called after each bulk commits. The calls of one job
+   * run are one delivery run: a letter whose tries ran out is not tried again by later
+   * bulks, and a server that took nothing stops the sending for the rest of the run.
+   */
   deliver(jobId: string): Promise<void>;
   /** The job's letters by status (pending, sent, failed, suppressed...). */
   counts(jobId: string): Record<string, number>;
@@ -24,6 +28,8 @@ export interface LetterPort {
 
 export interface OpenedLetters {
   port: LetterPort;
+  /** Whether a letter to this address would be sent (false: suppressed by mail.allowed_emails). */
+  allows(address: string): boolean;
   /** Why sending stopped early (authentication, TLS...), if it did: those letters stay pending. */
   problem(): string | undefined;
   close(): Promise<void>;
@@ -40,7 +46,7 @@ export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters>
   const renderer = await loadLetters(db);
   const outbox = new Outbox(db);
   const transport = openTransport(place);
-  let problem: string | undefined;
+  const run = newDeliveryRun();
   const port: LetterPort = {
     check: (type, sample) => renderer.check(type, sample),
     queue({ jobId, user, type, password }) {
@@ -49,13 +55,13 @@ export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters>
       const letter = renderer.render({ user, type, password, jobId });
       return outbox.enqueue({
         jobId, userId: user.id, primaryId: user.primary_id, type, recipient, subject: letter.subject, html: letter.html, text: letter.text,
+        carriesPassword: renderer.carriesPassword(type),
       });
     },
     async deliver(jobId) {
-      const r = await deliver(db, { jobId, transport });
-      if (r.halted) problem = r.halted;
+      await deliver(db, { jobId, transport, run });
     },
     counts: (jobId) => countLetters(db, jobId),
   };
-  return { port, problem: () => problem, close: () => transport.close() };
+  return { port, allows: (address) => outbox.allows(address), problem: () => run.halted, close: () => transport.close() };
 }

@@ -166,6 +166,7 @@ export function resolveUpdateNotify(input: UpdateNotifyInput, codes: CodeBook, n
       'drop --no-password-reset, or send another notification type',
     );
   }
+  refuseUntoldPasswords(p);
   const both = (a: string[], b: string[], what: string) => {
     const clash = a.find((x) => b.includes(x));
     if (clash !== undefined) throw new UsageError(`${what} ${clash} is both added and removed; give one of them`);
@@ -184,6 +185,22 @@ export function resolveUpdateNotify(input: UpdateNotifyInput, codes: CodeBook, n
     throw new UsageError('no action given', 'give at least one, e.g. --add-role license-viewer, --status inactive, --notify GENERAL_MESSAGE (see --help)');
   }
   return p;
+}
+
+/**
+ * `--convert-to internal` resets the converted users' passwords; with `--notify` of a type
+ * that carries no password (GENERAL_MESSAGE...), each user would get a letter and still not
+ * know the new password: locked out. Refused before anything runs (and on resume, for a job
+ * recorded before this rule), naming the ways out.
+ */
+export function refuseUntoldPasswords(p: UpdateNotifyParams): void {
+  if (p.convert_to === 'internal' && p.password_reset && p.notify !== undefined && p.notify !== PASSWORD_LETTER) {
+    throw new UsageError(
+      `--convert-to internal resets each converted user's password, and a ${p.notify} letter does not carry it: the users would be locked out`,
+      `send the new passwords with --notify ${PASSWORD_LETTER}, or keep the passwords with --no-password-reset, ` +
+        `and send ${p.notify} in a job of its own`,
+    );
+  }
 }
 
 export function roleText(r: RoleRef): string {

@@ -64,7 +64,7 @@ export function updateNotifyPlanner(p: UpdateNotifyParams, env: ActionEnv): Plan
   const counters = [...new Set(actions.map((a) => a.counter))];
   if (p.convert_to === 'internal' && p.password_reset) counters.push('passwords_reset');
   if (notify === PASSWORD_LETTER && !counters.includes('passwords_reset')) counters.push('passwords_reset');
-  if (notify) counters.push('letters_queued', 'letters_suppressed', 'letters_sent', 'letters_failed', 'letters_pending', 'no_email');
+  if (notify) counters.push('letters_queued', 'letters_suppressed', 'letters_sent', 'letters_failed', 'letters_pending', 'letters_uncertain', 'no_email');
   if (notify === PASSWORD_LETTER && p.convert_to !== 'internal') counters.push('external_skipped');
   return {
     labels,

@@ -1,4 +1,5 @@
 import type { JobStore } from '../../store/jobs.js';
+import { preferredEmail } from '../user-fields.js';
 import { describeChange } from './changes.js';
 import type { MemberSelect } from './engine.js';
 import type { Planner, UserPlan } from './plan.js';
@@ -29,20 +30,30 @@ export interface Preview {
   issues: PreviewIssue[];
 }
 
-export function previewJob(
-  jobs: JobStore,
-  members: MemberSelect,
-  planner: Planner,
-  onPlan?: (plan: UserPlan) => void,
-  sampleSize = 10,
-): Preview {
+/** What would happen to a user's letter: queued, or suppressed by the allow-list. */
+export type PreviewLetter = 'queued' | 'suppressed' | undefined;
+
+export interface PreviewOptions {
+  /** The outbox's allow-list: a letter to another address would be suppressed, as the job would. */
+  allowsLetterTo?: ((address: string) => boolean) | undefined;
+  onPlan?: ((plan: UserPlan, letter: PreviewLetter) => void) | undefined;
+  sampleSize?: number | undefined;
+}
+
+export function previewJob(jobs: JobStore, members: MemberSelect, planner: Planner, options: PreviewOptions = {}): Preview {
+  const { allowsLetterTo, onPlan, sampleSize = 10 } = options;
   const tally = newTally(planner);
   const samples: PreviewSample[] = [];
   const issues = new Map<string, PreviewIssue>();
   for (const user of jobs.selectedUsers(members, planner.columns)) {
     const plan = planner.plan(user);
     countPlan(tally, plan, planner.actionCounters);
-    if (plan.letter) add(tally, 'letters_queued');
+    let letter: PreviewLetter;
+    if (plan.letter) {
+      const to = preferredEmail({ ...plan.before, ...plan.after });
+      letter = !to || !allowsLetterTo || allowsLetterTo(to) ? 'queued' : 'suppressed';
+      add(tally, letter === 'queued' ? 'letters_queued' : 'letters_suppressed');
+    }
     if (plan.after && samples.length < sampleSize) samples.push({ primary_id: plan.before.primary_id, changes: plan.changes.map(describeChange) });
     for (const i of plan.issues) {
       const key = `${i.severity}\u0000${i.code}\u0000${i.message}`;
@@ -50,7 +61,7 @@ export function previewJob(
       if (g) g.users++;
       else issues.set(key, { ...i, users: 1 });
     }
-    onPlan?.(plan);
+    onPlan?.(plan, letter);
   }
   return {
     members: tally.counters.processed ?? 0,

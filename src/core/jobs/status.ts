@@ -31,6 +31,8 @@ export function isHolding(status: string): status is HoldingStatus {
 }
 
 /** Statuses `job resume` can continue from: the job stopped before it was done. */
+export const RESUMABLE_STATUSES = ['Aborted by System', 'Aborted by User', 'Failed'] as const;
+
 export function isResumable(status: string): boolean {
-  return status === 'Aborted by System' || status === 'Aborted by User' || status === 'Failed';
+  return (RESUMABLE_STATUSES as readonly string[]).includes(status);
 }

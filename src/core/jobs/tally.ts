@@ -58,6 +58,18 @@ export function countIssues(t: Tally, issues: readonly Issue[]): void {
   }
 }
 
+/** The letter counters of a job from its letters' statuses in the outbox (they change after `mail retry`). */
+export function letterCounters(c: Record<string, number>): Record<string, number> {
+  return {
+    letters_sent: c.sent ?? 0,
+    letters_failed: c.failed ?? 0,
+    // Waiting for `mail retry` (temporary failures), or in flight in another process.
+    letters_pending: (c.pending ?? 0) + (c.sending ?? 0),
+    // A crash left them with the SMTP server: maybe delivered, never resent on their own.
+    letters_uncertain: c.uncertain ?? 0,
+  };
+}
+
 export function parseTally(text: string): Tally {
   const v = JSON.parse(text) as Partial<Tally>;
   return { counters: v.counters ?? {}, actions: v.actions ?? [] };

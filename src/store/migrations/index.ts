@@ -2,6 +2,7 @@ import { sql as m001 } from './001-users-and-codes.js';
 import { sql as m002 } from './002-sets.js';
 import { sql as m003 } from './003-jobs.js';
 import { sql as m004 } from './004-outbox.js';
+import { sql as m005 } from './005-process-boot-and-secrets.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -12,4 +13,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 2, name: 'sets', sql: m002 },
   { version: 3, name: 'jobs', sql: m003 },
   { version: 4, name: 'outbox', sql: m004 },
+  { version: 5, name: 'process-boot-and-secrets', sql: m005 },
 ];
