@@ -58,6 +58,77 @@ describe('job run update-notify --notify, by SMTP', () => {
     expect(r.json.counters).toMatchObject({ letters_queued: 3, letters_sent: 2, letters_failed: 1 });
     const failed = JSON.parse((await s.run(['mail', 'list', '--job', r.json.id, '--status', 'failed', '--format', 'json'])).stdout);
     expect(failed).toEqual([expect.objectContaining({ primary_id: 'P00002', last_reply: expect.stringContaining('550 5.1.1 <p00002@example.edu>: mailbox unavailable') })]);
+    // The refusal is in the report's errors and warnings, by the server's reply.
+    expect(r.json.issues).toEqual([
+      { severity: 'error', code: 'letter-failed', message: expect.stringMatching(/^letter refused: 550 5\.1\.1 <address>: mailbox unavailable/), users: 1 },
+    ]);
+    expect((await s.run(['job', 'show', r.json.id])).stdout).toMatch(/error\s+letter refused: 550 5\.1\.1 <address>: mailbox unavailable\s+1/);
+  });
+
+  it('a letter the server keeps deferring (451) is tried a bounded number of times, not again in later bulks; the others go; it stays pending for mail retry', async () => {
+    const { s, smtp } = await setup(30);
+    expect((await s.run(['config', 'set', 'mail.retry_delays', '50ms,50ms'])).code).toBe(0);
+    smtp.defer('p00002@example.edu');
+    const r = await runJob(s, 'members', ['--notify', 'GENERAL_MESSAGE', '--bulk-size', '5']);
+    expect(r.stderr).not.toContain('sending stopped');
+    expect(r.code).toBe(3);
+    expect(r.json.status).toBe('Completed with Warnings');
+    expect(r.json.counters).toMatchObject({ letters_queued: 30, letters_sent: 29, letters_pending: 1, letters_failed: 0, letters_uncertain: 0 });
+    expect(smtp.messages).toHaveLength(29);
+    expect(smtp.messages.map((m) => m.to[0])).not.toContain('p00002@example.edu');
+    // The first try and the two retries of mail.retry_delays, then no more for the rest of the job's six bulks.
+    expect(smtp.offered('p00002@example.edu')).toBe(3);
+    expect(r.json.issues).toEqual([
+      { severity: 'warning', code: 'letter-pending', message: expect.stringMatching(/^letter not sent yet: 451 4\.2\.1 <address>: mailbox busy/), users: 1 },
+    ]);
+    const pending = JSON.parse((await s.run(['mail', 'list', '--job', r.json.id, '--status', 'pending', '--format', 'json'])).stdout);
+    expect(pending).toEqual([expect.objectContaining({ primary_id: 'P00002', attempts: 3 })]);
+
+    // Once the mailbox takes mail again, mail retry sends it, and the job's report says so.
+    smtp.accept('p00002@example.edu');
+    const retry = await s.run(['mail', 'retry', '--job', r.json.id]);
+    expect(retry.code).toBe(0);
+    await smtp.waitFor(30);
+    const shown = JSON.parse((await s.run(['job', 'show', r.json.id, '--format', 'json'])).stdout);
+    expect(shown.counters).toMatchObject({ letters_sent: 30, letters_pending: 0 });
+    expect(shown.issues).toEqual([]);
+  });
+
+  it('a refused password letter keeps no password in the store; mail retry --failed sends a new one that opens the account', async () => {
+    const { s, smtp } = await setup(3);
+    smtp.failNext(1, 554, '5.7.1 message content rejected');
+    const r = await runJob(s, 'members', ['--notify', 'NOTIFY_PASSWORD_CHANGE']);
+    expect(r.code).toBe(3);
+    expect(r.json.counters).toMatchObject({ letters_sent: 2, letters_failed: 1 });
+    expect(smtp.refusedData).toHaveLength(1);
+    const lost = PASSWORD_LINE.exec(smtp.refusedData[0]!)![1]!;
+    const failed = query<{ primary_id: string; body_text: string | null; body_html: string | null }>(s.db, "SELECT primary_id, body_text, body_html FROM outbox WHERE status = 'failed'");
+    expect(failed).toEqual([expect.objectContaining({ body_text: null, body_html: null })]);
+    const store = () => [s.db, `${s.db}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('');
+    expect(store().includes(lost)).toBe(false);
+
+    const retry = await s.run(['mail', 'retry', '--failed', '--job', r.json.id]);
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toContain('1 password letter(s) failed: each user gets a new temporary password');
+    const [m] = (await smtp.waitFor(3)).filter((x) => x.to[0] === `${failed[0]!.primary_id.toLowerCase()}@example.edu`);
+    const fresh = PASSWORD_LINE.exec(m!.parsed.text ?? '')![1]!;
+    expect(fresh).not.toBe(lost);
+    const hash = String(userRow(s.db, failed[0]!.primary_id).password_hash);
+    expect(await verifyPassword(fresh, hash)).toBe(true);
+    expect(await verifyPassword(lost, hash)).toBe(false);
+    expect(store().includes(fresh)).toBe(false);
+    const shown = JSON.parse((await s.run(['job', 'show', r.json.id, '--format', 'json'])).stdout);
+    expect(shown.counters).toMatchObject({ letters_sent: 3, letters_failed: 0 });
+  });
+
+  it('--dry-run predicts the letters the allow-list would suppress, as the run then does', async () => {
+    const { s } = await setup(3);
+    expect((await s.run(['config', 'set', 'mail.allowed_emails', 'p00001@example.edu,p00003@example.edu'])).code).toBe(0);
+    const dry = await s.run(['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--notify', 'GENERAL_MESSAGE', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).counters).toMatchObject({ letters_queued: 2, letters_suppressed: 1 });
+    const r = await runJob(s, 'members', ['--notify', 'GENERAL_MESSAGE']);
+    expect(r.json.counters).toMatchObject({ letters_queued: 2, letters_suppressed: 1, letters_sent: 2 });
   });
 
   it('across a kill -9 and job resume, no letter is sent twice, and every letter not sent is accounted for', async () => {

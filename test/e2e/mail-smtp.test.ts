@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generatePassword } from '../../src/core/password.js';
+import { generatePassword, verifyPassword } from '../../src/core/password.js';
 import { loadLetters } from '../../src/core/letters/index.js';
 import type { UserInput } from '../../src/core/user.js';
 import { preferredEmail } from '../../src/core/user-fields.js';
@@ -44,7 +44,10 @@ async function queueLetters(dbFile: string, ids: string[], type: string, passwor
     return db.transaction(() => ids.map((id) => {
       const user = users.get(id)!;
       const letter = renderer.render({ user, type, password: passwords?.get(id), jobId: null });
-      return outbox.enqueue({ jobId: null, userId: user.id, primaryId: user.primary_id, type, recipient: preferredEmail(user)!, ...letter }).id;
+      return outbox.enqueue({
+        jobId: null, userId: user.id, primaryId: user.primary_id, type, recipient: preferredEmail(user)!, ...letter,
+        carriesPassword: type === 'NOTIFY_PASSWORD_CHANGE',
+      }).id;
     }))();
   } finally {
     db.close();
@@ -143,6 +146,13 @@ describe('delivery by SMTP', () => {
     // Refused letters are not retried unless asked; once the address is fixed, --failed sends them.
     expect((await t.mail(['retry'])).code).toBe(0);
     expect(t.smtp.messages).toHaveLength(1);
+    t.smtp.accept('0002@example.edu');
+    const again = await t.mail(['retry', '--failed', '--format', 'json']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('resending 2 failed letter(s) on purpose');
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 2, failed: 0, pending: 0 });
+    expect(t.smtp.messages.map((m) => m.to[0]).sort()).toEqual(['0001@example.edu', '0002@example.edu', '0003@example.edu']);
+    expect(rows(t.db).map((x) => x.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
   it('suppresses letters to addresses outside the allow-list, storing no body', async () => {
@@ -218,6 +228,47 @@ describe('delivery by SMTP', () => {
     expect(t.smtp.messages).toHaveLength(8);
   });
 
+  it('erases the body of a password letter left uncertain by a kill; --uncertain sends a new password instead', async () => {
+    const t = await setup(['0001', '0002'].map((id) => patron(id)));
+    const passwords = new Map([['0001', generatePassword()], ['0002', generatePassword()]]);
+    await queueLetters(t.db, ['0001', '0002'], 'NOTIFY_PASSWORD_CHANGE', passwords);
+    t.smtp.hold();
+    const child = spawn(process.execPath, [BIN, 'mail', 'retry'], {
+      env: { PATH: process.env.PATH, HOME: os.tmpdir(), ALMA_USERS_DB: t.db, ALMA_USERS_OPERATOR: 'admin', ...t.env },
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 20_000;
+    while (t.smtp.held() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    t.smtp.release();
+    await t.smtp.waitFor(2);
+
+    const list = await t.mail(['list', '--format', 'json']);
+    expect(JSON.parse(list.stdout).map((l: { status: string }) => l.status)).toEqual(['uncertain', 'uncertain']);
+    expect(rows(t.db).map((r) => [r.body_text, r.body_html])).toEqual([[null, null], [null, null]]);
+    const files = () => [t.db, `${t.db}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('');
+    for (const pw of passwords.values()) expect(files().includes(pw)).toBe(false);
+
+    const again = await t.mail(['retry', '--uncertain', '--format', 'json']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('2 password letter(s) uncertain: each user gets a new temporary password');
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 2 });
+    expect(t.smtp.messages).toHaveLength(4);
+    const second = t.smtp.messages.slice(2).find((m) => m.to[0] === '0001@example.edu')!;
+    const fresh = /Your temporary password: (\S+)/.exec(second.parsed.text ?? '')![1]!;
+    expect(fresh).not.toBe(passwords.get('0001'));
+    // A new letter, not the old one again: a mail system that saw the first Message-ID must not drop it.
+    expect(t.smtp.messages.slice(0, 2).map((m) => m.parsed.messageId)).not.toContain(second.parsed.messageId);
+    const hash = String(query<{ password_hash: string }>(t.db, "SELECT password_hash FROM users WHERE primary_id = '0001'")[0]!.password_hash);
+    expect(await verifyPassword(fresh, hash)).toBe(true);
+    const history = JSON.parse((await t.run(['users', 'history', '0001', '--format', 'json'])).stdout) as { change: string; operator: string; reason: string }[];
+    expect(history.filter((h) => h.change === 'password reset')).toEqual([expect.objectContaining({ operator: 'admin', reason: expect.stringContaining('mail retry') })]);
+    expect(files().includes(fresh)).toBe(false);
+    expect(again.stdout + again.stderr).not.toContain(fresh);
+  });
+
   it('stops at once, leaving letters pending, when the server cannot be used at all', async () => {
     const t = await setup([patron('0001')]);
     await queueLetters(t.db, ['0001'], 'GENERAL_MESSAGE');
@@ -228,14 +279,14 @@ describe('delivery by SMTP', () => {
     expect(r.stderr + r.stdout).not.toContain('secret-pw');
     expect(rows(t.db)[0]).toMatchObject({ status: 'pending' });
   });
-  it('stops after one letter\'s retries when the server is down, leaving every letter pending for mail retry', async () => {
+  it('stops when several letters used up their retries and the server took none (it is down), leaving every letter pending', async () => {
     const t = await setup(['0001', '0002', '0003'].map((id) => patron(id)));
     await queueLetters(t.db, ['0001', '0002', '0003'], 'GENERAL_MESSAGE');
     await t.smtp.close();
     expect((await t.run(['config', 'set', 'mail.retry_delays', '50ms,50ms'])).code).toBe(0);
     const r = await t.mail(['retry', '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/sending stopped: the server took no letter through 3 tries: .*ECONNREFUSED/);
+    expect(r.stderr).toMatch(/sending stopped: the server took no letter while 3 different letters were tried 3 times each; last reply: .*ECONNREFUSED/);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 0, failed: 0, pending: 3 });
     expect(rows(t.db).map((x) => x.status)).toEqual(['pending', 'pending', 'pending']);
   });
@@ -309,6 +360,25 @@ describe('the .eml transport (no SMTP configured)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 1, uncertain: 0 });
     expect(fs.readdirSync(dir).sort()).toEqual([`${written}.eml`, `${unwritten}.eml`].sort());
     expect(rows(s.db).map((x) => x.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('removes a half-written temporary file (it may hold a password) that a killed process left in the outbox folder', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    seedUsers(s.db, [patron('0001')]);
+    const [id] = await queueLetters(s.db, ['0001'], 'GENERAL_MESSAGE');
+    const dir = path.join(s.dir, 'store.outbox');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // As a process killed between writing a letter and renaming it leaves it.
+    const dead = await new Promise<number>((resolve) => {
+      const c = spawn(process.execPath, ['-e', '']);
+      c.on('exit', () => resolve(c.pid!));
+    });
+    const stale = path.join(dir, `${id}.eml.${dead}.tmp`);
+    fs.writeFileSync(stale, 'Your temporary password: Stale7pass', { mode: 0o600 });
+    const r = await s.run(['mail', 'retry']);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([`${id}.eml`]);
   });
 
   it('mail test writes a test letter there too', async () => {

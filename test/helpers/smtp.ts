@@ -21,10 +21,18 @@ export interface TestSmtp {
   /** smtp://127.0.0.1:PORT, for ALMA_USERS_SMTP_URL. */
   url: string;
   messages: ReceivedMessage[];
+  /** Messages whose data came in but were answered with an error (failNext): what the server saw of them. */
+  refusedData: string[];
   /** Answer the next n messages with this error (e.g. 451 or 554) instead of accepting them. */
   failNext(n: number, code: number, text?: string): void;
   /** Refuse these recipients for good (550) at RCPT TO. */
   refuse(address: string): void;
+  /** Answer this recipient with a temporary error (451) at RCPT TO, every time. */
+  defer(address: string): void;
+  /** Take this recipient again (undoes refuse and defer). */
+  accept(address: string): void;
+  /** How many times a message to this recipient was offered (RCPT TO), whatever the answer. */
+  offered(address: string): number;
   /** Take messages in but never answer, until release() (an SMTP outcome nobody learns). */
   hold(): void;
   /** How many messages are held unanswered. */
@@ -39,6 +47,9 @@ export async function startSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMessage[] = [];
   const failures: { code: number; text: string }[] = [];
   const refused = new Set<string>();
+  const deferred = new Set<string>();
+  const offers = new Map<string, number>();
+  const refusedData: string[] = [];
   let holding = false;
   const pending: (() => void)[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -58,7 +69,12 @@ export async function startSmtp(): Promise<TestSmtp> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (refused.has(address.address.toLowerCase())) {
+      const to = address.address.toLowerCase();
+      offers.set(to, (offers.get(to) ?? 0) + 1);
+      if (deferred.has(to)) {
+        return callback(Object.assign(new Error(`4.2.1 <${address.address}>: mailbox busy, try again later`), { responseCode: 451 }));
+      }
+      if (refused.has(to)) {
         const err = Object.assign(new Error(`5.1.1 <${address.address}>: mailbox unavailable`), { responseCode: 550 });
         return callback(err);
       }
@@ -70,6 +86,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       stream.on('end', () => {
         const failure = failures.shift();
         if (failure) {
+          refusedData.push(Buffer.concat(chunks).toString('utf8'));
           return callback(Object.assign(new Error(failure.text), { responseCode: failure.code }));
         }
         const finish = () => {
@@ -100,12 +117,21 @@ export async function startSmtp(): Promise<TestSmtp> {
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refusedData,
     failNext(n, code, text) {
       for (let i = 0; i < n; i++) failures.push({ code, text: text ?? (code < 500 ? '4.3.0 try again later' : '5.7.1 message refused') });
     },
     refuse(address) {
       refused.add(address.toLowerCase());
     },
+    defer(address) {
+      deferred.add(address.toLowerCase());
+    },
+    accept(address) {
+      refused.delete(address.toLowerCase());
+      deferred.delete(address.toLowerCase());
+    },
+    offered: (address) => offers.get(address.toLowerCase()) ?? 0,
     hold() {
       holding = true;
     },
