@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patron } from '../helpers/seed.js';
-import { runJob, storeWithSet, userRow, type Store } from '../helpers/jobs.js';
+import { patrons, runJob, spawnCli, storeWithSet, userRow, waitForJob, type Store } from '../helpers/jobs.js';
 
 let s: Store;
 beforeAll(async () => {
@@ -62,10 +62,30 @@ describe('who may run a job', () => {
     expect(userRow(s.db, 'U1').status).toBe('ACTIVE');
   });
 
-  it("only the job's operator or a User Administrator may cancel, resume or take over a job (exit 4)", async () => {
-    const mine = await runJob(s, 'patrons', ['--add-statistic', 'RESEARCHER']);
-    const c = await s.run(['job', 'cancel', mine.json.id], { env: asManager });
-    expect(c.code).toBe(4);
-    expect(c.stderr).toContain(`job ${mine.json.id} was run by admin`);
-  });
+  it("only the job's operator or a User Administrator may cancel or resume a job, and only an administrator may declare it dead (exit 4)", async () => {
+    // A job of its own: password letters cost an scrypt hash each, so it runs for seconds.
+    const t = await storeWithSet([...patrons(150), patron('MANAGER', { record_type: 'STAFF', roles: [{ role: 'user-manager', status: 'ACTIVE' }] })], 'many');
+    try {
+      const { done } = spawnCli(t, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'many', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '15']);
+      const running = await waitForJob(t.db, (j) => j.status === 'Running' && j.processed >= 15);
+      const notHis = await t.run(['job', 'cancel', running.id], { env: asManager });
+      expect(notHis.code).toBe(4);
+      expect(notHis.stderr).toContain(`job ${running.id} was run by admin; only they or a User Administrator may cancel it`);
+      const takeOver = await t.run(['job', 'abort', running.id, '--force'], { env: asManager });
+      expect(takeOver.code).toBe(4);
+      expect((await t.run(['job', 'cancel', running.id])).code).toBe(0);
+      const stopped = JSON.parse((await done).stdout);
+      expect(stopped.status).toBe('Aborted by User');
+
+      const resume = await t.run(['job', 'resume', running.id], { env: asManager });
+      expect(resume.code).toBe(4);
+      expect(resume.stderr).toContain('only they or a User Administrator may resume it');
+      expect(JSON.parse((await t.run(['job', 'show', running.id, '--format', 'json'])).stdout)).toMatchObject({ status: 'Aborted by User', processed: stopped.processed });
+      const finished = await t.run(['--format', 'json', 'job', 'resume', running.id]);
+      expect(finished.code).toBe(0);
+      expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 151 });
+    } finally {
+      t.cleanup();
+    }
+  }, 120_000);
 });

@@ -113,6 +113,21 @@ describe('--convert-to internal', () => {
     expect([...(await letters(s)).keys()].sort()).toEqual(['e1@example.edu', 'i1@example.edu']);
     expect(userRow(s.db, 'E1').password_hash).toBeNull();
   });
+
+  it('with a letter that carries no password (GENERAL_MESSAGE) and the password reset, is refused before anything runs, dry run and run alike (exit 2)', async () => {
+    const s = await mixed();
+    const before = query(s.db, 'SELECT * FROM users ORDER BY id');
+    for (const extra of [['--dry-run'], []]) {
+      const r = await s.run(['job', 'run', 'update-notify', '--set', 'members', '--convert-to', 'internal', '--notify', 'GENERAL_MESSAGE', ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('a GENERAL_MESSAGE letter does not carry it: the users would be locked out');
+      expect(r.stderr).toContain('--notify NOTIFY_PASSWORD_CHANGE');
+      expect(r.stderr).toContain('--no-password-reset');
+    }
+    expect(query(s.db, 'SELECT * FROM users ORDER BY id')).toEqual(before);
+    expect(query(s.db, 'SELECT id FROM jobs')).toEqual([]);
+    expect(await letters(s)).toEqual(new Map());
+  });
 });
 
 describe('--convert-to external', () => {

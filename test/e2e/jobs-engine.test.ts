@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -195,4 +196,127 @@ describe('jobs and sets', () => {
     const r = await first.done;
     expect(r.code).toBe(0);
   }, 120_000);
+});
+
+/** A job that Failed at its second bulk of 100 (users 1-100 done), its cause fixed: ready to resume. */
+async function failedHalfway(n = 300): Promise<{ s: Store; id: string }> {
+  const s = await store(patrons(n));
+  const d = new Database(s.db);
+  d.exec(`CREATE TRIGGER broken BEFORE UPDATE ON users WHEN NEW.primary_id = 'P00150' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+  d.close();
+  const r = await runJob(s, 'members', ['--add-role', 'license-viewer', '--bulk-size', '100']);
+  expect(r.json).toMatchObject({ status: 'Failed', processed: 100 });
+  const fix = new Database(s.db);
+  fix.exec('DROP TRIGGER broken');
+  fix.close();
+  return { s, id: r.json.id };
+}
+
+/** Whether a process has the store file open (Linux /proc): it has got past opening the store. */
+function hasOpen(pid: number, file: string): boolean {
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+function setJob(db: string, id: string, values: Record<string, string | number | null>): void {
+  const d = new Database(db);
+  d.pragma('busy_timeout = 10000');
+  d.prepare(`UPDATE jobs SET ${Object.keys(values).map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...values, id });
+  d.close();
+}
+
+const thisBoot = fs.existsSync('/proc/sys/kernel/random/boot_id') ? fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() : null;
+
+describe('who runs a job', () => {
+  it('of two job resume of the same job at the same moment, exactly one runs it; the other exits 1 naming the job; every member is changed once', async () => {
+    const { s, id } = await failedHalfway();
+    // Both read the job as resumable while the test holds the write lock; then both try to claim it.
+    const lock = holdWriteLock(s.db);
+    const a = spawnCli(s, ['--format', 'json', 'job', 'resume', id]);
+    const b = spawnCli(s, ['--format', 'json', 'job', 'resume', id]);
+    const until = Date.now() + 20_000;
+    while (!(hasOpen(a.child.pid!, s.db) && hasOpen(b.child.pid!, s.db)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 500));
+    lock.release();
+    const results = await Promise.all([a.done, b.done]);
+    const winner = results.find((r) => r.code === 0);
+    const loser = results.find((r) => r.code !== 0);
+    expect(winner, results.map((r) => r.stderr).join('\n')).toBeDefined();
+    expect(JSON.parse(winner!.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 300, counters: { changed: 300 } });
+    expect(loser?.code).toBe(1);
+    expect(loser!.stderr).toMatch(new RegExp(`job ${id} is running \\(pid \\d+ on .+\\); it cannot be resumed twice`));
+    const m = perMember(s.db, id, 'license-viewer');
+    expect(m.audits.every((n) => n === 1)).toBe(true);
+    expect(m.roleCounts.every((n) => n === 1)).toBe(true);
+  }, 60_000);
+
+  it('a process whose job was taken over (judged dead, claimed by another) stops at its next bulk without finishing the job or writing that bulk', async () => {
+    const s = await store(patrons(1500));
+    const { done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--bulk-size', '25']);
+    const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
+    // As `job resume` in another process would leave it: Running, owned by that (live) process.
+    setJob(s.db, seen.id, { pid: process.pid, host: os.hostname() });
+    const r = await done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`job ${seen.id} was taken over while this process ran it (it is now Running, pid ${process.pid} on ${os.hostname()}); this process stopped without finishing it`);
+    const job = query<{ status: string; pid: number; processed: number }>(s.db, 'SELECT status, pid, processed FROM jobs WHERE id = ?', seen.id)[0]!;
+    expect(job).toMatchObject({ status: 'Running', pid: process.pid });
+    expect(job.processed).toBeLessThan(1500);
+    // Only the bulks checkpointed before the takeover were written.
+    expect(perMember(s.db, seen.id, 'license-viewer').roleCounts.filter((n) => n === 1).length).toBe(job.processed);
+  }, 60_000);
+
+  it.runIf(thisBoot !== null)('a job and a letter claimed in an earlier boot are dead whatever their pid (pids are reused after a reboot)', async () => {
+    const s = await store(patrons(3));
+    const r = await runJob(s, 'members', ['--notify', 'GENERAL_MESSAGE']);
+    const letter = query<{ id: string }>(s.db, 'SELECT id FROM outbox ORDER BY rowid LIMIT 1')[0]!.id;
+    const d = new Database(s.db);
+    d.prepare(`UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_boot = ?, transport = 'smtp://127.0.0.1:25' WHERE id = ?`)
+      .run(`${os.hostname()}:${process.pid}`, 'an-earlier-boot', letter);
+    d.close();
+    // The pid is alive (it is this test's); in this boot, the job is left to it.
+    setJob(s.db, r.json.id, { status: 'Running', pid: process.pid, host: os.hostname(), boot_id: thisBoot, ended_at: null });
+    const same = await s.run(['job', 'list', '--running', '--format', 'json']);
+    expect(same.stderr).not.toContain('left running');
+    expect(JSON.parse(same.stdout).map((j: { id: string }) => j.id)).toEqual([r.json.id]);
+
+    setJob(s.db, r.json.id, { boot_id: 'an-earlier-boot' });
+    const later = await s.run(['job', 'list', '--format', 'json']);
+    expect(later.stderr).toContain(`job ${r.json.id} was left running by a process that is gone; it is now Aborted by System`);
+    expect(JSON.parse(later.stdout)[0]).toMatchObject({ id: r.json.id, status: 'Aborted by System' });
+    const mail = await s.run(['mail', 'list', '--format', 'json']);
+    expect(mail.stderr).toContain('1 letter(s) were with the SMTP server when a process died: marked uncertain');
+  });
+
+  it('job abort --force (User Administrator) ends a job whose process this machine cannot see; resume then finishes it', async () => {
+    const { s, id } = await failedHalfway();
+    // Left Running by a process on another machine (the store on a shared disk): nobody here can judge it.
+    setJob(s.db, id, { status: 'Running', pid: 4242, host: 'elsewhere.example.edu', boot_id: null, ended_at: null });
+    const list = await s.run(['job', 'list', '--running', '--format', 'json']);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id, status: 'Running' })]);
+    const unforced = await s.run(['job', 'abort', id]);
+    expect(unforced.code).toBe(2);
+    expect(unforced.stderr).toContain(`job ${id} is running (pid 4242 on elsewhere.example.edu); abort only a job whose process you know is dead`);
+    const r = await s.run(['--format', 'json', 'job', 'abort', id, '--force']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id, status: 'Aborted by System', error: expect.stringContaining('declared dead by admin') });
+    const resumed = await s.run(['--format', 'json', 'job', 'resume', id]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 300 });
+
+    // A job whose process is alive here is not aborted: it is asked to stop.
+    setJob(s.db, id, { status: 'Running', pid: process.pid, host: os.hostname(), boot_id: thisBoot });
+    const live = await s.run(['job', 'abort', id, '--force']);
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain('which is alive on this machine; it was not aborted');
+  }, 60_000);
 });
