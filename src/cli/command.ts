@@ -34,6 +34,11 @@ export function parseOptions<S extends z.ZodType>(schema: S, opts: Record<string
   throw new UsageError(`${name}: ${issue.message}`);
 }
 
+/** For z.preprocess: an option's text in upper case (`--status active`), other values as given. */
+export function upper(v: unknown): unknown {
+  return typeof v === 'string' ? v.trim().toUpperCase() : v;
+}
+
 /** Collects a repeatable option (`--add-role a --add-role b`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellWord } from '../core/shell.js';
 import type { Handler } from './command.js';
 import type { Io } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -67,5 +68,5 @@ async function lastJobId(run: (args: string[], io: Io) => Promise<ExitCode>, io:
 
 function quote(arg: string): string {
   const shown = arg.startsWith(FIXTURES) ? path.join('fixtures', path.relative(FIXTURES, arg)) : arg;
-  return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
+  return shellWord(shown);
 }

@@ -6,6 +6,7 @@ import { USER_CODE_FIELDS, type CodeAttrs, type CodeBook, type CodeTable } from 
 import { SeenIds } from './import-seen.js';
 import { codeKey, type ImportRecord, type ReadItem, type SourceRef } from './import-record.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { shellWord } from './shell.js';
 import { describeIssue, userSchema, type Email, type Identifier, type Phone, type Role, type User } from './user.js';
 import type { StoredUser } from './user-fields.js';
 
@@ -25,8 +26,6 @@ export interface ImportOptions {
   dryRun?: boolean;
   addMissingCodes?: boolean;
   now?: Date;
-  /** Users per transaction. */
-  batchSize?: number;
 }
 
 export interface Rejection {
@@ -67,10 +66,6 @@ function fold(id: string): string {
 
 function slug(text: string): string {
   return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}
-
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 interface Pending {
@@ -278,7 +273,6 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     report.unchanged += tally.unchanged;
   };
 
-  const size = opts.batchSize ?? BATCH;
   // For this connection only: a larger page cache keeps the indexes' hot pages in memory,
   // and checkpointing the WAL every ~40 MB instead of 4 MB stops rewriting the same index
   // pages into the store after every few transactions. Restored afterwards.
@@ -295,7 +289,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
           continue;
         }
         batch.push({ rec: item });
-        if (batch.length >= size) {
+        if (batch.length >= BATCH) {
           await flush(batch);
           batch = [];
         }

@@ -5,6 +5,11 @@ import type { User } from './user.js';
  * user.ts: zod takes ~130 ms to load, and `users show` must start faster than that.
  */
 
+/** The values of the user's enumerated fields; user.ts builds its zod enums from these. */
+export const RECORD_TYPES = ['PUBLIC', 'STAFF', 'CONTACT'] as const;
+export const ACCOUNT_TYPES = ['INTERNAL', 'EXTERNAL'] as const;
+export const STATUSES = ['ACTIVE', 'INACTIVE'] as const;
+
 /** The scalar (column) fields of a user, in the order they are listed and exported. */
 export const SCALAR_FIELDS = [
   'primary_id', 'record_type', 'account_type', 'external_id',

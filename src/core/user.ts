@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from './dates.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from './user-fields.js';
 
 /**
  * The Alma user as alma-users keeps it. These schemas are the single source of the user's
@@ -11,7 +12,7 @@ const text = z.string().trim().min(1);
 const optionalText = text.optional();
 const isoDate = z.string().trim().refine(isIsoDate, { message: 'expected a date as YYYY-MM-DD' });
 export const segment = z.enum(['Internal', 'External']);
-export const activeStatus = z.enum(['ACTIVE', 'INACTIVE']);
+export const activeStatus = z.enum(STATUSES);
 
 /**
  * Real directories hold addresses such as müller@example.de, so this checks the shape
@@ -106,8 +107,8 @@ export const statisticSchema = z.object({
   segment: segment.default('Internal'),
 });
 
-export const recordType = z.enum(['PUBLIC', 'STAFF', 'CONTACT']);
-export const accountType = z.enum(['INTERNAL', 'EXTERNAL']);
+export const recordType = z.enum(RECORD_TYPES);
+export const accountType = z.enum(ACCOUNT_TYPES);
 
 export const userSchema = z.object({
   primary_id: z

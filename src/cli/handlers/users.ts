@@ -4,17 +4,16 @@ import { compileQuery } from '../../core/query.js';
 import { UsageError } from '../../core/errors.js';
 import { listUsers } from '../../core/users-list.js';
 import { SEARCH_INDEXES, searchUsers } from '../../core/users-search.js';
-import { parseOptions, type Handler } from '../command.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../../core/user-fields.js';
+import { parseOptions, upper, type Handler } from '../command.js';
 import { USER_LIST_COLUMNS, userListRow } from '../user-rows.js';
-
-const upper = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v);
 
 const listOptions = z.object({
   userGroup: z.string().optional(),
   jobCategory: z.string().optional(),
-  status: z.preprocess(upper, z.enum(['ACTIVE', 'INACTIVE']).optional()),
-  recordType: z.preprocess(upper, z.enum(['PUBLIC', 'STAFF', 'CONTACT']).optional()),
-  accountType: z.preprocess(upper, z.enum(['INTERNAL', 'EXTERNAL']).optional()),
+  status: z.preprocess(upper, z.enum(STATUSES).optional()),
+  recordType: z.preprocess(upper, z.enum(RECORD_TYPES).optional()),
+  accountType: z.preprocess(upper, z.enum(ACCOUNT_TYPES).optional()),
   limit: z.coerce.number().int().positive().optional(),
   query: z.string().optional(),
 });
