@@ -20,7 +20,12 @@ export const mailCommands: CommandGroup = {
       .option('--job <id>', "only this job's letters")
       .option('--uncertain', 'also resend letters whose delivery is unknown after a crash (the user may get them twice)')
       .option('--failed', 'also resend letters the server refused (after fixing the address or the server)')
-      .addHelpText('after', '\nExample:\n  alma-users mail retry --job 01J9Z3')
+      .addHelpText('after', `
+A password letter that failed or is uncertain kept no password: --failed / --uncertain
+give each of those users a new temporary password, in a new letter.
+
+Example:
+  alma-users mail retry --job 01J9Z3`)
       .action(bind(async () => (await load()).retry));
 
     mail
