@@ -32,7 +32,7 @@ export function holdsActiveRole(user: Pick<User, 'roles'>, role: string, today: 
 export function resolveOperator(users: UserStore, id: string | undefined, now = new Date()): Operator {
   if (!id) {
     throw new UsageError(
-      'this command changes the store and needs an operator',
+      'this command needs an operator',
       'name the staff user who acts: --operator ID, or export ALMA_USERS_OPERATOR=ID',
     );
   }

@@ -73,3 +73,53 @@ export function readBoolean(v: unknown, what: string): boolean | undefined {
   if (t === 'false' || t === 'no' || t === 'n' || t === '0') return false;
   throw new RecordError(`${what}: "${String(v).trim()}" is not true or false`);
 }
+
+/** List-item fields that hold free text over several lines: a note, an address note. */
+const MULTI_LINE = new Set(['notes.text', 'blocks.note', 'addresses.address_note']);
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+function controlIn(value: string, allowLines: boolean): string | undefined {
+  const m = (allowLines ? CONTROL_BUT_LINES : CONTROL).exec(value);
+  if (!m) return undefined;
+  const c = m[0].charCodeAt(0);
+  const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c === 10 || c === 13) return `holds a line break (${code}); only notes (user notes, block notes, address notes) may have several lines`;
+  if (c === 9) return `holds a tab (${code})`;
+  return `holds a control character (${code}), which no field may hold`;
+}
+
+/**
+ * The first value of a record that holds a control character (C0, DEL, C1; a tab or line
+ * break outside the notes that may hold them), as "path: what", or undefined. Such a
+ * character would be stored and then dropped or changed by an export (XML cannot carry
+ * most of them), corrupt tab-separated output, or drive a terminal.
+ */
+export function controlCharacter(rec: ImportRecord): string | undefined {
+  const check = (value: unknown, path: string, list: string | undefined): string | undefined => {
+    if (typeof value === 'string') {
+      const why = controlIn(value, list !== undefined && MULTI_LINE.has(`${list}.${path.slice(path.lastIndexOf('.') + 1)}`));
+      return why && `${path}: ${why}`;
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const why = check(value[i], `${path}[${i + 1}]`, list ?? path);
+        if (why) return why;
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        const why = check(v, `${path}.${k}`, list);
+        if (why) return why;
+      }
+    }
+    return undefined;
+  };
+  for (const [k, v] of Object.entries(rec.fields)) {
+    const why = check(v, k, undefined);
+    if (why) return why;
+  }
+  return (
+    check(rec.preferredEmail, 'email', undefined) ?? check(rec.preferredPhone, 'phone', undefined) ??
+    check(rec.barcode, 'barcode', undefined) ?? check(rec.roleList, 'roles', undefined)
+  );
+}

@@ -4,7 +4,7 @@ import { sameUser, UserStore } from '../store/users.js';
 import { isRestrictedAccount, type Operator } from './authz.js';
 import { USER_CODE_FIELDS, type CodeAttrs, type CodeBook, type CodeTable } from './codes.js';
 import { SeenIds } from './import-seen.js';
-import { codeKey, type ImportRecord, type ReadItem, type SourceRef } from './import-record.js';
+import { codeKey, controlCharacter, type ImportRecord, type ReadItem, type SourceRef } from './import-record.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { shellWord } from './shell.js';
 import { describeIssue, userSchema, type Email, type Identifier, type Phone, type Role, type User } from './user.js';
@@ -202,6 +202,8 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   const processOne = (p: Pending, tally: { created: number; updated: number; unchanged: number }) => {
     const rec = p.rec;
     const rawId = typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
+    const control = controlCharacter(rec);
+    if (control) return reject(rec.at, rawId, control);
     const existing: StoredUser | undefined = rawId ? users.get(rawId) : undefined;
     if (rawId) {
       const first = seen.firstOrAdd(fold(rawId), place(rec.at));

@@ -165,10 +165,10 @@ export type Block = z.output<typeof blockSchema>;
 export type Note = z.output<typeof noteSchema>;
 export type Statistic = z.output<typeof statisticSchema>;
 
-/** The first problem zod found, as "field.path: message", for one-line reports. */
+/** The first problem zod found, as "field.path: message" with list items counted from 1 (`roles[1].status`), for one-line reports. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid user';
-  const where = issue.path.length ? issue.path.join('.') : 'user';
-  return `${where}: ${issue.message}`;
+  const where = issue.path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k + 1}]` : s ? `${s}.${String(k)}` : String(k)), '');
+  return `${where || 'user'}: ${issue.message}`;
 }

@@ -23,6 +23,14 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
+/** An ID given as a JSON number is taken as its digits, and only when it is a whole number. */
+function idText(v: unknown, what: string): string | undefined {
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+    throw new RecordError(`${what}: ${v} is not a whole number, and an ID is text; write it as a JSON string`);
+  }
+  return text(v);
+}
+
 function desc(v: unknown): string | undefined {
   return isObj(v) && typeof v.desc === 'string' ? clean(v.desc) : undefined;
 }
@@ -84,8 +92,8 @@ export function almaUserToRecord(u: Obj, at: SourceRef): ImportRecord {
   const fields: ImportRecord['fields'] = {};
   const has = (k: string) => Object.prototype.hasOwnProperty.call(u, k);
 
-  // Kept as written (a number in JSON becomes text): primary IDs are strings, always.
-  fields.primary_id = typeof u.primary_id === 'number' ? String(u.primary_id) : text(u.primary_id) ?? '';
+  // Kept as written (a whole number in JSON becomes its digits): primary IDs are strings, always.
+  fields.primary_id = idText(u.primary_id, 'primary_id') ?? '';
   for (const f of TEXT_FIELDS) if (has(f)) fields[f] = text(u[f]);
   for (const f of ENUM_FIELDS) if (has(f)) fields[f] = upper(u[f]);
   for (const [f, table] of CODE_FIELDS) if (has(f)) fields[f as 'user_group'] = table ? noteDesc(table, u[f]) : text(u[f]);
@@ -102,7 +110,7 @@ export function almaUserToRecord(u: Obj, at: SourceRef): ImportRecord {
     fields.identifiers = list(u.user_identifier).map((x, i) => {
       const o = obj(x, `user_identifier ${i + 1}`);
       return compact({
-        type: noteDesc('identifier_type', o.id_type), value: text(o.value), status: upper(o.status),
+        type: noteDesc('identifier_type', o.id_type), value: idText(o.value, `user_identifier ${i + 1} value`), status: upper(o.status),
         segment: segment(o.segment_type), note: text(o.note),
       });
     });
@@ -205,4 +213,13 @@ export function almaPrimaryId(u: unknown): string | undefined {
 
 export function isAlmaUserObject(u: unknown): u is Obj {
   return isObj(u) && 'primary_id' in u;
+}
+
+/** Alma's GET /users returns at most this many users a page. */
+const ALMA_PAGE = 100;
+
+/** The warning for an Alma page whose total_record_count is more than the users it holds. */
+export function partialPage(file: string, users: number, total: number): string {
+  return `${file} holds ${users} of the ${total} users of its result (total_record_count): Alma returns at most ` +
+    `${ALMA_PAGE} a page, so fetch every page (offset=0, ${ALMA_PAGE}, ${2 * ALMA_PAGE}...) and import them all`;
 }

@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '../core/errors.js';
 import { RecordError, type ReadItem } from '../core/import-record.js';
-import { almaPrimaryId, almaUserToRecord, isAlmaUserObject } from './alma-user-in.js';
+import { almaPrimaryId, almaUserToRecord, isAlmaUserObject, partialPage } from './alma-user-in.js';
+import type { FileStats } from './user-files.js';
 
 /**
  * Alma XML: one <user>, or any root whose children are <user> (<users>, <userRecords>).
@@ -28,6 +29,9 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+  // Numeric character references (M&#252;ller, as SIS exports write them) are decoded;
+  // without this they would be stored as written.
+  htmlEntities: true,
   captureMetaData: true,
   isArray: (name) => ITEMS.has(name),
 });
@@ -63,8 +67,19 @@ function lineAt(starts: number[], index: number): number {
   return lo + 1;
 }
 
-export function readAlmaXml(file: string, text: string): ReadItem[] {
-  const xml = text.replace(/^\uFEFF/, '');
+/**
+ * A reference to a control character (&#x1b;) is dropped by the parser without a word; as
+ * the character itself it reaches the import, which rejects the user naming the field.
+ */
+function controlReferences(xml: string): string {
+  return xml.replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (ref, n: string) => {
+    const code = n[0] === 'x' ? parseInt(n.slice(1), 16) : Number(n);
+    return (code < 0x20 && code !== 9 && code !== 10 && code !== 13) || (code >= 0x7f && code <= 0x9f) ? String.fromCharCode(code) : ref;
+  });
+}
+
+export function readAlmaXml(file: string, text: string, stats: FileStats): ReadItem[] {
+  const xml = controlReferences(text.replace(/^\uFEFF/, ''));
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, line: valid.err.line }, 'nothing was imported; fix the file and run again');
@@ -73,8 +88,11 @@ export function readAlmaXml(file: string, text: string): ReadItem[] {
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));
   const root = rootName === undefined ? undefined : doc[rootName];
   let users: unknown[];
+  const count = typeof root === 'object' && root !== null && !Array.isArray(root) ? (root as Obj).total_record_count : undefined;
   if (rootName === 'user') users = root as unknown[];
   else if (typeof root === 'object' && root !== null && Array.isArray((root as Obj).user)) users = (root as Obj).user as unknown[];
+  // An Alma page of no users: <users total_record_count="0"/>.
+  else if (rootName === 'users' && typeof count === 'string' && /^\d+$/.test(count)) users = [];
   else {
     throw new InputError(
       `not a user file: the root element <${rootName ?? ''}> is not <user> and holds no <user> elements`,
@@ -82,8 +100,11 @@ export function readAlmaXml(file: string, text: string): ReadItem[] {
       'nothing was imported; give a file of users (<user>, or <users> / <userRecords> holding <user> elements)',
     );
   }
+  if (typeof count === 'string' && Number(count) > users.length) stats.warnings.push(partialPage(file, users.length, Number(count)));
   const starts = [0];
   for (let i = xml.indexOf('\n'); i >= 0; i = xml.indexOf('\n', i + 1)) starts.push(i + 1);
+  stats.lines = xml.length === 0 || xml.endsWith('\n') ? starts.length - 1 : starts.length;
+  stats.records = users.length;
   return users.map((raw, i) => {
     const meta = typeof raw === 'object' && raw !== null ? (raw as Record<string, { startIndex?: number }>)[META] : undefined;
     const at = { file, record: i + 1, ...(meta?.startIndex !== undefined ? { line: lineAt(starts, meta.startIndex) } : {}) };

@@ -1,16 +1,22 @@
 import fs from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
+import { InputError } from '../core/errors.js';
+import { headText, readHead } from './file-head.js';
 
 /**
  * The project's CSV reader: streamed (a file of a million rows is never held in memory),
  * with a byte-order mark, CRLF or LF, quoted fields holding delimiters, quotes and line
  * breaks, and `,`, `;` or tab as delimiter, detected from the header line (Excel writes `;`
  * in many locales). Values are returned exactly as written; what they mean is the caller's.
+ * A quote that is never closed makes the whole file unusable: csv-parse would read every
+ * line after it into one value, so the file is refused before its first record.
  */
 
 export interface CsvRow {
   /** The line the record starts on, counting from 1 (a quoted field may span lines). */
   line: number;
+  /** The line the record ends on: `line` unless a quoted value holds line breaks. */
+  end: number;
   fields: string[];
 }
 
@@ -39,12 +45,76 @@ export function detectDelimiter(headerLine: string): string {
 }
 
 function firstLine(file: string): string {
+  return headText(readHead(file)).split(/\r\n|\r|\n/, 1)[0] ?? '';
+}
+
+/**
+ * Where a quoted value opens that is never closed, read as csv-parse reads quotes (one
+ * opens a value only at its start; `""` inside is a quote; a quote followed by anything
+ * but a delimiter or line break ends the quoting, relax_quotes), and how many lines the
+ * file has. One pass over the bytes, jumping from quote to quote.
+ */
+export function unclosedQuote(file: string, delimiter: string): { line: number; lines: number } | undefined {
+  const d = delimiter.charCodeAt(0);
+  const buf = Buffer.alloc(1 << 20);
   const fd = fs.openSync(file, 'r');
+  let quoting = false;
+  let openAt = -1;
+  // The chunk ended on a quote inside a quoted value: the next byte says whether it closes.
+  let pending = false;
+  let prev = 10;
+  let base = 0;
+  let start = 0;
   try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
-    return text.split(/\r\n|\r|\n/, 1)[0] ?? '';
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, base);
+      if (n === 0) break;
+      let i = 0;
+      if (base === 0 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = start = 3;
+      if (pending) {
+        pending = false;
+        if (buf[0] === 0x22) i = 1;
+        else quoting = false;
+      }
+      for (;;) {
+        const q = buf.indexOf(0x22, i);
+        if (q < 0 || q >= n) break;
+        if (!quoting) {
+          const before = base + q === start ? 10 : q > 0 ? buf[q - 1] : prev;
+          if (before === d || before === 10 || before === 13) {
+            quoting = true;
+            openAt = base + q;
+          }
+          i = q + 1;
+        } else if (q + 1 >= n) {
+          pending = true;
+          break;
+        } else if (buf[q + 1] === 0x22) {
+          i = q + 2;
+        } else {
+          quoting = false;
+          i = q + 1;
+        }
+      }
+      prev = buf[n - 1]!;
+      base += n;
+    }
+    if (!quoting || pending) return undefined;
+    // Rare, so counted in a second pass: the opening quote's line and the file's lines.
+    let breaksBefore = 0;
+    let total = 0;
+    let last = 10;
+    for (let at = 0; ; ) {
+      const n = fs.readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) break;
+      for (let k = buf.indexOf(10); k >= 0 && k < n; k = buf.indexOf(10, k + 1)) {
+        total++;
+        if (at + k < openAt) breaksBefore++;
+      }
+      last = buf[n - 1]!;
+      at += n;
+    }
+    return { line: breaksBefore + 1, lines: total + (last === 10 ? 0 : 1) };
   } finally {
     fs.closeSync(fd);
   }
@@ -59,13 +129,25 @@ function breaks(text: string): number {
 }
 
 /**
- * Yields the file's records, the header first, each with the line it starts on (counted
- * here: a record takes one line plus the line breaks inside its quoted values). A record
- * csv-parse cannot read (an unclosed quote, a stray quote) is yielded as a CsvSyntaxError
- * and reading goes on where csv-parse resumes.
+ * Yields the file's records, the header first, each with the lines it covers (counted
+ * here: a record takes one line plus the line breaks inside its quoted values). A file
+ * with a quote that is never closed is refused (InputError naming `display`) before its
+ * first record. A record csv-parse cannot read otherwise is yielded as a CsvSyntaxError
+ * and reading goes on where csv-parse resumes. `stats.lines` is the number of lines read,
+ * once the last record has been yielded.
  */
-export async function* readCsv(file: string): AsyncGenerator<CsvRow | CsvSyntaxError> {
+export async function* readCsv(file: string, display = file, stats?: { lines: number }): AsyncGenerator<CsvRow | CsvSyntaxError> {
   const delimiter = detectDelimiter(firstLine(file));
+  const open = unclosedQuote(file, delimiter);
+  if (open) {
+    const unread = open.lines - open.line + 1;
+    throw new InputError(
+      `a quoted value opens on line ${open.line} and is never closed, so lines ${open.line}-${open.lines} ` +
+        `(${unread} line${unread === 1 ? '' : 's'}) could not be read`,
+      { file: display, line: open.line },
+      `nothing was read; close the quote on line ${open.line} (or double a quote meant as text: "") and run again`,
+    );
+  }
   // csv-parse reports skipped records while it parses ahead of this loop; each waits
   // until the records before it are out. Its line count is its own, exact for LF files.
   const skipped: CsvSyntaxError[] = [];
@@ -77,7 +159,11 @@ export async function* readCsv(file: string): AsyncGenerator<CsvRow | CsvSyntaxE
     relax_quotes: true,
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined) => {
-      if (err) skipped.push({ line: Number(err.lines), error: err.message.replace(/ (on|at) line \d+/g, '') });
+      if (!err) return undefined;
+      // unclosedQuote finds these first; should csv-parse still meet one, the record it is in
+      // starts on the line after the last one read, and nothing after it was read.
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED') skipped.push({ line: -1, error: 'a quoted value is never closed: this line and every line after it were not read' });
+      else skipped.push({ line: Number(err.lines), error: err.message.replace(/ (on|at) line \d+/g, '') });
       return undefined;
     },
   });
@@ -86,7 +172,7 @@ export async function* readCsv(file: string): AsyncGenerator<CsvRow | CsvSyntaxE
   input.pipe(parser);
   let line = 1;
   for await (const fields of parser as AsyncIterable<string[]>) {
-    while (skipped.length && skipped[0]!.line <= line) yield skipped.shift()!;
+    while (skipped.length && skipped[0]!.line <= line && skipped[0]!.line >= 0) yield skipped.shift()!;
     const start = line;
     line++;
     for (let i = 0; i < fields.length; i++) {
@@ -95,7 +181,8 @@ export async function* readCsv(file: string): AsyncGenerator<CsvRow | CsvSyntaxE
     }
     // A blank line is no record (csv-parse gives it as one empty field).
     if (fields.length === 1 && fields[0] === '') continue;
-    yield { line: start, fields };
+    yield { line: start, end: line - 1, fields };
   }
-  while (skipped.length) yield skipped.shift()!;
+  for (const s of skipped) yield s.line < 0 ? { ...s, line } : s;
+  if (stats) stats.lines = line - 1;
 }

@@ -2,48 +2,65 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { ReadItem } from '../core/import-record.js';
+import { headText, notText, readHead } from './file-head.js';
 
 /** The file formats `users import` reads. */
 export const INPUT_FORMATS = ['csv', 'alma-json', 'alma-xml'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
+/** What a reader found in a file, complete once its items have all been read. */
+export interface FileStats {
+  /** Lines read (of a CSV, NDJSON, JSON or XML file), so that a count can be checked against `wc -l`. */
+  lines: number;
+  /** Records read: users and unusable records. */
+  records: number;
+  /** About the file as a whole, e.g. an Alma page that holds only part of its result. */
+  warnings: string[];
+}
+
 export interface OpenedFile {
   file: string;
   format: InputFormat;
   items: AsyncIterable<ReadItem> | Iterable<ReadItem>;
-}
-
-function head(file: string): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
-  } finally {
-    fs.closeSync(fd);
-  }
+  stats: FileStats;
 }
 
 /** The format from the extension, else from the first characters. */
-export function detectFormat(file: string): InputFormat {
+export function detectFormat(file: string, head: Buffer): InputFormat {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
   if (ext === '.json' || ext === '.ndjson' || ext === '.jsonl') return 'alma-json';
   if (ext === '.xml') return 'alma-xml';
-  const start = head(file).trimStart();
+  const start = headText(head).trimStart();
   if (start.startsWith('<')) return 'alma-xml';
   if (start.startsWith('{') || start.startsWith('[')) return 'alma-json';
   return 'csv';
 }
 
-/** NDJSON: by its extension, or a first line that is a whole object followed by another. */
+/** Longer first lines are not taken for a user object (a one-line document is read as a whole). */
+const MAX_FIRST_LINE = 16 * 1024 * 1024;
+
+/**
+ * NDJSON: by its extension, or a first line (however long) that is a whole object
+ * followed by a line that starts another.
+ */
 function isNdjson(file: string): boolean {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.ndjson' || ext === '.jsonl') return true;
-  const lines = head(file).split('\n');
-  if (lines.length < 2 || !lines[1]!.trim().startsWith('{')) return false;
+  // Read until the first line break and the first character after it that is not white space.
+  let read = 0;
+  let broken = false;
+  const head = readHead(file, file, (chunk) => {
+    const nl = broken ? -1 : chunk.indexOf(10);
+    const after = broken ? chunk : nl >= 0 ? chunk.subarray(nl + 1) : undefined;
+    broken ||= nl >= 0;
+    read += chunk.length;
+    return read > MAX_FIRST_LINE || (after !== undefined && /\S/.test(after.toString('latin1')));
+  });
+  const nl = head.indexOf(10);
+  if (nl < 0 || !head.subarray(nl + 1).toString('utf8').trimStart().startsWith('{')) return false;
   try {
-    const first = JSON.parse(lines[0]!) as unknown;
+    const first = JSON.parse(headText(head.subarray(0, nl))) as unknown;
     return typeof first === 'object' && first !== null && !Array.isArray(first);
   } catch {
     return false;
@@ -64,16 +81,20 @@ export async function openUserFile(file: string, format?: InputFormat): Promise<
     throw new InputError('no such file', { file }, 'nothing was imported');
   }
   if (!stat.isFile()) throw new InputError('not a file', { file }, 'nothing was imported');
-  const f = format ?? detectFormat(file);
+  const head = readHead(file);
+  const binary = notText(head);
+  if (binary) throw new InputError(binary.reason, { file }, `nothing was imported; ${binary.fix}`);
+  const f = format ?? detectFormat(file, head);
+  const stats: FileStats = { lines: 0, records: 0, warnings: [] };
   switch (f) {
     case 'csv':
-      return { file, format: f, items: await (await import('./users-csv.js')).openUsersCsv(file) };
+      return { file, format: f, stats, items: await (await import('./users-csv.js')).openUsersCsv(file, stats) };
     case 'alma-json': {
       const json = await import('./alma-json-read.js');
-      if (isNdjson(file)) return { file, format: f, items: json.readAlmaNdjson(file) };
-      return { file, format: f, items: json.readAlmaJson(file, fs.readFileSync(file, 'utf8')) };
+      if (isNdjson(file)) return { file, format: f, stats, items: json.readAlmaNdjson(file, stats) };
+      return { file, format: f, stats, items: json.readAlmaJson(file, fs.readFileSync(file, 'utf8'), stats) };
     }
     case 'alma-xml':
-      return { file, format: f, items: (await import('./alma-xml-read.js')).readAlmaXml(file, fs.readFileSync(file, 'utf8')) };
+      return { file, format: f, stats, items: (await import('./alma-xml-read.js')).readAlmaXml(file, fs.readFileSync(file, 'utf8'), stats) };
   }
 }

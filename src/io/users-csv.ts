@@ -4,6 +4,9 @@ import { clean, NO_DESCS, readBoolean, RecordError, type ImportRecord, type Read
 import { LIST_FIELDS, SCALAR_FIELDS } from '../core/user-fields.js';
 import { readCsvCell } from './csv-cell.js';
 import { readCsv } from './csv-read.js';
+import { cleanId } from './id-lines.js';
+import { describeInexact, inexactNumbers, JsonSyntaxError, parseJson } from './json-text.js';
+import type { FileStats } from './user-files.js';
 
 /**
  * Users from CSV: a header of Alma field names, one user a row. Besides every scalar field
@@ -28,15 +31,30 @@ const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Setter = (r: ImportRecord, v: string | undefined) => void;
 
+/**
+ * A primary ID or identifier value as an ID file gives it (id-lines.ts cleanId): Excel's
+ * leading ' text marker, which keeps 0012345 from becoming 12345, is not part of the ID.
+ */
+function idValue(column: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const c = cleanId(v);
+  if (c?.invalid) throw new RecordError(`${column}: ${c.invalid}`);
+  return c?.id || undefined;
+}
+
 function jsonList(name: string, v: string): unknown[] {
-  let parsed: unknown;
+  let parsed: { value: unknown; inexact: boolean };
   try {
-    parsed = JSON.parse(v);
+    parsed = parseJson(v);
   } catch (e) {
-    throw new RecordError(`${name}: not valid JSON (${(e as Error).message})`);
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    const where = e.line === 1 ? `character ${e.column}` : `line ${e.line}, character ${e.column}`;
+    throw new RecordError(`${name}: not valid JSON at ${where} of the value: ${e.reason}`);
   }
-  if (!Array.isArray(parsed)) throw new RecordError(`${name}: expected a JSON array`);
-  return parsed;
+  if (!Array.isArray(parsed.value)) throw new RecordError(`${name}: expected a JSON array`);
+  const [bad] = parsed.inexact ? inexactNumbers(parsed.value, name) : [];
+  if (bad) throw new RecordError(describeInexact(bad));
+  return parsed.value;
 }
 
 /** `role[@scope]` items separated by `;` (or the JSON role list an export writes). */
@@ -67,7 +85,7 @@ function setter(column: string): Setter {
   if (ENUMS.has(column)) return (r, v) => (r.fields[column as 'status'] = v?.toUpperCase());
   switch (column) {
     case 'primary_id':
-      return (r, v) => (r.fields.primary_id = v ?? '');
+      return (r, v) => (r.fields.primary_id = idValue(column, v) ?? '');
     case 'force_password_change':
       return (r, v) => (r.fields.force_password_change = readBoolean(v, column));
     case 'email':
@@ -75,7 +93,7 @@ function setter(column: string): Setter {
     case 'phone':
       return (r, v) => (r.preferredPhone = v ?? null);
     case 'barcode':
-      return (r, v) => (r.barcode = v ?? null);
+      return (r, v) => (r.barcode = idValue(column, v) ?? null);
     case 'password':
       return (r, v) => {
         if (v !== undefined) r.password = v;
@@ -124,14 +142,16 @@ export function csvHeader(fields: string[], file: string): string[] {
  * Opens a user CSV: the header is checked now (so a bad one stops the import before
  * anything is written), the rows are read as they are consumed.
  */
-export async function openUsersCsv(file: string): Promise<AsyncGenerator<ReadItem>> {
-  const rows = readCsv(file);
+export async function openUsersCsv(file: string, stats: FileStats): Promise<AsyncGenerator<ReadItem>> {
+  const rows = readCsv(file, file, stats);
   const first = await rows.next();
   if (first.done) throw new InputError('the file is empty: no header line', { file }, 'nothing was imported');
   if ('error' in first.value) throw new InputError(`the header cannot be read: ${first.value.error}`, { file, line: first.value.line });
   const names = csvHeader(first.value.fields, file);
   const setters = names.map(setter);
   const idColumn = names.indexOf('primary_id');
+  // A list column holding a JSON array may be laid out over several lines; no other may.
+  const multiLine = names.map((n) => (LIST_FIELDS as readonly string[]).includes(n));
   return (async function* () {
     let record = 0;
     for await (const row of rows) {
@@ -142,7 +162,19 @@ export async function openUsersCsv(file: string): Promise<AsyncGenerator<ReadIte
         continue;
       }
       const cells = row.fields;
-      const primaryId = clean(cells[idColumn]);
+      const primaryId = cleanId(readCsvCell(cells[idColumn] ?? ''))?.id || undefined;
+      if (row.end > row.line) {
+        const broken = cells.findIndex((c, i) => /[\r\n]/.test(c) && !(multiLine[i] && c.trimStart().startsWith('[')));
+        if (broken >= 0) {
+          const rest = row.end === row.line + 1 ? `line ${row.end} was` : `lines ${row.line + 1}-${row.end} were`;
+          yield {
+            at, primary_id: primaryId,
+            error: `${names[broken]} holds a line break, so this record covers lines ${row.line}-${row.end}: ` +
+              `if a quote on line ${row.line} is not closed where it should be, ${rest} read into this value, not as users`,
+          };
+          continue;
+        }
+      }
       if (cells.length !== names.length) {
         yield { at, primary_id: primaryId, error: `the row has ${cells.length} fields, the header ${names.length}` };
         continue;
@@ -156,5 +188,6 @@ export async function openUsersCsv(file: string): Promise<AsyncGenerator<ReadIte
         yield { at, primary_id: primaryId, error: e.message };
       }
     }
+    stats.records = record;
   })();
 }

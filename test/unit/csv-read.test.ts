@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvCell, readCsvCell } from '../../src/io/csv-cell.js';
-import { detectDelimiter, readCsv, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
+import { detectDelimiter, readCsv, unclosedQuote, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
 import { INTEROP, tempDir } from '../helpers/cli.js';
 
 const SPECTRUM = path.join(INTEROP, 'csv-spectrum');
@@ -64,30 +64,66 @@ describe('readCsv', () => {
       Buffer.from('primary_id;last_name;roles\r\n0012345;"Smith; Jr";"patron;cataloger@MAIN"\r\n', 'utf8'),
     ]));
     expect(await rows(file)).toEqual([
-      { line: 1, fields: ['primary_id', 'last_name', 'roles'] },
-      { line: 2, fields: ['0012345', 'Smith; Jr', 'patron;cataloger@MAIN'] },
+      { line: 1, end: 1, fields: ['primary_id', 'last_name', 'roles'] },
+      { line: 2, end: 2, fields: ['0012345', 'Smith; Jr', 'patron;cataloger@MAIN'] },
     ]);
   });
 
   it('numbers records by the line they start on, across quoted line breaks and blank lines', async () => {
     const file = write('lines.csv', 'a,b\r\n1,"two\r\nlines"\r\n\r\n3,4\r\n');
     expect(await rows(file)).toEqual([
-      { line: 1, fields: ['a', 'b'] },
-      { line: 2, fields: ['1', 'two\r\nlines'] },
-      { line: 5, fields: ['3', '4'] },
+      { line: 1, end: 1, fields: ['a', 'b'] },
+      { line: 2, end: 3, fields: ['1', 'two\r\nlines'] },
+      { line: 5, end: 5, fields: ['3', '4'] },
     ]);
   });
 
-  it('reports an unclosed quote as an error after the records before it', async () => {
+  it('refuses a file whose quote is never closed before its first record, naming the line and the lines not read', async () => {
+    // csv-parse would read every line after the quote into one value: rows 3 and 4 would be lost.
     const file = write('broken.csv', 'a,b\n1,2\n3,"x\n4,5\n');
-    const got = await rows(file);
-    expect(got.slice(0, 2)).toEqual([{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }]);
-    expect(got.slice(2)).toEqual([expect.objectContaining({ error: expect.stringMatching(/Quote Not Closed/) })]);
+    await expect(rows(file)).rejects.toThrow(/broken\.csv:3: a quoted value opens on line 3 and is never closed, so lines 3-4 \(2 lines\) could not be read/);
+  });
+
+  it.each([
+    ['a quote opening a later value', 'a,b,c\n1,"x",2\n3,4,"y\n5,6,7\n', ',', 3, 4],
+    ['after a BOM and CRLF, with escaped quotes', '\uFEFFa;b\r\n1;"say ""hi"""\r\n2;"open\r\n3;4\r\n', ';', 3, 4],
+    ['no line break at the end', 'a\n"x', ',', 2, 2],
+  ])('unclosedQuote: %s', (_what, content, delimiter, line, lines) => {
+    expect(unclosedQuote(write('q.csv', content), delimiter)).toEqual({ line, lines });
+  });
+
+  it.each([
+    ['closed quotes with line breaks', 'a,b\n1,"two\nlines"\n'],
+    ['quotes inside unquoted values', 'a,b\n12" record,"5\'7"""\n'],
+    ['a quote right before the end', 'a\n"x"'],
+    ['a quote after a value', 'a,b\nx"y,"z"\n'],
+  ])('unclosedQuote finds none: %s', (_what, content) => {
+    expect(unclosedQuote(write('q.csv', content), ',')).toBeUndefined();
+  });
+
+  it('unclosedQuote reads a quote on the edge of its 1 MB chunks as csv-parse does', () => {
+    // The quote ending the first chunk is followed by one starting the next: an escaped quote, still open.
+    const edge = 'a\n"' + 'x'.repeat(2 ** 20 - 4) + '"';
+    expect(Buffer.byteLength(edge)).toBe(2 ** 20);
+    expect(unclosedQuote(write('q.csv', edge + '"still inside\n'), ',')).toEqual({ line: 2, lines: 2 });
+    expect(unclosedQuote(write('q.csv', edge + '"closed"\n'), ',')).toBeUndefined();
+    // Followed by a line break, it closes the value; the next line opens another.
+    expect(unclosedQuote(write('q.csv', edge + '\n"open\n'), ',')).toEqual({ line: 3, lines: 3 });
+  });
+
+  it('gives the lines a record covers and counts the lines read', async () => {
+    const file = write('span.csv', 'a,b\n1,"x\ny\nz"\n2,3');
+    const stats = { lines: 0 };
+    const got: (CsvRow | CsvSyntaxError)[] = [];
+    for await (const r of readCsv(file, file, stats)) got.push(r);
+    expect(got[1]).toEqual({ line: 2, end: 4, fields: ['1', 'x\ny\nz'] });
+    expect(got[2]).toEqual({ line: 5, end: 5, fields: ['2', '3'] });
+    expect(stats.lines).toBe(5);
   });
 
   it('keeps a quote inside an unquoted value', async () => {
     const file = write('inches.csv', 'a,b\n12" record,2\n');
-    expect((await rows(file))[1]).toEqual({ line: 2, fields: ['12" record', '2'] });
+    expect((await rows(file))[1]).toEqual({ line: 2, end: 2, fields: ['12" record', '2'] });
   });
 
   it('picks the delimiter that occurs most outside quotes', () => {

@@ -28,10 +28,15 @@ export const importUsers: Handler = async (ctx, files, opts) => {
   const report = await runImport(ctx.store(), opened, {
     operator, dryRun: o.dryRun === true, addMissingCodes: o.addMissingCodes === true,
   });
+  for (const f of opened) {
+    for (const w of f.stats.warnings) ctx.warn(w);
+    if (f.stats.records === 0) ctx.info(`no users in ${f.file}`);
+  }
   const counts = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected`;
   ctx.info(o.dryRun ? `dry run, nothing was written: would be ${counts}` : `imported: ${counts}`);
   if (report.rejections_not_listed) ctx.warn(`${report.rejections_not_listed} more rejections are counted but not listed (the first ${MAX_REJECTIONS} are)`);
-  const json = { files: opened.map((f) => ({ file: f.file, format: f.format })), ...report };
+  const read = opened.map((f) => ({ file: f.file, format: f.format, lines: f.stats.lines, records: f.stats.records, warnings: f.stats.warnings }));
+  const json = { files: read, lines: read.reduce((n, f) => n + f.lines, 0), ...report };
   return {
     exit: report.rejected > 0 ? EXIT.partial : EXIT.ok,
     output: {
@@ -42,6 +47,7 @@ export const importUsers: Handler = async (ctx, files, opts) => {
           kind: 'fields',
           fields: [
             ['files', json.files.map((f) => `${f.file} (${f.format})`).join(', ')],
+            ['lines read', json.lines],
             ['dry run', report.dry_run],
             ['created', report.created],
             ['updated', report.updated],
