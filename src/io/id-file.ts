@@ -59,6 +59,11 @@ function readHead(file: string, display: string): Buffer {
   }
 }
 
+/** The first line, as the CSV reader sees it (csv-read.ts picks its delimiter from it). */
+function firstLine(head: Buffer): string {
+  return head.toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+}
+
 function detectFormat(file: string, display: string, head: Buffer, opts: IdFileOptions): IdFileFormat {
   const ext = path.extname(file).toLowerCase();
   if (head.subarray(0, 4).equals(OLE2) || ext === '.xls') {
@@ -69,7 +74,7 @@ function detectFormat(file: string, display: string, head: Buffer, opts: IdFileO
   if (head.subarray(0, 4).equals(ZIP) || ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
   if (ext === '.csv' || ext === '.tsv' || opts.column !== undefined) return 'csv';
   // A text file whose first line is a CSV header naming the ID column is a CSV export.
-  const first = head.toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  const first = firstLine(head);
   const delimiter = detectDelimiter(first);
   if (first.includes(delimiter)) {
     const cells = first.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
@@ -90,7 +95,7 @@ export function openIdFile(file: string, display: string, opts: IdFileOptions): 
     blank: 0,
     async *batches() {
       if (format === 'text') yield* readTextIds(file, head, opts.identifierTypes, idFile);
-      else if (format === 'csv') yield* readCsvIds(file, display, opts, idFile);
+      else if (format === 'csv') yield* readCsvIds(file, display, { ...opts, delimiter: detectDelimiter(firstLine(head)) }, idFile);
       else {
         // exceljs is heavy; only xlsx files pay for loading it.
         const { readXlsxIds } = await import('./id-xlsx.js');

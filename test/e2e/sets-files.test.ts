@@ -155,6 +155,42 @@ describe('CSV ID files', () => {
     expect(json(r)).toMatchObject({ format: 'csv', added: 1 });
   });
 
+  it('reports every line a quoted value runs over as invalid, so no ID is lost silently (exit 3; --fail-on-invalid refuses it)', async () => {
+    // A stray quote before Ada: Excel would read lines 2-4 as one record, swallowing 0000777 and abc.
+    const file = write('stray-quote.csv', 'Primary ID,Name\n0012345,"Ada\n0000777,Grace\nabc,Alan"\nZoe.Muller,Zoë\n');
+    const r = await s.run(['set', 'create', 'stray-quote', '--from-file', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(3);
+    const runs = 'a quote opened on line 2 runs over lines 2..4: they were read as one record, so no ID on them was used; close the quote on line 2, or remove it';
+    expect(json(r)).toMatchObject({ status: 'Completed with Warnings', lines: 4, added: 1, members: 1, not_found: [] });
+    expect(json(r).invalid).toEqual([
+      { line: 2, id: '0012345,Ada', reason: runs },
+      { line: 3, id: '0000777,Grace', reason: runs },
+      { line: 4, id: 'abc,Alan', reason: runs },
+    ]);
+    expect(await memberIds('stray-quote')).toEqual(['Zoe.Muller']);
+    const table = await s.run(['set', 'create', 'stray-quote-table', '--from-file', file]);
+    expect(table.stdout).toMatch(/Lines read\s+4/);
+    expect(table.stdout).toMatch(/Invalid\s+3/);
+    const strict = await s.run(['set', 'create', 'stray-quote-strict', '--from-file', file, '--fail-on-invalid']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('--fail-on-invalid: 3 line(s) of');
+    expect((await s.run(['set', 'show', 'stray-quote-strict'])).code).toBe(2);
+  });
+
+  it('refuses a file with a quote that is never closed, naming the line from which nothing was read (exit 2, no set made)', async () => {
+    const file = write('unclosed.csv', 'Primary ID;Name\n0012345;Ada\n\n"0000777;Grace\nabc;Alan\nZoe.Muller;Zoë\n');
+    const r = await s.run(['set', 'create', 'unclosed', '--from-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unclosed\.csv:4: .*never closed/);
+    expect(r.stderr).toContain('lines 4-6');
+    expect(r.stdout).toBe('');
+    expect((await s.run(['set', 'show', 'unclosed'])).code).toBe(2);
+    expect((await s.run(['set', 'create', 'unclosed-add'])).code).toBe(0);
+    const add = await s.run(['set', 'add-members', 'unclosed-add', '--from-file', file]);
+    expect(add.code).toBe(2);
+    expect(await memberIds('unclosed-add')).toEqual([]);
+  });
+
   it('refuses a CSV without an ID column, or an unknown --column, naming the columns (exit 2, no set made)', async () => {
     const file = write('noid.csv', 'Name,Code\nAda,1\n');
     const r = await s.run(['set', 'create', 'noid', '--from-file', file]);
