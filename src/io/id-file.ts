@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError, UsageError } from '../core/errors.js';
 import { detectDelimiter } from './csv-read.js';
+import { headText, notText, readHead } from './file-head.js';
 import { identifierTypeOf, isPrimaryHeader, type IdHeader, type IdLine } from './id-lines.js';
 import { readCsvIds } from './id-csv.js';
 import { readTextIds } from './id-text.js';
@@ -42,26 +43,34 @@ export interface IdFile {
 const ZIP = Buffer.from('504b0304', 'hex');
 const OLE2 = Buffer.from('d0cf11e0', 'hex');
 
-function readHead(file: string, display: string): Buffer {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new InputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: display });
-  }
-  try {
-    if (fs.fstatSync(fd).isDirectory()) throw new InputError('is a folder, not a file', { file: display });
-    const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** The first line, as the CSV reader sees it (csv-read.ts picks its delimiter from it). */
 function firstLine(head: Buffer): string {
-  return head.toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  return headText(head).split(/\r\n|\r|\n/, 1)[0] ?? '';
+}
+
+const UTF16 = { le: Buffer.from('fffe', 'hex'), be: Buffer.from('feff', 'hex') };
+const GIVE_TEXT = 'give the IDs as plain text (one a line), as CSV, or as an Excel .xlsx workbook';
+
+/**
+ * A file read as text or CSV must be text: the bytes of an image or a PDF would otherwise
+ * become a set of garbage "IDs", echoed to the terminal. NUL bytes, or bytes that are not
+ * UTF-8, at the start refuse it (exit 2) before anything is read or stored. UTF-16 with a
+ * byte-order mark (Excel's "Unicode Text") is text to the plain-text reader.
+ */
+function requireText(head: Buffer, format: IdFileFormat, display: string): void {
+  if (format === 'xlsx') return;
+  const bom = head.subarray(0, 2);
+  if (format === 'text' && (bom.equals(UTF16.le) || bom.equals(UTF16.be))) {
+    if (!new TextDecoder(bom.equals(UTF16.le) ? 'utf-16le' : 'utf-16be').decode(head).includes('\0')) return;
+    throw new InputError('is not a text, CSV or .xlsx file (a NUL character in its UTF-16 text)', { file: display }, GIVE_TEXT);
+  }
+  const nul = head.indexOf(0);
+  if (nul >= 0) throw new InputError(`is not a text, CSV or .xlsx file (a NUL byte at byte ${nul + 1})`, { file: display }, GIVE_TEXT);
+  const why = notText(head);
+  if (why) {
+    throw new InputError(`is not a text, CSV or .xlsx file alma-users can read: it ${why.reason}`, { file: display },
+      'save it as UTF-8 text, or from Excel as "CSV UTF-8" or .xlsx; or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW-FILE');
+  }
 }
 
 function detectFormat(file: string, display: string, head: Buffer, opts: IdFileOptions): IdFileFormat {
@@ -86,6 +95,7 @@ function detectFormat(file: string, display: string, head: Buffer, opts: IdFileO
 export function openIdFile(file: string, display: string, opts: IdFileOptions): IdFile {
   const head = readHead(file, display);
   const format = detectFormat(file, display, head, opts);
+  requireText(head, format, display);
   if (format !== 'xlsx' && opts.sheet !== undefined) throw new UsageError(`--sheet applies to .xlsx workbooks; ${display} is read as ${format}`);
   if (format === 'text' && opts.column !== undefined) throw new UsageError(`--column applies to CSV and .xlsx files; ${display} is read as plain text`);
   const idFile: IdFile = {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { BIN, tempStore, type CliResult } from '../helpers/cli.js';
 import { addUsers } from '../helpers/sets-users.js';
+import type { MembersReport } from '../../src/core/sets-load.js';
 
 /**
  * Itemized sets from every shape of ID file a systems librarian gets: plain text with and
@@ -47,9 +48,10 @@ function write(name: string, content: string | Buffer): string {
   return file;
 }
 
-function json(r: CliResult): Record<string, any> {
+/** The Add Members to Set report as --format json prints it. */
+function json(r: CliResult): MembersReport {
   try {
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout) as MembersReport;
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -233,8 +235,8 @@ describe('xlsx ID files', () => {
     ]);
     expect(rep.warnings).toHaveLength(1);
     expect(rep.warnings[0]).toMatchObject({ line: 3, cell: 'B3', id: '12345' });
-    expect(rep.warnings[0].message).toContain('B3 holds the number 12345, not text');
-    expect(rep.warnings[0].message).toContain('exactly one user: 0012345');
+    expect(rep.warnings[0]?.message).toContain('B3 holds the number 12345, not text');
+    expect(rep.warnings[0]?.message).toContain('exactly one user: 0012345');
     expect(r.stderr).toContain('warning: B3 holds the number 12345');
     // Never guessed: 0012345 is not a member.
     expect(await memberIds('from-xlsx')).toEqual(['0000777', 'abc']);
@@ -316,6 +318,32 @@ describe('the Add Members to Set report and --fail-on-invalid', () => {
     const j = await s.run(['set', 'add-members', 'many', '--from-file', file, '--format', 'json']);
     expect(json(j).not_found).toHaveLength(25);
     expect(json(j).not_found[24]).toEqual({ line: 26, id: 'missing-25' });
+  });
+
+  it('refuses a binary file (exit 2): no set is made and none of its bytes reach the terminal', async () => {
+    // The start of a PNG image: its bytes hold line breaks, and NUL bytes from the 9th on.
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.from('0012345\n\u0007\u00ff\n', 'latin1')]);
+    const file = write('bin.dat', png);
+    const r = await s.run(['set', 'create', 'binary', '--from-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bin.dat: is not a text, CSV or .xlsx file (a NUL byte at byte 9)');
+    expect(r.stdout).toBe('');
+    expect((await s.run(['set', 'show', 'binary'])).code).toBe(2);
+    expect((await s.run(['set', 'create', 'binary', '--from-file', '-', '--format', 'json'], { input: png.toString('latin1') })).code).toBe(2);
+    expect((await s.run(['set', 'show', 'binary'])).code).toBe(2);
+  });
+
+  it('refuses a file that is not UTF-8 (a legacy code page) with the way to convert it, and reads UTF-16 with a byte-order mark', async () => {
+    const latin1 = write('ansi.csv', Buffer.from('Primary ID,Name\n0012345,Müller\n', 'latin1'));
+    const r = await s.run(['set', 'create', 'ansi', '--from-file', latin1]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('ansi.csv: is not a text, CSV or .xlsx file alma-users can read: it is not UTF-8 text (byte 0xFC on line 2)');
+    expect(r.stderr).toContain('iconv -f WINDOWS-1252 -t UTF-8');
+    expect((await s.run(['set', 'show', 'ansi'])).code).toBe(2);
+    const utf16 = write('unicode.txt', Buffer.concat([Buffer.from('fffe', 'hex'), Buffer.from('User name\r\n0012345\r\n0000777\r\n', 'utf16le')]));
+    const u = await s.run(['set', 'create', 'utf16', '--from-file', utf16, '--format', 'json']);
+    expect(u.code, u.stderr).toBe(0);
+    expect(json(u)).toMatchObject({ lines: 2, added: 2 });
   });
 
   it('refuses a missing file (exit 2) and changes nothing', async () => {
