@@ -50,6 +50,9 @@ if (mode === 'load') {
     params = [];
   } else {
     const { getSet, memberQuery } = await import('../src/core/sets.js');
+    // A compiled query may call unicode_lower, which openStore registers on its connections.
+    const { registerSqlFunctions } = await import('../src/store/sql-functions.js');
+    registerSqlFunctions(db);
     ({ sql, params } = memberQuery(db, getSet(db, setName ?? '')));
   }
   const started = process.hrtime.bigint();
