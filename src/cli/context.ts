@@ -8,6 +8,7 @@ import { openStore, type Db } from '../store/db.js';
 import { loadCodeBook } from '../store/codes.js';
 import { UserStore } from '../store/users.js';
 import type { Format, Sink } from './output.js';
+import { visible } from './visible.js';
 
 /** What a command may touch of the outside world; tests and the demo pass their own. */
 export interface Io {
@@ -78,14 +79,14 @@ export class Context {
     return (this.operator_ ??= resolveOperator(this.users, this.options.operator || this.io.env.ALMA_USERS_OPERATOR));
   }
 
-  /** A message for people, on stderr; --quiet silences it. */
+  /** A message for people, on stderr; --quiet silences it. Control characters are shown, not obeyed (output.ts visible). */
   info(message: string): void {
-    if (!this.options.quiet) this.io.stderr.write(message + '\n');
+    if (!this.options.quiet) this.io.stderr.write(visible(message) + '\n');
   }
 
   /** A warning always reaches stderr, even with --quiet. */
   warn(message: string): void {
-    this.io.stderr.write(`warning: ${message}\n`);
+    this.io.stderr.write(`warning: ${visible(message)}\n`);
   }
 
   close(): void {

@@ -1,13 +1,14 @@
 import Table from 'cli-table3';
 import { csvCell } from '../io/csv-cell.js';
+import type { Format } from './formats.js';
+import { visible } from './visible.js';
 
 /**
  * The one place that turns a command's result into text. Commands return data; this
  * decides how it looks: a table for people, JSON / CSV / NDJSON for scripts.
  */
 
-export const FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './formats.js';
 
 export interface Column {
   key: string;
@@ -70,7 +71,7 @@ function renderList(output: ListOutput, format: Format, out: Sink): void {
       return;
     case 'table':
       if (!out.isTTY) {
-        // Piped: tab-separated with no borders or colour, as `gh` does, for cut and awk.
+        // Piped: tab-separated rows with no header, borders or colour, as `gh` does, for cut and awk.
         for (const r of rows) out.write(columns.map((c) => plain(cellText(r[c.key]))).join('\t') + '\n');
         return;
       }
@@ -90,20 +91,20 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
   const tty = out.isTTY === true;
   const blocks: string[] = [];
   for (const s of output.sections) {
-    const head = s.title ? `${s.title}\n` : '';
+    const head = s.title ? `${visible(s.title)}\n` : '';
     if (s.kind === 'lines') {
-      if (s.lines.length) blocks.push(head + s.lines.join('\n'));
+      if (s.lines.length) blocks.push(head + s.lines.map(visible).join('\n'));
     } else if (s.kind === 'fields') {
       const shown = s.fields.filter(([, v]) => v !== undefined && v !== null && v !== '');
       if (format === 'csv') {
         blocks.push(['field,value', ...shown.map(([k, v]) => `${csvCell(k)},${csvCell(cellText(v))}`)].join('\r\n'));
       } else if (tty) {
-        const t = new Table({ style: { head: [], border: [] } });
-        for (const [k, v] of shown) t.push({ [k]: cellText(v) });
+        const t = new Table({ style: { head: [], border: [] }, chars: NO_ROW_RULES });
+        for (const [k, v] of shown) t.push({ [onScreen(k)]: onScreen(cellText(v)) });
         blocks.push(head + t.toString());
       } else {
-        const width = Math.max(0, ...shown.map(([k]) => k.length));
-        blocks.push(head + shown.map(([k, v]) => `${k.padEnd(width)}  ${cellText(v)}`).join('\n'));
+        // Piped: `label<TAB>value` lines, like the rows of a table section.
+        blocks.push(head + shown.map(([k, v]) => `${plain(k)}\t${plain(cellText(v))}`).join('\n'));
       }
     } else if (s.rows.length) {
       if (format === 'csv') {
@@ -123,10 +124,20 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
   if (blocks.length) out.write(blocks.join('\n\n') + '\n');
 }
 
+/** cli-table3 draws a rule between every two rows unless these are empty. */
+const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+/** A bordered table with a rule under its header and none between rows. */
 function table(columns: Column[], rows: Iterable<Row>): string {
   const t = new Table({ head: columns.map((c) => c.header), style: { head: [], border: [] } });
-  for (const r of rows) t.push(columns.map((c) => cellText(r[c.key])));
-  return t.toString();
+  for (const r of rows) t.push(columns.map((c) => onScreen(cellText(r[c.key]))));
+  // The rule under the header uses the same characters as those between rows; keep only it.
+  let ruled = false;
+  return t
+    .toString()
+    .split('\n')
+    .filter((line) => !line.startsWith('├') || (!ruled && (ruled = true)))
+    .join('\n');
 }
 
 export function cellText(v: unknown): string {
@@ -137,7 +148,12 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
+/** A table cell: a tab would misalign the columns. */
+function onScreen(s: string): string {
+  return visible(s).replace(/\t/g, ' ');
+}
+
 /** Tabs and newlines inside a value would break a tab-separated line. */
 function plain(s: string): string {
-  return s.replace(/[\t\r\n]+/g, ' ');
+  return visible(s.replace(/[\t\r\n]+/g, ' '));
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Bind, CommandGroup, CommandResult } from './command.js';
 import type { GlobalOptions, Io } from './context.js';
 import { FORMATS } from './formats.js';
+import { visible } from './visible.js';
 import { codesCommands } from './commands/codes.js';
 import { configCommands } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
@@ -35,7 +36,8 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Comm
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // Commander's messages quote the command line; its control characters are shown, not obeyed.
+      writeErr: (s) => io.stderr.write(visible(s)),
     });
 
   const bind: Bind = (load) => async (...commanderArgs) => {
