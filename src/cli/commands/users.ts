@@ -2,7 +2,7 @@ import type { CommandGroup } from '../command.js';
 
 export const usersCommands: CommandGroup = {
   register(program, bind) {
-    const users = program.command('users').description('users: import, show, list, search, export');
+    const users = program.command('users').description('users: import, show, list, search, history, export');
     const load = async () => import('../handlers/users.js');
 
     users

@@ -14,6 +14,29 @@ const exportOptions = z.object({
 /** What the global --format means for an export when --to is not given. */
 const FROM_GLOBAL: Partial<Record<Format, ExportFormat>> = { json: 'alma-json', csv: 'csv', ndjson: 'ndjson' };
 
+const EXTENSIONS: Record<ExportFormat, string> = { 'alma-json': 'json', 'alma-xml': 'xml', csv: 'csv', ndjson: 'ndjson' };
+
+/**
+ * Checks -o before a single user is read, so that a typo costs nothing: the folder must
+ * exist and the target must not be one. Opens the temporary file beside the target.
+ */
+function openTarget(given: string, target: string, tmp: string, format: ExportFormat): number {
+  const dir = path.dirname(target);
+  const example = `e.g. -o ${path.join(given, `users.${EXTENSIONS[format]}`)}`;
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`-o ${given}: is a folder, not a file`, `name a file to write, ${example}`);
+  }
+  const parent = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!parent) throw new UsageError(`-o ${given}: the folder ${dir} does not exist`, `create it first (mkdir -p ${dir}) or name a file in an existing folder`);
+  if (!parent.isDirectory()) throw new UsageError(`-o ${given}: ${dir} is not a folder`, 'name a file in an existing folder');
+  try {
+    return fs.openSync(tmp, 'w', 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UsageError(`-o ${given}: cannot write in the folder ${dir} (${code})`, 'name a file in a folder you may write to');
+  }
+}
+
 export const exportAll: Handler = (ctx, _args, opts) => {
   const o = parseOptions(exportOptions, opts);
   const global = ctx.options.format;
@@ -35,7 +58,7 @@ export const exportAll: Handler = (ctx, _args, opts) => {
   // Written beside the target and renamed at the end: a failed export never leaves half a file.
   const target = path.resolve(ctx.io.cwd, o.output);
   const tmp = `${target}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
+  const fd = openTarget(o.output, target, tmp, format);
   try {
     const n = exportUsers(db, codes, format, { write: (s: string) => fs.writeSync(fd, s) });
     fs.closeSync(fd);
