@@ -75,7 +75,7 @@ export function readBoolean(v: unknown, what: string): boolean | undefined {
 }
 
 /** List-item fields that hold free text over several lines: a note, an address note. */
-const MULTI_LINE = new Set(['notes.text', 'blocks.note', 'addresses.address_note']);
+const MULTI_LINE: Record<string, string> = { notes: 'text', blocks: 'note', addresses: 'address_note' };
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
@@ -90,36 +90,50 @@ function controlIn(value: string, allowLines: boolean): string | undefined {
 }
 
 /**
+ * The first control character in the items of list field `list` (below `key`, the
+ * property holding `value`), as its path below the field and the reason. Paths are built
+ * only for what is found: this runs on every record.
+ */
+function inList(value: unknown, list: string, key: string): { path: string; why: string } | undefined {
+  if (typeof value === 'string') {
+    if (!CONTROL.test(value)) return undefined;
+    const why = controlIn(value, MULTI_LINE[list] === key);
+    return why === undefined ? undefined : { path: '', why };
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = inList(value[i], list, key);
+      if (found) return { path: `[${i + 1}]${found.path}`, why: found.why };
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const k in value) {
+      const found = inList((value as Record<string, unknown>)[k], list, k);
+      if (found) return { path: `.${k}${found.path}`, why: found.why };
+    }
+  }
+  return undefined;
+}
+
+/**
  * The first value of a record that holds a control character (C0, DEL, C1; a tab or line
  * break outside the notes that may hold them), as "path: what", or undefined. Such a
  * character would be stored and then dropped or changed by an export (XML cannot carry
  * most of them), corrupt tab-separated output, or drive a terminal.
  */
 export function controlCharacter(rec: ImportRecord): string | undefined {
-  const check = (value: unknown, path: string, list: string | undefined): string | undefined => {
-    if (typeof value === 'string') {
-      const why = controlIn(value, list !== undefined && MULTI_LINE.has(`${list}.${path.slice(path.lastIndexOf('.') + 1)}`));
-      return why && `${path}: ${why}`;
+  const fields = rec.fields as Record<string, unknown>;
+  for (const k in fields) {
+    const v = fields[k];
+    if (typeof v === 'string') {
+      if (CONTROL.test(v)) return `${k}: ${controlIn(v, false)!}`;
+    } else if (typeof v === 'object' && v !== null) {
+      const found = inList(v, k, k);
+      if (found) return `${k}${found.path}: ${found.why}`;
     }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const why = check(value[i], `${path}[${i + 1}]`, list ?? path);
-        if (why) return why;
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) {
-        const why = check(v, `${path}.${k}`, list);
-        if (why) return why;
-      }
-    }
-    return undefined;
-  };
-  for (const [k, v] of Object.entries(rec.fields)) {
-    const why = check(v, k, undefined);
-    if (why) return why;
   }
-  return (
-    check(rec.preferredEmail, 'email', undefined) ?? check(rec.preferredPhone, 'phone', undefined) ??
-    check(rec.barcode, 'barcode', undefined) ?? check(rec.roleList, 'roles', undefined)
-  );
+  if (typeof rec.preferredEmail === 'string' && CONTROL.test(rec.preferredEmail)) return `email: ${controlIn(rec.preferredEmail, false)!}`;
+  if (typeof rec.preferredPhone === 'string' && CONTROL.test(rec.preferredPhone)) return `phone: ${controlIn(rec.preferredPhone, false)!}`;
+  if (typeof rec.barcode === 'string' && CONTROL.test(rec.barcode)) return `barcode: ${controlIn(rec.barcode, false)!}`;
+  const role = rec.roleList && inList(rec.roleList, 'roles', 'roles');
+  return role && `roles${role.path}: ${role.why}`;
 }

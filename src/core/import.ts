@@ -59,6 +59,9 @@ export interface ImportReport {
 export const MAX_REJECTIONS = 10_000;
 const BATCH = 4000;
 
+/** The user's code fields and their tables, listed once rather than per record. */
+const CODE_FIELDS = Object.entries(USER_CODE_FIELDS) as [keyof typeof USER_CODE_FIELDS, CodeTable][];
+
 /** SQLite's NOCASE folds ASCII letters only; so does the duplicate check. */
 function fold(id: string): string {
   return /[^\x00-\x7f]/.test(id) ? id.replace(/[A-Z]/g, (c) => c.toLowerCase()) : id.toLowerCase();
@@ -161,7 +164,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
       if (missing.some((m) => m.table === table && m.code === code)) return;
       missing.push({ table, code, desc: rec.descs.get(codeKey(table, code)) });
     };
-    for (const [field, table] of Object.entries(USER_CODE_FIELDS) as [keyof typeof USER_CODE_FIELDS, CodeTable][]) need(table, user[field]);
+    for (const [field, table] of CODE_FIELDS) need(table, user[field]);
     for (const role of user.roles) {
       const resolved = resolveRole(role.role);
       if (resolved !== undefined) role.role = resolved;

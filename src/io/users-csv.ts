@@ -114,6 +114,11 @@ function setter(column: string): Setter {
   return (r, v) => (r.fields[column as 'first_name'] = v);
 }
 
+/** The primary ID a rejected row is reported under. */
+function shownId(cell: string | undefined): string | undefined {
+  return cleanId(readCsvCell(cell ?? ''))?.id || undefined;
+}
+
 /** Checks a header; an unknown, repeated or conflicting column makes the file unusable. */
 export function csvHeader(fields: string[], file: string): string[] {
   const names = fields.map((f) => f.trim().toLowerCase());
@@ -162,13 +167,12 @@ export async function openUsersCsv(file: string, stats: FileStats): Promise<Asyn
         continue;
       }
       const cells = row.fields;
-      const primaryId = cleanId(readCsvCell(cells[idColumn] ?? ''))?.id || undefined;
       if (row.end > row.line) {
         const broken = cells.findIndex((c, i) => /[\r\n]/.test(c) && !(multiLine[i] && c.trimStart().startsWith('[')));
         if (broken >= 0) {
           const rest = row.end === row.line + 1 ? `line ${row.end} was` : `lines ${row.line + 1}-${row.end} were`;
           yield {
-            at, primary_id: primaryId,
+            at, primary_id: shownId(cells[idColumn]),
             error: `${names[broken]} holds a line break, so this record covers lines ${row.line}-${row.end}: ` +
               `if a quote on line ${row.line} is not closed where it should be, ${rest} read into this value, not as users`,
           };
@@ -176,7 +180,7 @@ export async function openUsersCsv(file: string, stats: FileStats): Promise<Asyn
         }
       }
       if (cells.length !== names.length) {
-        yield { at, primary_id: primaryId, error: `the row has ${cells.length} fields, the header ${names.length}` };
+        yield { at, primary_id: shownId(cells[idColumn]), error: `the row has ${cells.length} fields, the header ${names.length}` };
         continue;
       }
       const r: ImportRecord = { at, fields: {}, descs: NO_DESCS };
@@ -185,7 +189,7 @@ export async function openUsersCsv(file: string, stats: FileStats): Promise<Asyn
         yield r;
       } catch (e) {
         if (!(e instanceof RecordError)) throw e;
-        yield { at, primary_id: primaryId, error: e.message };
+        yield { at, primary_id: shownId(cells[idColumn]), error: e.message };
       }
     }
     stats.records = record;
