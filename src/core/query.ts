@@ -1,7 +1,7 @@
 import { USER_CODE_FIELDS, type CodeTable } from './codes.js';
 import { addToDate, isIsoDate, today as todayOf, type DateUnit } from './dates.js';
 import { UsageError } from './errors.js';
-import { SCALAR_FIELDS } from './user-fields.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, SCALAR_FIELDS, STATUSES } from './user-fields.js';
 
 /**
  * The query language of logical sets and `users list --query` (README, "Query language"):
@@ -38,9 +38,9 @@ interface FieldDef {
 }
 
 const ENUMS: Record<string, readonly string[]> = {
-  record_type: ['PUBLIC', 'STAFF', 'CONTACT'],
-  account_type: ['INTERNAL', 'EXTERNAL'],
-  status: ['ACTIVE', 'INACTIVE'],
+  record_type: RECORD_TYPES,
+  account_type: ACCOUNT_TYPES,
+  status: STATUSES,
 };
 const CODE_COLUMNS: Record<string, CodeTable | undefined> = { ...USER_CODE_FIELDS, preferred_language: undefined };
 

@@ -26,22 +26,23 @@ import { csvCell } from '../../io/csv-cell.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters } from '../../store/outbox.js';
 import { findSet } from '../../store/sets.js';
-import { parseOptions, type CommandResult, type Handler } from '../command.js';
+import { parseOptions, upper, type CommandResult, type Handler } from '../command.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { ReportOutput } from '../output.js';
 import { jobProgress } from '../progress.js';
 import { exitForStatus, jobReport } from './jobs-view.js';
+import { samePrimaryId } from '../../core/primary-id.js';
+import { STATUSES } from '../../core/user-fields.js';
 
 const lower = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
-const upper = (v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase() : v);
 const bulkSize = z.coerce.number().int().min(1).max(100_000).optional();
 
 const runOptions = z.object({
   set: z.string().trim().min(1),
   addRole: z.array(z.string()).optional(),
   removeRole: z.array(z.string()).optional(),
-  status: z.preprocess(upper, z.enum(['ACTIVE', 'INACTIVE'], { message: 'expected active or inactive' }).optional()),
+  status: z.preprocess(upper, z.enum(STATUSES, { message: 'expected active or inactive' }).optional()),
   userGroup: z.string().optional(),
   jobCategory: z.string().optional(),
   jobDescription: z.string().optional(),
@@ -320,7 +321,7 @@ class CsvLines {
 
 /** Only the job's operator or a User Administrator may stop, resume or take over a job. */
 function requireJobOwner(op: Operator, job: JobRow, what: string): void {
-  if (op.isAdministrator || op.user.primary_id.toLowerCase() === job.operator.toLowerCase()) return;
+  if (op.isAdministrator || samePrimaryId(op.user.primary_id, job.operator)) return;
   throw new PermissionError(`job ${job.id} was run by ${job.operator}; only they or a User Administrator may ${what} it`);
 }
 

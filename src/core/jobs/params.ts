@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CodeBook, CodeTable } from '../codes.js';
 import { parseDateArg } from '../dates.js';
 import { UsageError } from '../errors.js';
+import { STATUSES } from '../user-fields.js';
 
 /**
  * The parameters of an update/notify job, as stored with the job (jobs.params) and read
@@ -15,7 +16,7 @@ const roleRef = z.object({ role: z.string(), scope: z.string().optional() });
 export const updateNotifyParamsSchema = z.object({
   add_roles: z.array(roleRef).default([]),
   remove_roles: z.array(roleRef).default([]),
-  status: z.enum(['ACTIVE', 'INACTIVE']).optional(),
+  status: z.enum(STATUSES).optional(),
   user_group: z.string().optional(),
   job_category: z.string().optional(),
   job_description: z.string().optional(),
