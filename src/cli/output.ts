@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableClass from 'cli-table3';
 import { csvCell } from '../io/csv-cell.js';
 import type { Format } from './formats.js';
 import { visible } from './visible.js';
@@ -99,7 +100,7 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
       if (format === 'csv') {
         blocks.push(['field,value', ...shown.map(([k, v]) => `${csvCell(k)},${csvCell(cellText(v))}`)].join('\r\n'));
       } else if (tty) {
-        const t = new Table({ style: { head: [], border: [] }, chars: NO_ROW_RULES });
+        const t = newTable({ style: { head: [], border: [] }, chars: NO_ROW_RULES });
         for (const [k, v] of shown) t.push({ [onScreen(k)]: onScreen(cellText(v)) });
         blocks.push(head + t.toString());
       } else {
@@ -124,12 +125,20 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
   if (blocks.length) out.write(blocks.join('\n\n') + '\n');
 }
 
+let Table: typeof TableClass | undefined;
+
+/** Tables are drawn only on a terminal: piped, JSON and CSV runs (cron) never load cli-table3. */
+function newTable(options: TableClass.TableConstructorOptions): TableClass.Table {
+  Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableClass;
+  return new Table(options);
+}
+
 /** cli-table3 draws a rule between every two rows unless these are empty. */
 const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** A bordered table with a rule under its header and none between rows. */
 function table(columns: Column[], rows: Iterable<Row>): string {
-  const t = new Table({ head: columns.map((c) => c.header), style: { head: [], border: [] } });
+  const t = newTable({ head: columns.map((c) => c.header), style: { head: [], border: [] } });
   for (const r of rows) t.push(columns.map((c) => onScreen(cellText(r[c.key]))));
   // The rule under the header uses the same characters as those between rows; keep only it.
   let ruled = false;

@@ -10,8 +10,13 @@ export function isIsoDate(s: string): boolean {
   const m = ISO_DATE.exec(s);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+  // Plain arithmetic, no Date: import checks every date of a million users.
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 /** Today's date where the command runs; `now` is injectable for tests. */
@@ -34,8 +39,7 @@ export function addToDate(date: string, amount: number, unit: DateUnit): string 
   const total = y * 12 + (mo - 1) + months;
   y = Math.floor(total / 12);
   mo = (total % 12) + 1;
-  const lastDay = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return fmt(y, mo, Math.min(d, lastDay));
+  return fmt(y, mo, Math.min(d, daysInMonth(y, mo)));
 }
 
 const RELATIVE = /^([+-])\s*(\d+)\s*([dmy])$/;
