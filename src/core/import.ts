@@ -1,10 +1,12 @@
 import type { Db } from '../store/db.js';
 import { addCode, loadCodeBook } from '../store/codes.js';
+import { JobStore } from '../store/jobs.js';
 import { sameUser, UserStore } from '../store/users.js';
 import { isRestrictedAccount, type Operator } from './authz.js';
 import { USER_CODE_FIELDS, type CodeAttrs, type CodeBook, type CodeTable } from './codes.js';
 import { SeenIds } from './import-seen.js';
 import { codeKey, controlCharacter, type ImportRecord, type ReadItem, type SourceRef } from './import-record.js';
+import { userChanges } from './jobs/changes.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { shellWord } from './shell.js';
 import { describeIssue, userSchema, type Email, type Identifier, type Phone, type Role, type User } from './user.js';
@@ -106,6 +108,9 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   const at = (opts.now ?? new Date()).toISOString();
   const actor = opts.operator.user.primary_id;
   const users = new UserStore(db);
+  // Updates are audited as jobs' changes are, so `users history` shows them and `job undo`
+  // sees a later import as a conflict. A creation's record is the user's created_* columns.
+  const audit = new JobStore(db);
   const codes: CodeBook = loadCodeBook(db);
   const roleByAlma = new Map<string, string>();
   for (const r of codes.codes('role')) if (r.attrs.alma_code) roleByAlma.set(r.attrs.alma_code, r.code);
@@ -251,7 +256,13 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
       return reject(rec.at, rawId, `only a User Administrator may create or change a user holding a restricted role (operator ${actor} holds User Manager)`);
     }
     if (existing) {
-      if (!dryRun) users.update(existing.id, user, actor, at);
+      if (!dryRun) {
+        users.update(existing.id, user, actor, at);
+        audit.insertAudit({
+          job_id: null, seq: null, user_id: existing.id, primary_id: existing.primary_id, operator: actor,
+          reason: `users import ${rec.at.file}`, at, changes: JSON.stringify(userChanges(existing, user)),
+        });
+      }
       tally.updated++;
     } else {
       if (!dryRun) users.insert(user, actor, at);

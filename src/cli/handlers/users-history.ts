@@ -12,7 +12,8 @@ export const history: Handler = (ctx, [id]) => {
   const rows = new JobStore(ctx.store()).history(user.id).flatMap((a) =>
     (JSON.parse(a.changes) as FieldChange[]).map((c) => ({
       at: a.at,
-      job: a.job_id,
+      // Changes outside jobs are imports (their reason names the file).
+      job: a.job_id ?? 'import',
       job_type: a.job_type,
       operator: a.operator,
       reason: a.reason,

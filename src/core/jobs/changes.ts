@@ -1,3 +1,6 @@
+import type { User } from '../user.js';
+import { LIST_FIELDS, SCALAR_FIELDS } from '../user-fields.js';
+
 /**
  * What a job did to one user, field by field: the audit trail's unit, which `job report`,
  * `users history` and `job undo` all read. A scalar field has no key; an element of a list
@@ -86,4 +89,36 @@ function canonical(v: unknown): string {
 /** The user columns a plan's changes touch: what the engine writes back. */
 export function changedColumns(changes: readonly FieldChange[]): string[] {
   return [...new Set(changes.map((c) => (c.field === PASSWORD_FIELD ? 'password_hash' : c.field)))];
+}
+
+/**
+ * Every difference between two versions of a user, in the audit's terms: a scalar field or
+ * an unkeyed list (identifiers, e-mails, phones, addresses) whole; a keyed list element by
+ * element, so that `job undo` sees exactly which role or block a later change touched.
+ */
+export function userChanges(before: User, after: User): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const f of SCALAR_FIELDS) {
+    if (!sameValue(before[f], after[f])) out.push({ field: f, before: before[f] ?? null, after: after[f] ?? null });
+  }
+  if ((before.password_hash ?? null) !== (after.password_hash ?? null)) {
+    out.push({ field: PASSWORD_FIELD, before: null, after: PASSWORD_RESET });
+  }
+  for (const f of LIST_FIELDS) {
+    const was = before[f] as unknown[];
+    const is = after[f] as unknown[];
+    if (sameValue(was, is)) continue;
+    if (!ELEMENT_KEYS[f]) {
+      out.push({ field: f, before: was, after: is });
+      continue;
+    }
+    const old = new Map(was.map((e) => [elementKey(f, e), e]));
+    const now = new Map(is.map((e) => [elementKey(f, e), e]));
+    for (const [key, e] of old) if (!now.has(key)) out.push({ field: f, key, before: e, after: null });
+    for (const [key, e] of now) {
+      const o = old.get(key);
+      if (o === undefined || !sameValue(o, e)) out.push({ field: f, key, before: o ?? null, after: e });
+    }
+  }
+  return out;
 }

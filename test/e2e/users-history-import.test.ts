@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempStore } from '../helpers/cli.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+describe('users history of imports', () => {
+  it('records what an import changed, field by field and role by role, and nothing for an unchanged user', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const first = path.join(s.dir, 'first.csv');
+    const second = path.join(s.dir, 'second.csv');
+    fs.writeFileSync(first, 'primary_id,first_name,last_name,user_group,roles\n0042,Ada,Lovelace,STAFF,patron\n0043,Alan,Turing,STAFF,patron\n');
+    fs.writeFileSync(second, 'primary_id,first_name,last_name,user_group,roles\n0042,Ada,Lovelace,FACULTY,patron;cataloger@MAIN\n0043,Alan,Turing,STAFF,patron\n');
+    expect((await s.run(['users', 'import', first])).code).toBe(0);
+    expect((await s.run(['users', 'import', second])).code).toBe(0);
+
+    const r = await s.run(['--format', 'json', 'users', 'history', '0042']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { job: string; operator: string; reason: string; field: string; key: string | null; before: unknown; after: unknown }[];
+    expect(rows).toEqual([
+      expect.objectContaining({ job: 'import', operator: 'admin', reason: `users import ${second}`, field: 'user_group', before: 'STAFF', after: 'FACULTY' }),
+      expect.objectContaining({ job: 'import', field: 'roles', key: 'cataloger@MAIN', before: null }),
+    ]);
+
+    const unchanged = await s.run(['--format', 'json', 'users', 'history', '0043']);
+    expect(JSON.parse(unchanged.stdout)).toEqual([]);
+  });
+
+  it('makes a later import a conflict for job undo', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const file = (name: string, text: string) => {
+      const f = path.join(s.dir, name);
+      fs.writeFileSync(f, text);
+      return f;
+    };
+    await s.run(['users', 'import', file('a.csv', 'primary_id,last_name,user_group\n0042,Lovelace,STAFF\n')]);
+    await s.run(['set', 'create', 'one', '--from-file', file('ids.txt', '0042\n')]);
+    const job = JSON.parse((await s.run(['--format', 'json', 'job', 'run', 'update-notify', '--set', 'one', '--user-group', 'FACULTY', '--yes'])).stdout) as { id: string };
+    await s.run(['users', 'import', file('b.csv', 'primary_id,last_name,user_group\n0042,Lovelace,GRAD\n')]);
+
+    const undo = await s.run(['--format', 'json', 'job', 'undo', job.id, '--yes']);
+    expect(undo.code).toBe(3);
+    expect(undo.stdout).toContain('a change outside jobs');
+    const shown = JSON.parse((await s.run(['--format', 'json', 'users', 'show', '0042'])).stdout) as { user_group: { value: string } };
+    expect(shown.user_group.value).toBe('GRAD');
+  });
+});
