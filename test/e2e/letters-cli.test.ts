@@ -1,19 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, tempStore } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempStores } from '../helpers/cli.js';
 import { patron, seedUsers } from '../helpers/seed.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-async function store() {
-  const s = await tempStore();
-  cleanups.push(s.cleanup);
-  return s;
-}
+const store = tempStores();
 
 describe('letters types', () => {
   it('lists the notification types, which one carries a password, and the languages with labels', async () => {

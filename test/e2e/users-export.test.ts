@@ -1,19 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { INTEROP, ROOT, tempStore } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { INTEROP, ROOT, tempStores } from '../helpers/cli.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-async function store() {
-  const s = await tempStore();
-  cleanups.push(s.cleanup);
-  return s;
-}
+const store = tempStores();
 
 const FIXTURE = path.join(ROOT, 'fixtures', 'users.csv');
 const UIO = path.join(INTEROP, 'alma-json', 'uio_user.json');

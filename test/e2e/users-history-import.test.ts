@@ -1,21 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempStore } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tempStores } from '../helpers/cli.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
+const store = tempStores();
 
 describe('users history of imports', () => {
   it('records what an import changed, field by field and role by role, and nothing for an unchanged user', async () => {
-    const s = await tempStore();
-    cleanups.push(s.cleanup);
-    const first = path.join(s.dir, 'first.csv');
-    const second = path.join(s.dir, 'second.csv');
-    fs.writeFileSync(first, 'primary_id,first_name,last_name,user_group,roles\n0042,Ada,Lovelace,STAFF,patron\n0043,Alan,Turing,STAFF,patron\n');
-    fs.writeFileSync(second, 'primary_id,first_name,last_name,user_group,roles\n0042,Ada,Lovelace,FACULTY,patron;cataloger@MAIN\n0043,Alan,Turing,STAFF,patron\n');
+    const s = await store();
+    const first = s.file('first.csv', 'primary_id,first_name,last_name,user_group,roles\n0042,Ada,Lovelace,STAFF,patron\n0043,Alan,Turing,STAFF,patron\n');
+    const second = s.file('second.csv', 'primary_id,first_name,last_name,user_group,roles\n0042,Ada,Lovelace,FACULTY,patron;cataloger@MAIN\n0043,Alan,Turing,STAFF,patron\n');
     expect((await s.run(['users', 'import', first])).code).toBe(0);
     expect((await s.run(['users', 'import', second])).code).toBe(0);
 
@@ -32,17 +24,11 @@ describe('users history of imports', () => {
   });
 
   it('makes a later import a conflict for job undo', async () => {
-    const s = await tempStore();
-    cleanups.push(s.cleanup);
-    const file = (name: string, text: string) => {
-      const f = path.join(s.dir, name);
-      fs.writeFileSync(f, text);
-      return f;
-    };
-    await s.run(['users', 'import', file('a.csv', 'primary_id,last_name,user_group\n0042,Lovelace,STAFF\n')]);
-    await s.run(['set', 'create', 'one', '--from-file', file('ids.txt', '0042\n')]);
+    const s = await store();
+    await s.run(['users', 'import', s.file('a.csv', 'primary_id,last_name,user_group\n0042,Lovelace,STAFF\n')]);
+    await s.run(['set', 'create', 'one', '--from-file', s.file('ids.txt', '0042\n')]);
     const job = JSON.parse((await s.run(['--format', 'json', 'job', 'run', 'update-notify', '--set', 'one', '--user-group', 'FACULTY', '--yes'])).stdout) as { id: string };
-    await s.run(['users', 'import', file('b.csv', 'primary_id,last_name,user_group\n0042,Lovelace,GRAD\n')]);
+    await s.run(['users', 'import', s.file('b.csv', 'primary_id,last_name,user_group\n0042,Lovelace,GRAD\n')]);
 
     const undo = await s.run(['--format', 'json', 'job', 'undo', job.id, '--yes']);
     expect(undo.code).toBe(3);

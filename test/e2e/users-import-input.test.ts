@@ -29,11 +29,6 @@ interface Report {
 async function store() {
   const s = await tempStore();
   cleanups.push(s.cleanup);
-  const file = (name: string, content: string | Buffer) => {
-    const f = path.join(s.dir, name);
-    fs.writeFileSync(f, content);
-    return f;
-  };
   const ids = () => {
     const db = new Database(s.db, { readonly: true });
     const rows = db.prepare('SELECT primary_id FROM users ORDER BY primary_id').pluck().all() as string[];
@@ -44,7 +39,7 @@ async function store() {
     const r = await s.run(['--format', 'json', ...args]);
     return { ...r, report: r.stdout ? (JSON.parse(r.stdout) as Report) : undefined };
   };
-  return { ...s, file, ids, json };
+  return { ...s, ids, json };
 }
 
 describe('users import: a quote that swallows rows', () => {

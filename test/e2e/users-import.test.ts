@@ -12,11 +12,6 @@ afterEach(() => {
 async function store() {
   const s = await tempStore();
   cleanups.push(s.cleanup);
-  const file = (name: string, content: string | Buffer) => {
-    const f = path.join(s.dir, name);
-    fs.writeFileSync(f, content);
-    return f;
-  };
   const count = () => {
     const db = new Database(s.db, { readonly: true });
     const n = (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
@@ -27,7 +22,7 @@ async function store() {
     const r = await s.run(['--format', 'json', ...args]);
     return { ...r, report: r.stdout ? (JSON.parse(r.stdout) as ImportReport) : undefined };
   };
-  return { ...s, file, count, json };
+  return { ...s, count, json };
 }
 
 interface ImportReport {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'alma-users');
@@ -55,6 +56,8 @@ export async function tempStore(): Promise<{
   dir: string;
   db: string;
   run: (args: string[], opts?: CliOptions) => Promise<CliResult>;
+  /** Writes a file into the store's folder and returns its path. */
+  file: (name: string, content: string | Buffer) => string;
   cleanup: () => void;
 }> {
   const { dir, cleanup } = tempDir();
@@ -63,5 +66,23 @@ export async function tempStore(): Promise<{
     cli(args, { ...opts, env: { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'admin', ...opts.env } });
   const r = await run(['init', '--admin', 'admin', '--first-name', 'Ada', '--last-name', 'Admin', '--email', 'admin@example.edu']);
   if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
-  return { dir, db, run, cleanup };
+  const file = (name: string, content: string | Buffer) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, content);
+    return f;
+  };
+  return { dir, db, run, file, cleanup };
+}
+
+/** tempStore() for one test file: every store it makes is removed after each test. */
+export function tempStores(): () => ReturnType<typeof tempStore> {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    while (cleanups.length) cleanups.pop()!();
+  });
+  return async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    return s;
+  };
 }
