@@ -49,7 +49,7 @@ if (mode === 'load') {
       WHERE job_category = 'Cataloger' AND user_group IN ('FACULTY', 'STAFF') AND expiry_date < '2029-01-01'`;
     params = [];
   } else {
-    const { getSet, memberQuery } = await import('../src/core/sets.js');
+    const { getSet, memberQuery } = await import('../src/app/sets.js');
     // A compiled query may call unicode_lower, which openStore registers on its connections.
     const { registerSqlFunctions } = await import('../src/store/sql-functions.js');
     registerSqlFunctions(db);

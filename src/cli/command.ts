@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../domain/errors.js';
 import type { Context } from './context.js';
 import type { ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -14,15 +14,50 @@ export interface CommandResult {
 /** A command's body: typed inputs in, a result out; no printing of data, no exit codes. */
 export type Handler = (ctx: Context, args: string[], opts: Record<string, unknown>) => Promise<CommandResult> | CommandResult;
 
-/**
- * Binds a handler to a commander command. The handler is loaded only when its command
- * runs (`bind(async () => (await import('../handlers/x.js')).list)`), so that start-up
- * pays for commander alone and each command loads just the modules it uses.
- */
-export type Bind = (load: () => Promise<Handler>) => (...commanderArgs: unknown[]) => Promise<void>;
+/** Turns a handler into a commander action: builds the Context, renders the output. */
+export type Bind = (handler: Handler) => (...commanderArgs: unknown[]) => Promise<void>;
 
+/**
+ * One command, in one file found from its command line: `alma-users job run` is
+ * src/cli/commands/job/run.ts. `define` adds the command (arguments, options, help) to its
+ * parent; `run` is its body.
+ *
+ * Start-up is paid on every cron invocation and every command file is loaded to build the
+ * program, so a command file imports only light modules at the top (commander types, this
+ * file, domain constants without zod) and loads what its body needs inside `run`, with
+ * `await import('../../../app/x.js')`.
+ */
+export interface CommandDef {
+  define(parent: Command): Command;
+  run: Handler;
+}
+
+/** What program.ts registers: a group of commands (`set create`, `set list`...) or one top-level command. */
 export interface CommandGroup {
   register(program: Command, bind: Bind): void;
+}
+
+/**
+ * Transitional: a handler loaded from a handlers/ file when its command runs. Goes away
+ * once every group is one file per command.
+ */
+export function lazy(load: () => Promise<Handler>): Handler {
+  return async (ctx, args, opts) => (await load())(ctx, args, opts);
+}
+
+/** A noun and its verbs: `group('codes', '...', [list, add, remove])`. */
+export function group(name: string, description: string, commands: CommandDef[]): CommandGroup {
+  return {
+    register(program, bind) {
+      const parent = program.command(name).description(description);
+      for (const c of commands) c.define(parent).action(bind(c.run));
+    },
+  };
+}
+
+/** A command with no noun above it (`init`, `doctor`, `demo`). */
+export function topLevel(command: CommandDef): CommandGroup {
+  return { register: (program, bind) => void command.define(program).action(bind(command.run)) };
 }
 
 /** Checks options against their zod schema; a bad value is a usage error naming the option. */

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Operator } from '../core/authz.js';
-import { resolveOperator } from '../core/authz.js';
-import type { CodeBook } from '../core/codes.js';
-import { recoverAbandonedJobs } from '../core/jobs/recover.js';
+import type { Operator } from '../domain/authz.js';
+import { resolveOperator } from '../domain/authz.js';
+import type { CodeBook } from '../domain/codes.js';
+import { recoverAbandonedJobs } from '../app/jobs/recover.js';
 import { openStore, type Db } from '../store/db.js';
 import { loadCodeBook } from '../store/codes.js';
 import { UserStore } from '../store/users.js';

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { shellWord } from '../core/shell.js';
+import { fixturesDir } from '../app/package-files.js';
+import { shellWord } from '../domain/shell.js';
 import type { Handler } from './command.js';
 import type { Io } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const ADMIN = 'demo-admin';
 const REASON = 'Catalogers need License Viewer for the new e-resources workflow';
 
@@ -36,8 +35,8 @@ export const demo: Handler = async (ctx, _args, opts) => {
     const job = ['job', 'run', 'update-notify', '--set', 'catalogers', '--add-role', 'license-viewer'];
     const ok =
       (await step(['init', '--admin', ADMIN, '--first-name', 'Demo', '--last-name', 'Administrator', '--email', 'demo-admin@example.edu'])) &&
-      (await step(['users', 'import', path.join(FIXTURES, 'users.csv')])) &&
-      (await step(['set', 'create', 'catalogers', '--from-file', path.join(FIXTURES, 'ids.txt'), '--description', 'Catalogers to get License Viewer'])) &&
+      (await step(['users', 'import', path.join(fixturesDir(), 'users.csv')])) &&
+      (await step(['set', 'create', 'catalogers', '--from-file', path.join(fixturesDir(), 'ids.txt'), '--description', 'Catalogers to get License Viewer'])) &&
       (await step([...job, '--dry-run'])) &&
       // One cataloger has no e-mail address: the job completes with that warning (exit 3).
       (await step([...job, '--notify', 'GENERAL_MESSAGE', '--reason', REASON, '--yes'], [EXIT.ok, EXIT.partial]));
@@ -67,6 +66,7 @@ async function lastJobId(run: (args: string[], io: Io) => Promise<ExitCode>, io:
 }
 
 function quote(arg: string): string {
-  const shown = arg.startsWith(FIXTURES) ? path.join('fixtures', path.relative(FIXTURES, arg)) : arg;
+  const fixtures = fixturesDir();
+  const shown = arg.startsWith(fixtures) ? path.join('fixtures', path.relative(fixtures, arg)) : arg;
   return shellWord(shown);
 }

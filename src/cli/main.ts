@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { AlmaUsersError } from '../core/errors.js';
+import { AlmaUsersError } from '../domain/errors.js';
 import type { CommandResult } from './command.js';
 import type { Io } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { createRequire } from 'node:module';
+import { packageVersion } from '../app/package-files.js';
 import type { Bind, CommandGroup, CommandResult } from './command.js';
 import type { GlobalOptions, Io } from './context.js';
 import { FORMATS } from './formats.js';
 import { visible } from './visible.js';
-import { codesCommands } from './commands/codes.js';
+import { codesCommands } from './commands/codes/index.js';
 import { configCommands } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -18,7 +18,6 @@ import { usersCommands } from './commands/users.js';
 /** The one registry of command groups; a new group is one line here. */
 const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, demoCommand];
 
-const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 /**
  * Builds the program. `onResult` receives each command's result; main.ts owns the exit code.
@@ -26,7 +25,7 @@ const version = (createRequire(import.meta.url)('../../../package.json') as { ve
 export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Command {
   const program = new Command('alma-users')
     .description('Bulk library-user administration in the model of Ex Libris Alma: users, sets, update/notify jobs, letters.')
-    .version(version)
+    .version(packageVersion())
     .addOption(new Option('--db <path>', 'the store (SQLite file); env ALMA_USERS_DB'))
     .addOption(new Option('--operator <id>', 'the staff user who acts; env ALMA_USERS_OPERATOR'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
@@ -40,7 +39,7 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Comm
       writeErr: (s) => io.stderr.write(visible(s)),
     });
 
-  const bind: Bind = (load) => async (...commanderArgs) => {
+  const bind: Bind = (handler) => async (...commanderArgs) => {
     const command = commanderArgs[commanderArgs.length - 1] as Command;
     const opts = commanderArgs[commanderArgs.length - 2] as Record<string, unknown>;
     // An optional argument left out arrives as undefined; optional arguments come last, so
@@ -49,7 +48,7 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Comm
     const globals = command.optsWithGlobals<GlobalOptions>();
     // Loaded here, not at the top: `alma-users --version` and `--help` need neither the
     // store nor the output helpers, and start-up time is paid on every cron invocation.
-    const [handler, { Context }, { render }] = await Promise.all([load(), import('./context.js'), import('./output.js')]);
+    const [{ Context }, { render }] = await Promise.all([import('./context.js'), import('./output.js')]);
     const ctx = new Context(globals, io);
     try {
       const result = await handler(ctx, args, opts);

@@ -1,4 +1,4 @@
-import type { JobProgress } from '../core/jobs/engine.js';
+import type { JobProgress } from '../app/jobs/engine.js';
 import type { Context } from './context.js';
 
 /**

@@ -1,4 +1,4 @@
-import { preferredEmail, type StoredUser } from '../core/user-fields.js';
+import { preferredEmail, type StoredUser } from '../domain/user-fields.js';
 import type { Column, Row } from './output.js';
 
 /** The columns every user listing shows (users list, users search, set members). */

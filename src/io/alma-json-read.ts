@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { InputError } from '../core/errors.js';
-import { RecordError, type ReadItem, type SourceRef } from '../core/import-record.js';
+import { InputError } from '../domain/errors.js';
+import { RecordError, type ReadItem, type SourceRef } from '../domain/import-record.js';
 import { almaPrimaryId, almaUserToRecord, isAlmaUserObject, partialPage } from './alma-user-in.js';
 import { describeInexact, inexactNumbers, JsonSyntaxError, parseJson } from './json-text.js';
 import type { FileStats } from './user-files.js';

@@ -1,8 +1,8 @@
-import type { CodeBook, CodeTable } from '../core/codes.js';
-import type { User } from '../core/user.js';
+import type { CodeBook, CodeTable } from '../domain/codes.js';
+import type { User } from '../domain/user.js';
 
 /**
- * A user as the Alma REST API writes it (the shape of ../shared/interop/alma-json/uio_user.json):
+ * A user as the Alma REST API writes it (the shape of fixtures/interop/alma-json/uio_user.json):
  * code fields as {value, desc} with desc from the code tables, dates as YYYY-MM-DDZ, lists
  * under singular names, roles by Alma's role_type code where the role has one. Never a
  * password. Kept free of zod: `users show` loads it and must start fast.

@@ -1,10 +1,10 @@
-import type { CodeTable } from '../core/codes.js';
-import { parseAlmaDate } from '../core/dates.js';
-import { clean, codeKey, readBoolean, RecordError, type ImportRecord, type SourceRef } from '../core/import-record.js';
+import type { CodeTable } from '../domain/codes.js';
+import { parseAlmaDate } from '../domain/dates.js';
+import { clean, codeKey, readBoolean, RecordError, type ImportRecord, type SourceRef } from '../domain/import-record.js';
 
 /**
  * One user in the Alma REST shape (from Alma JSON, or from Alma XML normalised to it) to an
- * import record. Lenient as ../shared/interop/README.md says: values are trimmed, empty means
+ * import record. Lenient as fixtures/interop/README.md says: values are trimmed, empty means
  * absent, booleans come as strings, `desc` is kept only to describe codes the import may add,
  * and what is not modelled (fees, loans, proxies, researcher, notices...) is ignored.
  */

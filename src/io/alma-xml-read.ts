@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { InputError } from '../core/errors.js';
-import { RecordError, type ReadItem } from '../core/import-record.js';
+import { InputError } from '../domain/errors.js';
+import { RecordError, type ReadItem } from '../domain/import-record.js';
 import { almaPrimaryId, almaUserToRecord, isAlmaUserObject, partialPage } from './alma-user-in.js';
 import type { FileStats } from './user-files.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../domain/errors.js';
 import { headText, readHead } from './file-head.js';
 
 /**

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../domain/errors.js';
 
 /**
  * The start of an input file, read once by the readers that decide what a file is (its

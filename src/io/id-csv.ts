@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError } from '../domain/errors.js';
 import { readCsv } from './csv-read.js';
 import { chooseColumn, cleanId, type IdHeader, type IdLine } from './id-lines.js';
 

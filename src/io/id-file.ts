@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { InputError, UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../domain/errors.js';
 import { detectDelimiter } from './csv-read.js';
 import { headText, notText, readHead } from './file-head.js';
 import { identifierTypeOf, isPrimaryHeader, type IdHeader, type IdLine } from './id-lines.js';

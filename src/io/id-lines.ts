@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError } from '../domain/errors.js';
 
 /**
  * What every ID-file reader (text, CSV, xlsx) produces, and the rules they share: how an

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../domain/errors.js';
 import { chooseColumn, cleanId, type IdHeader, type IdLine } from './id-lines.js';
 
 /**

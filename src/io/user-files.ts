@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../core/errors.js';
-import type { ReadItem } from '../core/import-record.js';
+import { InputError } from '../domain/errors.js';
+import type { ReadItem } from '../domain/import-record.js';
 import { headText, notText, readHead } from './file-head.js';
 
 /** The file formats `users import` reads. */

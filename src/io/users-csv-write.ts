@@ -1,5 +1,5 @@
-import type { User } from '../core/user.js';
-import { LIST_FIELDS, SCALAR_FIELDS } from '../core/user-fields.js';
+import type { User } from '../domain/user.js';
+import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
 import { csvCell } from './csv-cell.js';
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { processAlive } from '../core/processes.js';
+import { processAlive } from '../domain/processes.js';
 import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
 
 /**

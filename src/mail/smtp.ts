@@ -1,6 +1,6 @@
 import os from 'node:os';
 import nodemailer, { type NodemailerError } from 'nodemailer';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../domain/errors.js';
 import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
 
 export interface SmtpSettings {

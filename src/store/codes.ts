@@ -1,4 +1,4 @@
-import { CodeBook, DEFAULT_CODES, type Code, type CodeAttrs, type CodeTable } from '../core/codes.js';
+import { CodeBook, DEFAULT_CODES, type Code, type CodeAttrs, type CodeTable } from '../domain/codes.js';
 import type { Db } from './db.js';
 
 interface CodeRow {

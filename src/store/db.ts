@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError } from '../core/errors.js';
+import { StoreError } from '../domain/errors.js';
 import { migrations } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { User } from '../core/user.js';
-import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../core/user-fields.js';
+import type { User } from '../domain/user.js';
+import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
 import { rowToUser } from './users.js';
 

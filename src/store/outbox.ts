@@ -1,6 +1,6 @@
 import { nanoid } from 'nanoid';
-import { allowListMatcher } from '../core/config.js';
-import { ConflictError } from '../core/errors.js';
+import { allowListMatcher } from '../domain/config.js';
+import { ConflictError } from '../domain/errors.js';
 import { getConfig } from './config.js';
 import type { Db } from './db.js';
 

@@ -1,5 +1,5 @@
-import type { User } from '../core/user.js';
-import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../core/user-fields.js';
+import type { User } from '../domain/user.js';
+import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
 
 /** Every column a user row is written with, in one fixed order for the prepared statements. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/core/password.js';
+import { verifyPassword } from '../../src/domain/password.js';
 import { patron, query } from '../helpers/seed.js';
 import { runJob, storeWithSet, userRow, type Store } from '../helpers/jobs.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/core/password.js';
+import { verifyPassword } from '../../src/domain/password.js';
 import { patrons, runJob, spawnCli, storeWithSet, userRow, waitForJob } from '../helpers/jobs.js';
 import { query } from '../helpers/seed.js';
 import { startSmtp } from '../helpers/smtp.js';

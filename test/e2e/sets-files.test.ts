@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { BIN, tempStore, type CliResult } from '../helpers/cli.js';
 import { addUsers } from '../helpers/sets-users.js';
-import type { MembersReport } from '../../src/core/sets-load.js';
+import type { MembersReport } from '../../src/app/sets-load.js';
 
 /**
  * Itemized sets from every shape of ID file a systems librarian gets: plain text with and

@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { run } from '../../src/cli/main.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'alma-users');
-export const INTEROP = path.join(ROOT, '..', 'shared', 'interop');
+export const INTEROP = path.join(ROOT, 'fixtures', 'interop');
 
 export interface CliResult {
   code: number | null;
@@ -19,13 +21,50 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   cwd?: string;
+  /** Whether stdout and stderr claim to be a terminal (tables, prompts, progress). */
+  tty?: boolean;
+}
+
+/** A stream that keeps what is written to it, as a terminal or a pipe would receive it. */
+class Capture {
+  text = '';
+  constructor(readonly isTTY: boolean, readonly columns?: number) {}
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+/**
+ * Runs one command line in this process through `run(args, io)`, as main.ts does for a real
+ * one: the given environment only (plus HOME pointing at a temporary folder), stdin from
+ * `input`, no TTY unless `tty` is set. Tests where a real process is the point (signals,
+ * kill -9, a closed pipe, start-up) use cliProcess.
+ */
+export async function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const tty = opts.tty ?? false;
+  const stdout = new Capture(tty, tty ? 100 : undefined);
+  const stderr = new Capture(tty, tty ? 100 : undefined);
+  const stdin = Object.assign(Readable.from([opts.input ?? '']), { isTTY: tty });
+  const env = { HOME: os.tmpdir(), TZ: process.env.TZ, ...opts.env };
+  // The time zone is the process's (Node applies a change of TZ at once); each test file
+  // runs in a process of its own, so this changes no other file's clock.
+  const tz = process.env.TZ;
+  if (opts.env && 'TZ' in opts.env) process.env.TZ = opts.env.TZ;
+  try {
+    const code = await run(args, { stdout, stderr, stdin, env, cwd: opts.cwd ?? ROOT });
+    return { code, stdout: stdout.text, stderr: stderr.text };
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
 }
 
 /**
  * Runs the built CLI as a separate process, as a cron script would: no TTY, the given
  * environment only (plus PATH and HOME pointing at a temporary folder).
  */
-export function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+export function cliProcess(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,

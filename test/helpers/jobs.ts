@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import Database from 'better-sqlite3';
-import type { UserInput } from '../../src/core/user.js';
+import type { UserInput } from '../../src/domain/user.js';
 import { BIN, ROOT, tempStore, type CliResult } from './cli.js';
 import { patron, seedUsers } from './seed.js';
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { userSchema, type UserInput } from '../../src/core/user.js';
+import { userSchema, type UserInput } from '../../src/domain/user.js';
 import { UserStore } from '../../src/store/users.js';
 
 /**

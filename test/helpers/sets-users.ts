@@ -1,4 +1,4 @@
-import { userSchema, type UserInput } from '../../src/core/user.js';
+import { userSchema, type UserInput } from '../../src/domain/user.js';
 import { openStore } from '../../src/store/db.js';
 import { UserStore } from '../../src/store/users.js';
 

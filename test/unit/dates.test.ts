@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToDate, isIsoDate, parseAlmaDate, parseDateArg, today } from '../../src/core/dates.js';
+import { addToDate, isIsoDate, parseAlmaDate, parseDateArg, today } from '../../src/domain/dates.js';
 
 describe('dates', () => {
   it('accepts only real calendar dates', () => {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileQuery, parseQuery } from '../../src/core/query.js';
-import { UsageError } from '../../src/core/errors.js';
-import { userSchema, type UserInput } from '../../src/core/user.js';
+import { compileQuery, parseQuery } from '../../src/domain/query.js';
+import { UsageError } from '../../src/domain/errors.js';
+import { userSchema, type UserInput } from '../../src/domain/user.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { UserStore } from '../../src/store/users.js';
 

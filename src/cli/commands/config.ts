@@ -1,4 +1,4 @@
-import type { CommandGroup } from '../command.js';
+import { lazy, type CommandGroup } from '../command.js';
 
 export const configCommands: CommandGroup = {
   register(program, bind) {
@@ -9,13 +9,13 @@ export const configCommands: CommandGroup = {
       .command('list')
       .description('every setting: its value, or its default, and what it does')
       .addHelpText('after', '\nExample:\n  alma-users config list')
-      .action(bind(async () => (await load()).list));
+      .action(bind(lazy(async () => (await load()).list)));
 
     config
       .command('get <key>')
       .description('one setting\'s value (exit 2 when it is not set)')
       .addHelpText('after', '\nExample:\n  alma-users config get mail.allowed_emails')
-      .action(bind(async () => (await load()).get));
+      .action(bind(lazy(async () => (await load()).get)));
 
     config
       .command('set <key> <value>')
@@ -25,12 +25,12 @@ export const configCommands: CommandGroup = {
         '  alma-users config set institution.name "Example University Library"',
         "  alma-users config set mail.allowed_emails '*@example.edu,ops@lib.org'",
       ].join('\n'))
-      .action(bind(async () => (await load()).set));
+      .action(bind(lazy(async () => (await load()).set)));
 
     config
       .command('unset <key>')
       .description('return a setting to its default (User Administrator)')
       .addHelpText('after', '\nExample:\n  alma-users config unset mail.allowed_emails')
-      .action(bind(async () => (await load()).unset));
+      .action(bind(lazy(async () => (await load()).unset)));
   },
 };

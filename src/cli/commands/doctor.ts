@@ -1,4 +1,4 @@
-import type { CommandGroup } from '../command.js';
+import { lazy, type CommandGroup } from '../command.js';
 
 export const doctorCommand: CommandGroup = {
   register(program, bind) {
@@ -7,7 +7,7 @@ export const doctorCommand: CommandGroup = {
       .description('check the store in use: location, schema version, integrity, code tables, configuration')
       .addHelpText('after', '\nExample:\n  alma-users doctor --format json')
       .action(
-        bind(async () => (await import('../handlers/doctor.js')).doctor),
+        bind(lazy(async () => (await import('../handlers/doctor.js')).doctor)),
       );
   },
 };

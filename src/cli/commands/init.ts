@@ -1,4 +1,4 @@
-import type { CommandGroup } from '../command.js';
+import { lazy, type CommandGroup } from '../command.js';
 
 export const initCommand: CommandGroup = {
   register(program, bind) {
@@ -10,6 +10,6 @@ export const initCommand: CommandGroup = {
       .option('--last-name <name>', "the operator's last name")
       .option('--email <address>', "the operator's e-mail address")
       .addHelpText('after', '\nExample:\n  alma-users --db ./library.db init --admin jsmith --email jsmith@example.edu')
-      .action(bind(async () => (await import('../handlers/init.js')).init));
+      .action(bind(lazy(async () => (await import('../handlers/init.js')).init)));
   },
 };

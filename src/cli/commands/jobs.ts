@@ -1,5 +1,4 @@
-import type { CommandGroup } from '../command.js';
-import { collect } from '../command.js';
+import { collect, lazy, type CommandGroup } from '../command.js';
 
 export const jobsCommands: CommandGroup = {
   register(program, bind) {
@@ -51,7 +50,7 @@ Examples:
   alma-users job run update-notify --set catalogers --add-role license-viewer --dry-run
   alma-users job run update-notify --set catalogers --add-role license-viewer@MAIN --expiry-date +18m --reason "Licence renewal" --yes
   alma-users job run update-notify --set new-staff --convert-to internal --notify NOTIFY_PASSWORD_CHANGE --yes`)
-      .action(bind(async () => (await run()).runJob));
+      .action(bind(lazy(async () => (await run()).runJob)));
 
     job
       .command('list')
@@ -60,32 +59,32 @@ Examples:
       .option('--history', 'only jobs that have ended')
       .option('--limit <n>', 'at most N jobs (default 50)')
       .addHelpText('after', '\nExample:\n  alma-users job list --running')
-      .action(bind(async () => (await view()).list));
+      .action(bind(lazy(async () => (await view()).list)));
 
     job
       .command('show <id>')
       .description('a job\'s report: summary, counters, per-action counts, errors and warnings by reason')
       .addHelpText('after', '\nExample:\n  alma-users job show 4k2j9x0q7m1a --format json')
-      .action(bind(async () => (await view()).show));
+      .action(bind(lazy(async () => (await view()).show)));
 
     job
       .command('report <id>')
       .description('one line per user: primary_id, outcome, what changed, letter, reason')
       .addHelpText('after', '\nExample:\n  alma-users job report 4k2j9x0q7m1a --format csv > report.csv')
-      .action(bind(async () => (await view()).report));
+      .action(bind(lazy(async () => (await view()).report)));
 
     job
       .command('cancel <id>')
       .description('ask a running job to stop after the bulk in flight (it ends Aborted by User)')
       .addHelpText('after', '\nExample:\n  alma-users job cancel 4k2j9x0q7m1a')
-      .action(bind(async () => (await run()).cancel));
+      .action(bind(lazy(async () => (await run()).cancel)));
 
     job
       .command('resume <id>')
       .description('finish an aborted or failed job from its checkpoint: no bulk applied twice, no letter queued twice')
       .option('--bulk-size <n>', 'users per transaction')
       .addHelpText('after', '\nExample:\n  alma-users job resume 4k2j9x0q7m1a')
-      .action(bind(async () => (await run()).resume));
+      .action(bind(lazy(async () => (await run()).resume)));
 
     job
       .command('abort <id>')
@@ -98,7 +97,7 @@ see. A live job is refused: stop it with job cancel.
 
 Example:
   alma-users job abort 4k2j9x0q7m1a --force`)
-      .action(bind(async () => (await run()).abort));
+      .action(bind(lazy(async () => (await run()).abort)));
 
     job
       .command('undo <id>')
@@ -117,6 +116,6 @@ reverted, and it can no longer be resumed.
 
 Example:
   alma-users job undo 4k2j9x0q7m1a --dry-run`)
-      .action(bind(async () => (await run()).undo));
+      .action(bind(lazy(async () => (await run()).undo)));
   },
 };

@@ -1,5 +1,4 @@
-import type { CommandGroup } from '../command.js';
-import { collect } from '../command.js';
+import { collect, lazy, type CommandGroup } from '../command.js';
 
 export const lettersCommands: CommandGroup = {
   register(program, bind) {
@@ -10,7 +9,7 @@ export const lettersCommands: CommandGroup = {
       .command('types')
       .description('list the notification types, whether they carry a password, and the languages with labels')
       .addHelpText('after', '\nExample:\n  alma-users letters types')
-      .action(bind(async () => (await load()).types));
+      .action(bind(lazy(async () => (await load()).types)));
 
     letters
       .command('add-type <code>')
@@ -24,7 +23,7 @@ export const lettersCommands: CommandGroup = {
         '  alma-users letters add-type LIBRARY_MOVE --subject "{{ institution.name }}: we are moving" \\',
         '    --line "From 1 March the library is at the new building." --line "Your account stays as it is."',
       ].join('\n'))
-      .action(bind(async () => (await load()).addType));
+      .action(bind(lazy(async () => (await load()).addType)));
 
     letters
       .command('preview')
@@ -38,6 +37,6 @@ export const lettersCommands: CommandGroup = {
         '  alma-users letters preview --type NOTIFY_PASSWORD_CHANGE --user 0012345',
         '  alma-users letters preview --type GENERAL_MESSAGE --user 0012345 --html letter.html',
       ].join('\n'))
-      .action(bind(async () => (await load()).preview));
+      .action(bind(lazy(async () => (await load()).preview)));
   },
 };

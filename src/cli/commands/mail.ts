@@ -1,4 +1,4 @@
-import type { CommandGroup } from '../command.js';
+import { lazy, type CommandGroup } from '../command.js';
 
 export const mailCommands: CommandGroup = {
   register(program, bind) {
@@ -12,7 +12,7 @@ export const mailCommands: CommandGroup = {
       .option('--status <status>', 'pending, sending, sent, failed, suppressed, uncertain or discarded')
       .option('--limit <n>', 'at most N letters')
       .addHelpText('after', '\nExample:\n  alma-users mail list --job 01J9Z3 --status failed --format csv')
-      .action(bind(async () => (await load()).list));
+      .action(bind(lazy(async () => (await load()).list)));
 
     mail
       .command('retry')
@@ -26,7 +26,7 @@ give each of those users a new temporary password, in a new letter.
 
 Example:
   alma-users mail retry --job 01J9Z3`)
-      .action(bind(async () => (await load()).retry));
+      .action(bind(lazy(async () => (await load()).retry)));
 
     mail
       .command('discard')
@@ -34,13 +34,13 @@ Example:
       .option('--job <id>', "only this job's letters")
       .option('--status <status>', 'pending, failed or uncertain (default: all three)')
       .addHelpText('after', '\nExample:\n  alma-users mail discard --job 01J9Z3 --status failed')
-      .action(bind(async () => (await load()).discard));
+      .action(bind(lazy(async () => (await load()).discard)));
 
     mail
       .command('test')
       .description('send one test letter through the configured transport and show the server\'s answer')
       .requiredOption('--to <address>', 'where to send it')
       .addHelpText('after', '\nExample:\n  ALMA_USERS_SMTP_URL=smtp://relay.example.edu:587 alma-users mail test --to ops@example.edu')
-      .action(bind(async () => (await load()).test));
+      .action(bind(lazy(async () => (await load()).test)));
   },
 };

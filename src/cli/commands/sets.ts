@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CommandGroup } from '../command.js';
+import { lazy, type CommandGroup } from '../command.js';
 
 /** The options every command that reads an ID file takes. */
 function fileOptions(c: Command, required: boolean): Command {
@@ -33,15 +33,15 @@ export const setsCommands: CommandGroup = {
         '  alma-users set create faculty-2027 --query \'user_group IN ("FACULTY", "STAFF") AND expiry_date < 2027-01-01\'',
         '  cut -d, -f1 export.csv | alma-users set create from-sis --from-file - --fail-on-invalid',
       ].join('\n'))
-      .action(bind(async () => (await load()).create));
+      .action(bind(lazy(async () => (await load()).create)));
 
     fileOptions(set.command('add-members <name>').description('add the users of an ID file to an itemized set'), true)
       .addHelpText('after', '\nExample:\n  alma-users set add-members catalogers --from-file more.xlsx --sheet Patrons')
-      .action(bind(async () => (await load()).addMembers));
+      .action(bind(lazy(async () => (await load()).addMembers)));
 
     fileOptions(set.command('remove-members <name>').description('remove the users of an ID file from an itemized set'), true)
       .addHelpText('after', '\nExample:\n  alma-users set remove-members catalogers --from-file leavers.csv --column "Primary Identifier"')
-      .action(bind(async () => (await load()).removeMembers));
+      .action(bind(lazy(async () => (await load()).removeMembers)));
 
     set
       .command('list')
@@ -50,32 +50,32 @@ export const setsCommands: CommandGroup = {
       .option('--public', 'only public sets')
       .option('--all', 'every set you may see (a User Administrator sees private sets too)')
       .addHelpText('after', '\nExample:\n  alma-users set list --mine --format json')
-      .action(bind(async () => (await load()).list));
+      .action(bind(lazy(async () => (await load()).list)));
 
     set
       .command('show <name>')
       .description('a set: type, owner, visibility, description, query, member count, dates')
       .addHelpText('after', '\nExample:\n  alma-users set show catalogers')
-      .action(bind(async () => (await load()).show));
+      .action(bind(lazy(async () => (await load()).show)));
 
     set
       .command('members <name>')
       .description("a set's members (a logical set is evaluated now)")
       .option('--limit <n>', 'at most N users')
       .addHelpText('after', '\nExample:\n  alma-users set members catalogers --format csv > members.csv')
-      .action(bind(async () => (await load()).members));
+      .action(bind(lazy(async () => (await load()).members)));
 
     set
       .command('rename <name> <new-name>')
       .description('rename a set (its owner or a User Administrator)')
       .addHelpText('after', '\nExample:\n  alma-users set rename catalogers "Catalogers 2026"')
-      .action(bind(async () => (await load()).rename));
+      .action(bind(lazy(async () => (await load()).rename)));
 
     set
       .command('delete <name>')
       .description('delete a set (its owner or a User Administrator); refused while a job uses it')
       .addHelpText('after', '\nExample:\n  alma-users set delete "old load"')
-      .action(bind(async () => (await load()).remove));
+      .action(bind(lazy(async () => (await load()).remove)));
 
     set
       .command('combine <a> <b>')
@@ -85,7 +85,7 @@ export const setsCommands: CommandGroup = {
       .option('--description <text>', 'what the set is for')
       .option('--public', 'visible to every operator')
       .addHelpText('after', '\nExample:\n  alma-users set combine faculty catalogers --op not --as faculty-not-catalogers')
-      .action(bind(async () => (await load()).combine));
+      .action(bind(lazy(async () => (await load()).combine)));
 
     set
       .command('itemize <name>')
@@ -94,6 +94,6 @@ export const setsCommands: CommandGroup = {
       .option('--description <text>', 'what the set is for')
       .option('--public', 'visible to every operator')
       .addHelpText('after', '\nExample:\n  alma-users set itemize expiring-soon --as "expiring 2026-11-21"')
-      .action(bind(async () => (await load()).itemize));
+      .action(bind(lazy(async () => (await load()).itemize)));
   },
 };

@@ -1,4 +1,4 @@
-import type { CommandGroup } from '../command.js';
+import { lazy, type CommandGroup } from '../command.js';
 
 export const usersCommands: CommandGroup = {
   register(program, bind) {
@@ -16,13 +16,13 @@ export const usersCommands: CommandGroup = {
         '\nExit: 0 all loaded, 3 some users rejected (the report says which and why), 2 a file unusable (nothing written).' +
           '\n\nExample:\n  alma-users --operator jsmith users import patrons.csv staff.xml --dry-run',
       )
-      .action(bind(async () => (await import('../handlers/users-import.js')).importUsers));
+      .action(bind(lazy(async () => (await import('../handlers/users-import.js')).importUsers)));
 
     users
       .command('show <id>')
       .description('one user in detail; --format json gives the Alma REST user object')
       .addHelpText('after', '\nExample:\n  alma-users users show 0012345 --format json')
-      .action(bind(async () => (await import('../handlers/users-show.js')).show));
+      .action(bind(lazy(async () => (await import('../handlers/users-show.js')).show)));
 
     users
       .command('list')
@@ -39,7 +39,7 @@ export const usersCommands: CommandGroup = {
         '\nExamples:\n  alma-users users list --job-category Cataloger --status ACTIVE --format csv' +
           '\n  alma-users users list --query \'user_group = "FACULTY" AND expiry_date < today+30d\'',
       )
-      .action(bind(async () => (await load()).list));
+      .action(bind(lazy(async () => (await load()).list)));
 
     users
       .command('search <text>')
@@ -47,13 +47,13 @@ export const usersCommands: CommandGroup = {
       .option('--index <index>', 'all, primary_id, name, email or identifier', 'all')
       .option('--limit <n>', 'at most N users')
       .addHelpText('after', '\nExample:\n  alma-users users search müller --index email')
-      .action(bind(async () => (await load()).search));
+      .action(bind(lazy(async () => (await load()).search)));
 
     users
       .command('history <id>')
       .description('every recorded change to a user, oldest first')
       .addHelpText('after', '\nExample:\n  alma-users users history 0012345')
-      .action(bind(async () => (await import('../handlers/users-history.js')).history));
+      .action(bind(lazy(async () => (await import('../handlers/users-history.js')).history)));
 
     users
       .command('export')
@@ -65,6 +65,6 @@ export const usersCommands: CommandGroup = {
         '\nWithout --to, the global --format chooses too: csv -> csv, ndjson -> ndjson, json -> alma-json.' +
           '\n\nExample:\n  alma-users users export --to alma-xml -o users.xml',
       )
-      .action(bind(async () => (await import('../handlers/users-export.js')).exportAll));
+      .action(bind(lazy(async () => (await import('../handlers/users-export.js')).exportAll)));
   },
 };

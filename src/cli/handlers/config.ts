@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { requireAdministrator } from '../../core/authz.js';
-import { checkConfigValue, CONFIG_KEYS, isConfigKey, READ_ONLY_KEYS } from '../../core/config.js';
-import { NotFoundError } from '../../core/errors.js';
+import { requireAdministrator } from '../../domain/authz.js';
+import { checkConfigValue, CONFIG_KEYS, isConfigKey, READ_ONLY_KEYS } from '../../domain/config.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { readConfig, setConfig, unsetConfig } from '../../store/config.js';
 import type { Handler } from '../command.js';
 

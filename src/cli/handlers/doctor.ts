@@ -1,4 +1,4 @@
-import { diagnose } from '../../core/doctor.js';
+import { diagnose } from '../../app/doctor.js';
 import type { Handler } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { initStore } from '../../core/init.js';
+import { initStore } from '../../app/init.js';
 import { parseOptions, type Handler } from '../command.js';
 
 const initOptions = z.object({

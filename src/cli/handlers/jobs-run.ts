@@ -3,25 +3,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { z } from 'zod';
-import { requireAdministrator, resolveOperator, type Operator } from '../../core/authz.js';
-import type { CodeBook } from '../../core/codes.js';
-import { today } from '../../core/dates.js';
-import { ConflictError, PermissionError, UsageError } from '../../core/errors.js';
-import type { ActionEnv } from '../../core/jobs/actions.js';
-import { describeChanges } from '../../core/jobs/changes.js';
-import { executeJob, type MemberSelect } from '../../core/jobs/engine.js';
-import type { OpenedLetters } from '../../core/jobs/letters.js';
-import { refuseUntoldPasswords, updateNotifyParamsSchema, resolveUpdateNotify, type UpdateNotifyParams } from '../../core/jobs/params.js';
-import { updateNotifyPlanner, type Planner, type UserPlan } from '../../core/jobs/plan.js';
-import { previewJob, type Preview, type PreviewLetter } from '../../core/jobs/preview.js';
-import { isHolding, isResumable, RESUMABLE_STATUSES } from '../../core/jobs/status.js';
-import { claimJob, findJob, refuseHeldSet, resumeRefusal, submitJob, type JobSetRef } from '../../core/jobs/submit.js';
-import { processGone, thisProcess } from '../../core/processes.js';
-import { newTally } from '../../core/jobs/tally.js';
-import { undoPlanner, type UndoParams } from '../../core/jobs/undo.js';
-import { countMembers, getSet, memberQuery, setMembers, type SetRecord } from '../../core/sets.js';
+import { requireAdministrator, resolveOperator, type Operator } from '../../domain/authz.js';
+import type { CodeBook } from '../../domain/codes.js';
+import { today } from '../../domain/dates.js';
+import { ConflictError, PermissionError, UsageError } from '../../domain/errors.js';
+import type { ActionEnv } from '../../domain/jobs/actions.js';
+import { describeChanges } from '../../domain/jobs/changes.js';
+import { executeJob, type MemberSelect } from '../../app/jobs/engine.js';
+import type { OpenedLetters } from '../../app/jobs/letters.js';
+import { refuseUntoldPasswords, updateNotifyParamsSchema, resolveUpdateNotify, type UpdateNotifyParams } from '../../domain/jobs/params.js';
+import { updateNotifyPlanner, type Planner, type UserPlan } from '../../domain/jobs/plan.js';
+import { previewJob, type Preview, type PreviewLetter } from '../../app/jobs/preview.js';
+import { isHolding, isResumable, RESUMABLE_STATUSES } from '../../domain/jobs/status.js';
+import { claimJob, findJob, refuseHeldSet, resumeRefusal, submitJob, type JobSetRef } from '../../app/jobs/submit.js';
+import { processGone, thisProcess } from '../../domain/processes.js';
+import { newTally } from '../../domain/jobs/tally.js';
+import { undoPlanner, type UndoParams } from '../../domain/jobs/undo.js';
+import { countMembers, getSet, memberQuery, setMembers, type SetRecord } from '../../app/sets.js';
 import type { Db } from '../../store/db.js';
-import type { User } from '../../core/user.js';
+import type { User } from '../../domain/user.js';
 import { csvCell } from '../../io/csv-cell.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters } from '../../store/outbox.js';
@@ -32,8 +32,8 @@ import { EXIT } from '../exit-codes.js';
 import type { ReportOutput } from '../output.js';
 import { jobProgress } from '../progress.js';
 import { exitForStatus, jobReport } from './jobs-view.js';
-import { samePrimaryId } from '../../core/primary-id.js';
-import { STATUSES } from '../../core/user-fields.js';
+import { samePrimaryId } from '../../domain/primary-id.js';
+import { STATUSES } from '../../domain/user-fields.js';
 
 const lower = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
 const bulkSize = z.coerce.number().int().min(1).max(100_000).optional();
@@ -210,7 +210,7 @@ async function confirm(ctx: Context, yes: boolean | undefined, summary: string[]
 /** The letter machinery of a job that notifies: checked against a sample member before anything runs. */
 async function openLetters(ctx: Context, type: string, sample: User): Promise<OpenedLetters> {
   // Loaded only by jobs that send letters: the template engine and the mailer are heavy.
-  const { openLetterPort } = await import('../../core/jobs/letters.js');
+  const { openLetterPort } = await import('../../app/jobs/letters.js');
   const letters = await openLetterPort({ db: ctx.store(), storePath: ctx.storePath, env: ctx.io.env });
   try {
     letters.port.check(type, sample);

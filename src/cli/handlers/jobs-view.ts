@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { describeChanges, type FieldChange } from '../../core/jobs/changes.js';
-import { isHolding, isResumable } from '../../core/jobs/status.js';
-import { findJob } from '../../core/jobs/submit.js';
-import { letterCounters, parseTally } from '../../core/jobs/tally.js';
-import { mapIterable } from '../../core/iterables.js';
+import { describeChanges, type FieldChange } from '../../domain/jobs/changes.js';
+import { isHolding, isResumable } from '../../domain/jobs/status.js';
+import { findJob } from '../../app/jobs/submit.js';
+import { letterCounters, parseTally } from '../../domain/jobs/tally.js';
+import { mapIterable } from '../../domain/iterables.js';
 import type { Db } from '../../store/db.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters, undeliveredByReply } from '../../store/outbox.js';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { requireAdministrator } from '../../core/authz.js';
-import { NotFoundError, UsageError } from '../../core/errors.js';
-import { loadLetters, SAMPLE_PASSWORD } from '../../core/letters/index.js';
-import { normaliseLanguage, saveStoreLabel } from '../../core/letters/labels.js';
-import { preferredEmail } from '../../core/user-fields.js';
+import { requireAdministrator } from '../../domain/authz.js';
+import { NotFoundError, UsageError } from '../../domain/errors.js';
+import { loadLetters, SAMPLE_PASSWORD } from '../../app/letters/load.js';
+import { normaliseLanguage, saveStoreLabel } from '../../app/letters/labels.js';
+import { preferredEmail } from '../../domain/user-fields.js';
 import { addCode } from '../../store/codes.js';
 import { getConfig } from '../../store/config.js';
 import { parseOptions, type Handler } from '../command.js';

@@ -1,11 +1,11 @@
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
-import { allowListMatcher } from '../../core/config.js';
-import { UsageError } from '../../core/errors.js';
-import { emailAddress } from '../../core/user.js';
+import { allowListMatcher } from '../../domain/config.js';
+import { UsageError } from '../../domain/errors.js';
+import { emailAddress } from '../../domain/user.js';
 import { deliver, openTransport, recoverInterrupted, SendFailure, type DeliveryResult } from '../../mail/index.js';
 import { getConfig } from '../../store/config.js';
-import type { Operator } from '../../core/authz.js';
+import type { Operator } from '../../domain/authz.js';
 import { discardLetters, LETTER_STATUSES, listLetters, messageIdDomain, requeueLetters, type LetterStatus } from '../../store/outbox.js';
 import { parseOptions, type Handler } from '../command.js';
 import type { Context } from '../context.js';
@@ -72,7 +72,7 @@ export const retry: Handler = async (ctx, _args, opts) => {
  */
 async function reissuePasswords(ctx: Context, op: Operator, statuses: LetterStatus[], jobId: string | undefined): Promise<void> {
   // Loaded only when asked: the template engine is heavy.
-  const { reissuePasswordLetters } = await import('../../core/letters/reissue.js');
+  const { reissuePasswordLetters } = await import('../../app/letters/reissue.js');
   const r = await reissuePasswordLetters(ctx.store(), { statuses, jobId, operator: op, codes: ctx.codes() });
   if (r.reissued) {
     ctx.info(`${r.reissued} password letter(s) ${statuses.join(' or ')}: each user gets a new temporary password (the one before no longer works) in a new letter`);

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { Operator } from '../../core/authz.js';
-import { UsageError } from '../../core/errors.js';
-import { mapIterable } from '../../core/iterables.js';
+import type { Operator } from '../../domain/authz.js';
+import { UsageError } from '../../domain/errors.js';
+import { mapIterable } from '../../domain/iterables.js';
 import {
   checkSetName, combineSets, countMembers, createItemizedSet, createLogicalSet, deleteSet, getSet, itemizeSet,
   jobHoldingSet, listSets, newSetRecord, renameSet, requireFreeName, requireOwner, setMembers, type SetFilter, type SetRecord,
-} from '../../core/sets.js';
-import { LOAD_STATUS, loadMembers, type LoadOperation, type MembersReport } from '../../core/sets-load.js';
+} from '../../app/sets.js';
+import { LOAD_STATUS, loadMembers, type LoadOperation, type MembersReport } from '../../app/sets-load.js';
 import { ID_FILE_FORMATS, openIdFile, spoolStdin } from '../../io/id-file.js';
 import { parseOptions, type CommandResult, type Handler } from '../command.js';
 import type { Context } from '../context.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { UsageError } from '../../core/errors.js';
-import { EXPORT_FORMATS, exportUsers, type ExportFormat } from '../../core/users-export.js';
+import { UsageError } from '../../domain/errors.js';
+import { EXPORT_FORMATS, exportUsers, type ExportFormat } from '../../app/users-export.js';
 import { parseOptions, type Handler } from '../command.js';
 import type { Format } from '../output.js';
 

@@ -1,5 +1,5 @@
-import { describeChange, PASSWORD_FIELD, type FieldChange } from '../../core/jobs/changes.js';
-import { NotFoundError, UsageError } from '../../core/errors.js';
+import { describeChange, PASSWORD_FIELD, type FieldChange } from '../../domain/jobs/changes.js';
+import { NotFoundError, UsageError } from '../../domain/errors.js';
 import { JobStore } from '../../store/jobs.js';
 import type { Handler } from '../command.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { requireAdministrator } from '../../core/authz.js';
-import { UsageError } from '../../core/errors.js';
-import { importUsers as runImport, MAX_REJECTIONS } from '../../core/import.js';
+import { requireAdministrator } from '../../domain/authz.js';
+import { UsageError } from '../../domain/errors.js';
+import { importUsers as runImport, MAX_REJECTIONS } from '../../app/import.js';
 import { INPUT_FORMATS, openUserFile, type OpenedFile } from '../../io/user-files.js';
 import { parseOptions, type Handler } from '../command.js';
 import { EXIT } from '../exit-codes.js';

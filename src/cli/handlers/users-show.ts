@@ -1,6 +1,6 @@
-import type { CodeBook, CodeTable } from '../../core/codes.js';
-import { NotFoundError } from '../../core/errors.js';
-import type { StoredUser } from '../../core/user-fields.js';
+import type { CodeBook, CodeTable } from '../../domain/codes.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { StoredUser } from '../../domain/user-fields.js';
 import { almaUser, fullName } from '../../io/alma-json-write.js';
 import type { Handler } from '../command.js';
 import type { Section } from '../output.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { mapIterable } from '../../core/iterables.js';
-import { compileQuery } from '../../core/query.js';
-import { UsageError } from '../../core/errors.js';
-import { listUsers } from '../../core/users-list.js';
-import { SEARCH_INDEXES, searchUsers } from '../../core/users-search.js';
-import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../../core/user-fields.js';
+import { mapIterable } from '../../domain/iterables.js';
+import { compileQuery } from '../../domain/query.js';
+import { UsageError } from '../../domain/errors.js';
+import { listUsers } from '../../app/users-list.js';
+import { SEARCH_INDEXES, searchUsers } from '../../app/users-search.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../../domain/user-fields.js';
 import { parseOptions, upper, type Handler } from '../command.js';
 import { USER_LIST_COLUMNS, userListRow } from '../user-rows.js';
 

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { requireAdministrator, type Operator } from '../domain/authz.js';
+import { CODE_TABLES, isCodeTable, type Code, type CodeAttrs, type CodeTable } from '../domain/codes.js';
+import { ConflictError, NotFoundError, UsageError } from '../domain/errors.js';
+import { addCode, countCodeUsage, listCodes, removeCode } from '../store/codes.js';
+import type { Db } from '../store/db.js';
+
+/** The options of `codes add`, as the command line gives them. */
+export const addCodeOptions = z.object({
+  almaCode: z.string().trim().min(1).optional(),
+  needsParameters: z.boolean().optional(),
+  restricted: z.boolean().optional(),
+});
+export type AddCodeOptions = z.output<typeof addCodeOptions>;
+
+/** A table name as typed; an unknown one lists the tables. */
+export function codeTable(name: string | undefined): CodeTable {
+  if (name !== undefined && isCodeTable(name)) return name;
+  throw new UsageError(`unknown code table ${name ?? ''}`.trim(), `tables: ${CODE_TABLES.join(', ')}`);
+}
+
+export function codesOf(db: Db, table: CodeTable | undefined): Code[] {
+  return listCodes(db, table);
+}
+
+/** Adds a code (User Administrator); false when it was there already. */
+export function addCodeAs(db: Db, operator: Operator, table: CodeTable, code: string, description: string | undefined, o: AddCodeOptions): boolean {
+  requireAdministrator(operator, 'changing code tables');
+  const value = code.trim();
+  if (!value) throw new UsageError('a code may not be empty');
+  const attrs: CodeAttrs = {
+    ...(o.almaCode ? { alma_code: o.almaCode } : {}),
+    ...(o.needsParameters ? { needs_parameters: true } : {}),
+    ...(o.restricted ? { restricted: true } : {}),
+  };
+  return addCode(db, table, value, description, attrs);
+}
+
+/** Removes a code that no user holds (User Administrator). */
+export function removeCodeAs(db: Db, operator: Operator, table: CodeTable, code: string): void {
+  requireAdministrator(operator, 'changing code tables');
+  const used = countCodeUsage(db, table, code);
+  if (used > 0) {
+    throw new ConflictError(`${table} ${code} is held by ${used} user(s); it was not removed`, 'change those users first');
+  }
+  if (!removeCode(db, table, code)) throw new NotFoundError(`${table} has no code ${code}`);
+}

@@ -1,0 +1,215 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Db } from '../../store/db.js';
+import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
+import { ConflictError } from '../../domain/errors.js';
+import { generatePassword, hashPassword } from '../../domain/password.js';
+import { changedColumns } from '../../domain/jobs/changes.js';
+import type { LetterPort } from './letters.js';
+import { PASSWORD_LETTER } from '../../domain/jobs/params.js';
+import { failedPlan, type Planner, type UserPlan } from '../../domain/jobs/plan.js';
+import type { FinalStatus, Stage } from '../../domain/jobs/status.js';
+import { add, countPlan, letterCounters, newTally, parseTally, type Tally } from '../../domain/jobs/tally.js';
+
+/**
+ * The job engine: Initialization freezes the members; Processing applies the planner to
+ * them bulk by bulk, one transaction per bulk holding the users' changes, their audit
+ * rows, issues, letters and the checkpoint; Finalization delivers what is left and sets
+ * Alma's final status. A stop request (signal or `job cancel`) is honoured between bulks.
+ *
+ * The caller has claimed the job for `owner` (claimJob). Every write of the run is guarded
+ * by that claim: should another process have taken the job over (its process was judged
+ * dead and the job resumed elsewhere), the bulk in flight rolls back and this run stops
+ * without touching the job's status.
+ */
+
+/** Big enough to amortise a commit, small enough to keep other jobs' waits short. */
+export const DEFAULT_BULK_SIZE = 2000;
+/** Each new password costs an scrypt hash; smaller bulks keep progress and Ctrl-C responsive. */
+export const PASSWORD_BULK_SIZE = 200;
+
+export interface JobProgress {
+  stage: Stage;
+  processed: number;
+  total: number;
+}
+
+export interface EngineDeps {
+  db: Db;
+  jobs: JobStore;
+  /** The process that claimed the job (claimJob). */
+  owner: JobOwner;
+  planner: Planner;
+  /** Present when the job sends letters. */
+  letters?: LetterPort | undefined;
+  /** Aborted by SIGINT/SIGTERM (or a caller): the bulk in flight finishes, then the job stops. */
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: JobProgress) => void) | undefined;
+  bulkSize?: number | undefined;
+  now?: (() => Date) | undefined;
+}
+
+export interface MemberSelect {
+  sql: string;
+  params: unknown[];
+}
+
+/** Another process runs the job now: this one stops, leaving the job to it. */
+class JobTakenOver extends ConflictError {
+  constructor(jobs: JobStore, id: string) {
+    const j = jobs.get(id);
+    super(
+      `job ${id} was taken over while this process ran it (it is now ${j?.status ?? 'gone'}${j?.pid ? `, pid ${j.pid} on ${j.host ?? '?'}` : ''}); ` +
+        'this process stopped without finishing it, and its last bulk was rolled back',
+      `see: alma-users job show ${id}`,
+    );
+  }
+}
+
+/** Runs (or resumes) a claimed job to its final status and returns its row as it ends. */
+export async function executeJob(job: JobRow, members: MemberSelect | undefined, deps: EngineDeps): Promise<JobRow> {
+  const { db, jobs, planner, owner } = deps;
+  const now = deps.now ?? (() => new Date());
+  const bulkSize = deps.bulkSize ?? (planner.mayResetPasswords ? PASSWORD_BULK_SIZE : DEFAULT_BULK_SIZE);
+  let tally = mergeTally(newTally(planner), parseTally(job.counters));
+  let stage = job.stage as Stage;
+  try {
+    if (stage === 'Pending' || stage === 'Initialization') {
+      if (!members) throw new Error('the job has no members to freeze');
+      if (!jobs.setStage(job.id, 'Initialization', owner)) throw new JobTakenOver(jobs, job.id);
+      deps.onProgress?.({ stage: 'Initialization', processed: 0, total: 0 });
+      db.transaction(() => {
+        if (!jobs.owns(job.id, owner)) throw new JobTakenOver(jobs, job.id);
+        jobs.freezeMembers(job.id, members);
+        jobs.setStage(job.id, 'Processing', owner);
+      }).immediate();
+      stage = 'Processing';
+    }
+    const fresh = jobs.get(job.id)!;
+    const total = fresh.total;
+    let processed = fresh.processed;
+    if (total === 0) return await finish(deps, job.id, 'Completed with No Bulks', tally, now);
+
+    // A resumed job first sends what its last run queued and did not send.
+    if (deps.letters) await deps.letters.deliver(job.id);
+    let stopped = false;
+    while (processed < total) {
+      if (deps.signal?.aborted || jobs.cancelRequested(job.id)) {
+        stopped = true;
+        break;
+      }
+      const to = Math.min(processed + bulkSize, total);
+      tally = await processBulk(deps, fresh, processed, to, tally, now);
+      processed = to;
+      deps.onProgress?.({ stage: 'Processing', processed, total });
+      if (deps.letters) await deps.letters.deliver(job.id);
+      // Lets a pending SIGINT/SIGTERM handler run before the next bulk starts.
+      await yieldToEventLoop();
+    }
+    if (stopped) return await finish(deps, job.id, 'Aborted by User', tally, now);
+    if (!jobs.setStage(job.id, 'Finalization', owner)) throw new JobTakenOver(jobs, job.id);
+    deps.onProgress?.({ stage: 'Finalization', processed, total });
+    return await finish(deps, job.id, undefined, tally, now);
+  } catch (e) {
+    if (e instanceof JobTakenOver) throw e;
+    // The bulk in flight rolled back as a whole; `job resume` carries on from the checkpoint.
+    // A job another process has taken over meanwhile is its business, not this one's to end.
+    if (!jobs.finish(job.id, owner, 'Failed', now().toISOString(), (e as Error).message)) throw new JobTakenOver(jobs, job.id);
+    return jobs.get(job.id)!;
+  }
+}
+
+async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<Tally> {
+  const { db, jobs, planner, letters, owner } = deps;
+  // Only the password letter carries the new password; a user whose password is reset
+  // without one is refused in preflight (resolveUpdateNotify), never silently locked out.
+  const carriesPassword = planner.letterType === PASSWORD_LETTER;
+  // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
+  // first, in parallel, for the users that will need one as they are now.
+  const passwords = planner.mayResetPasswords ? await newPasswords(jobs.bulkMembers(job.id, from, to, planner.columns), planner) : undefined;
+  const at = now().toISOString();
+  const t = structuredClone(before);
+  const actionCount = planner.labels.length;
+  db.transaction(() => {
+    for (const member of jobs.bulkMembers(job.id, from, to, planner.columns)) {
+      const user = member.user;
+      if (!user) {
+        add(t, 'processed');
+        add(t, 'errors');
+        jobs.insertIssue(job.id, member.seq, member.primaryId, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
+        for (const a of t.actions) a.failed++;
+        continue;
+      }
+      let plan: UserPlan = planner.plan(user);
+      let password: string | undefined;
+      if (plan.passwordReset && plan.after) {
+        const p = passwords?.get(user.id);
+        if (p) {
+          plan.after.password_hash = p.hash;
+          password = p.password;
+        } else {
+          plan = failedPlan(user, actionCount, {
+            severity: 'error', code: 'changed-meanwhile', message: 'the user was changed by someone else while the job ran; run the job again for this user',
+          });
+        }
+      }
+      countPlan(t, plan, planner.actionCounters);
+      if (plan.after) {
+        jobs.writeUser(user.id, plan.after, changedColumns(plan.changes), job.operator, at);
+        jobs.insertAudit({
+          job_id: job.id, seq: member.seq, user_id: user.id, primary_id: user.primary_id,
+          operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
+        });
+      }
+      for (const i of plan.issues) jobs.insertIssue(job.id, member.seq, user.primary_id, i.severity, i.code, i.message);
+      if (plan.letter && letters && planner.letterType) {
+        const r = letters.queue({ jobId: job.id, user: { ...user, ...plan.after }, type: planner.letterType, password: carriesPassword ? password : undefined });
+        add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
+      }
+    }
+    if (!jobs.checkpoint(job.id, from, to, JSON.stringify(t), owner)) throw new JobTakenOver(jobs, job.id);
+  }).immediate();
+  return t;
+}
+
+async function newPasswords(members: ReturnType<JobStore['bulkMembers']>, planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
+  const ids = members.flatMap((m) => (m.user && planner.plan(m.user).passwordReset ? [m.user.id] : []));
+  const entries = await Promise.all(
+    ids.map(async (id) => {
+      const password = generatePassword();
+      return [id, { password, hash: await hashPassword(password) }] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** Final counts of the job's letters, then Alma's final status. */
+async function finish(deps: EngineDeps, id: string, forced: FinalStatus | undefined, tally: Tally, now: () => Date): Promise<JobRow> {
+  const { jobs, letters, owner } = deps;
+  const t = structuredClone(tally);
+  if (letters) {
+    if (forced !== 'Completed with No Bulks') await letters.deliver(id);
+    Object.assign(t.counters, letterCounters(letters.counts(id)));
+  }
+  const status = forced ?? finalStatus(t);
+  if (!jobs.finish(id, owner, status, now().toISOString(), null, JSON.stringify(t))) throw new JobTakenOver(jobs, id);
+  return jobs.get(id)!;
+}
+
+/**
+ * A letter refused for good is an error; a letter still pending after its retries (it
+ * may yet go, with `mail retry`) or uncertain after a crash is a warning.
+ */
+export function finalStatus(t: Tally): FinalStatus {
+  const c = t.counters;
+  if ((c.errors ?? 0) > 0 || (c.letters_failed ?? 0) > 0) return 'Completed with Errors';
+  if ((c.warnings ?? 0) > 0 || (c.letters_pending ?? 0) > 0 || (c.letters_uncertain ?? 0) > 0) return 'Completed with Warnings';
+  return 'Completed Successfully';
+}
+
+/** A saved tally over a fresh one: counters the planner knows appear even when zero. */
+function mergeTally(fresh: Tally, saved: Tally): Tally {
+  return {
+    counters: { ...fresh.counters, ...saved.counters },
+    actions: saved.actions.length === fresh.actions.length ? saved.actions : fresh.actions,
+  };
+}

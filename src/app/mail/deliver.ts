@@ -1,0 +1,312 @@
+import type { Db } from '../../store/db.js';
+import { emlWritten, removeStaleTemps } from '../../mail/eml.js';
+import { retryDelays as configuredRetryDelays } from './settings.js';
+import { SendFailure, type Transport } from '../../mail/transport.js';
+import { processGone, thisProcess } from '../../domain/processes.js';
+
+/**
+ * Sends the outbox's pending letters, after the transaction that queued them committed.
+ *
+ * Exactly once: a letter is marked 'sending' (durably, synchronous=FULL) before it is
+ * handed to the transport, and 'sent' after, with its body erased in the same UPDATE. A
+ * letter found 'sending' once its process is gone may or may not have gone out: with the
+ * .eml transport the file says which; by SMTP nobody can know, so it becomes 'uncertain'
+ * and is never sent again unless someone asks (`mail retry --uncertain`).
+ *
+ * A letter that carries a temporary password keeps its body only while it may still be
+ * sent as it is: refused for good or uncertain, the body is erased too.
+ */
+
+/**
+ * One sending run across several deliver() calls: a job calls deliver() after each bulk,
+ * and what it learnt (a letter that used up its retries, a server that takes nothing)
+ * holds for the whole job, not only for the call.
+ */
+export interface DeliveryRun {
+  /** Letters sent in the run. */
+  sent: number;
+  /** Letters whose tries ran out in this run: left pending for `mail retry`, not tried again by the run. */
+  gaveUp: Set<string>;
+  /** Letters in a row that used up their tries while no letter at all went through. */
+  fruitless: number;
+  /** Why the run stopped sending, once it has. */
+  halted?: string | undefined;
+}
+
+export function newDeliveryRun(): DeliveryRun {
+  return { sent: 0, gaveUp: new Set(), fruitless: 0 };
+}
+
+/** The server is judged down when this many different letters used up their tries while nothing went through. */
+export const FRUITLESS_LETTERS_TO_HALT = 3;
+
+export interface DeliverOptions {
+  /** Only this job's letters; all pending letters when absent. */
+  jobId?: string | undefined;
+  transport: Transport;
+  /** Waits before each retry of a temporary failure (ms); default: the store's mail.retry_delays. */
+  retryDelays?: number[] | undefined;
+  /** The run this call belongs to (a job's); without it, the call is a run of its own. */
+  run?: DeliveryRun | undefined;
+  /**
+   * Also send letters whose next try is not due yet (next_attempt_at in the future): a
+   * person asked for it (`mail retry`). A job's own sending waits for them.
+   */
+  includeNotDue?: boolean | undefined;
+}
+
+export interface DeliveryFailure {
+  id: string;
+  primary_id: string;
+  recipient: string;
+  status: 'failed' | 'pending';
+  reply: string;
+}
+
+export interface DeliveryResult {
+  sent: number;
+  /** Refused for good (5xx): recorded with the server's reply. */
+  failed: number;
+  /** Still pending after the retries (temporary failures), or not tried because the run stopped. */
+  pending: number;
+  /** Letters of this scope whose fate after a crash is unknown; `mail retry --uncertain` resends them. */
+  uncertain: number;
+  /** Letters found 'sending' after a crash and settled now (eml: written or not). */
+  recovered: { sent: number; pending: number; uncertain: number };
+  /**
+   * Why the run stopped early: the transport is unusable (authentication, TLS, a full disk),
+   * or several different letters used up their tries while the server took nothing (it is
+   * down). The rest stays pending.
+   */
+  halted?: string;
+  /** The first failures, for reports. */
+  failures: DeliveryFailure[];
+}
+
+interface Claimed {
+  id: string;
+  message_id: string;
+  primary_id: string;
+  recipient: string;
+  subject: string;
+  body_text: string | null;
+  body_html: string | null;
+}
+
+type Outcome =
+  | { id: string; kind: 'sent'; reply: string }
+  | { id: string; kind: 'retry' | 'pending' | 'failed' | 'halt'; reply: string; due?: number };
+
+const MAX_FAILURES_LISTED = 20;
+
+/** A password letter's body goes with it once it cannot be sent as it is. */
+const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
+  body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END`;
+
+export async function deliver(db: Db, options: DeliverOptions): Promise<DeliveryResult> {
+  const { transport, jobId } = options;
+  const run = options.run ?? newDeliveryRun();
+  const delays = options.retryDelays ?? configuredRetryDelays(db);
+  const recovered = recoverInterrupted(db);
+  transport.tidy?.();
+  const me = thisProcess();
+  const claimer = `${me.host}:${me.pid}`;
+
+  const scope = jobId === undefined ? '' : 'AND job_id = ?';
+  const scopeParams = jobId === undefined ? [] : [jobId];
+  const due = options.includeNotDue ? '' : 'AND (next_attempt_at IS NULL OR next_attempt_at <= ?)';
+  const dueParams = options.includeNotDue ? [] : [new Date().toISOString()];
+  const uncertainCount = () =>
+    db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'uncertain' ${scope}`).pluck().get(...scopeParams) ?? 0;
+  if (run.halted) {
+    const waiting = db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'pending' ${scope}`).pluck().get(...scopeParams) ?? 0;
+    return { sent: 0, failed: 0, pending: waiting, uncertain: uncertainCount(), recovered, failures: [], halted: run.halted };
+  }
+  const queue = db.prepare<string[], string>(`SELECT id FROM outbox WHERE status = 'pending' ${scope} ${due} ORDER BY created_at, rowid`)
+    .pluck().all(...scopeParams, ...dueParams).filter((id) => !run.gaveUp.has(id));
+  const total = queue.length;
+  let next = 0;
+
+  const claim = db.prepare<[string, string | null, string, string, string], Claimed>(`UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+      claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL
+    WHERE id = ? AND status = 'pending'
+    RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html`);
+  const markSent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, last_reply = ?,
+    body_text = NULL, body_html = NULL, claimed_by = NULL, claimed_boot = NULL WHERE id = ?`);
+  const markPending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, last_reply = ?, next_attempt_at = ?,
+    claimed_by = NULL, claimed_boot = NULL WHERE id = ?`);
+  const markFailed = db.prepare(`UPDATE outbox SET status = 'failed', updated_at = ?, last_reply = ?, claimed_by = NULL, claimed_boot = NULL,
+    ${ERASE_SECRET_BODY} WHERE id = ?`);
+
+  const tries = new Map<string, number>();
+  const sentBefore = new Map<string, number>();
+  const retries: { id: string; due: number }[] = [];
+  const outcomes: Outcome[] = [];
+  const inflight = new Set<Promise<void>>();
+  const byId = new Map<string, Claimed>();
+  const failures: DeliveryFailure[] = [];
+  let sent = 0;
+  let failed = 0;
+  let skipped = 0;
+  let halted: string | undefined;
+  // A letter whose tries ran out waits at least the longest retry delay before a job tries it again.
+  const restAfterGivingUp = delays.length ? Math.max(...delays) : 0;
+
+  /** Records what the transport answered; nothing else (safe after an error). */
+  const recordOutcomes = (at: string) => {
+    for (const o of outcomes.splice(0)) {
+      const letter = byId.get(o.id)!;
+      byId.delete(o.id);
+      if (o.kind === 'sent') {
+        markSent.run(at, at, o.reply, o.id);
+        continue;
+      }
+      if (o.kind === 'failed') markFailed.run(at, o.reply, o.id);
+      else markPending.run(at, o.reply, o.due === undefined ? null : new Date(o.due).toISOString(), o.id);
+      if (o.kind !== 'retry' && failures.length < MAX_FAILURES_LISTED) {
+        failures.push({ id: o.id, primary_id: letter.primary_id, recipient: letter.recipient, status: o.kind === 'failed' ? 'failed' : 'pending', reply: o.reply });
+      }
+    }
+  };
+  const settle = db.transaction((now: Date) => recordOutcomes(now.toISOString()));
+  // One transaction for both, so that a letter sent costs one durable commit, not two.
+  const step = db.transaction((now: Date) => {
+    const at = now.toISOString();
+    recordOutcomes(at);
+    if (halted) return [];
+    const room = transport.concurrency - inflight.size;
+    const picked: Claimed[] = [];
+    const nowMs = now.getTime();
+    while (picked.length < room) {
+      const dueRetry = retries.findIndex((r) => r.due <= nowMs);
+      let id: string;
+      if (dueRetry >= 0) id = retries.splice(dueRetry, 1)[0]!.id;
+      else if (next < queue.length) id = queue[next++]!;
+      else break;
+      const row = claim.get(claimer, me.boot, transport.name, at, id);
+      if (row) picked.push(row);
+      else skipped++; // another process took it, or someone changed it meanwhile
+    }
+    return picked;
+  });
+
+  const start = (letter: Claimed) => {
+    byId.set(letter.id, letter);
+    const n = (tries.get(letter.id) ?? 0) + 1;
+    tries.set(letter.id, n);
+    if (n === 1) sentBefore.set(letter.id, run.sent);
+    const p = transport
+      .send({ id: letter.id, messageId: letter.message_id, to: letter.recipient, subject: letter.subject, text: letter.body_text ?? '', html: letter.body_html ?? '' })
+      .then(
+        (reply) => {
+          sent++;
+          run.sent++;
+          run.fruitless = 0;
+          outcomes.push({ id: letter.id, kind: 'sent', reply });
+        },
+        (e: unknown) => {
+          const f = e instanceof SendFailure ? e : new SendFailure('temporary', (e as Error).message);
+          if (f.kind === 'permanent') { failed++; outcomes.push({ id: letter.id, kind: 'failed', reply: f.reply }); return; }
+          if (f.kind === 'fatal') { halted ??= f.reply; outcomes.push({ id: letter.id, kind: 'halt', reply: f.reply }); return; }
+          const delay = delays[n - 1];
+          if (delay === undefined) {
+            // Left for `mail retry`; this run does not try it again, whatever bulk comes next.
+            run.gaveUp.add(letter.id);
+            outcomes.push({ id: letter.id, kind: 'pending', reply: f.reply, due: Date.now() + restAfterGivingUp });
+            // Nothing got through while several letters waited out their retries: the server
+            // is down, and trying every other letter the same way would only make the job wait.
+            if (run.sent === sentBefore.get(letter.id) && ++run.fruitless >= FRUITLESS_LETTERS_TO_HALT) {
+              halted ??= `the server took no letter while ${run.fruitless} different letters were tried ${n} times each; last reply: ${f.reply}`;
+            }
+            return;
+          }
+          const dueAt = Date.now() + delay;
+          retries.push({ id: letter.id, due: dueAt });
+          outcomes.push({ id: letter.id, kind: 'retry', reply: f.reply, due: dueAt });
+        },
+      )
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+
+  const lowWater = Math.floor(transport.concurrency / 2);
+  const previousSync = db.pragma('synchronous', { simple: true }) as number;
+  // A 'sending' mark must reach the disk before the letter leaves, or a power cut could send it twice.
+  db.pragma('synchronous = FULL');
+  try {
+    for (;;) {
+      for (const letter of step(new Date())) start(letter);
+      if (inflight.size === 0) {
+        if (halted || (next >= queue.length && retries.length === 0)) break;
+        const wait = Math.min(...retries.map((r) => r.due)) - Date.now();
+        await sleep(Math.max(0, wait));
+        continue;
+      }
+      const more = !halted && (next < queue.length || retries.some((r) => r.due <= Date.now()));
+      const target = more ? lowWater : inflight.size - 1;
+      while (inflight.size > target) await Promise.race(inflight);
+    }
+  } finally {
+    await Promise.allSettled(inflight);
+    // Only the answers: after an error nothing new is claimed (it would be left 'sending').
+    settle.immediate(new Date());
+    db.pragma(`synchronous = ${previousSync}`);
+    // Erased bodies must not linger in the write-ahead log.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+  if (halted) run.halted = halted;
+
+  return {
+    sent, failed, pending: total - sent - failed - skipped, uncertain: uncertainCount(), recovered, failures,
+    ...(halted ? { halted } : {}),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Settles letters left 'sending' by a process that is gone (killed, or from an earlier
+ * boot whatever its pid): written .eml files are sent, unwritten ones pending again (and a
+ * half-written temporary file is removed); a letter handed to an SMTP server becomes
+ * 'uncertain', its body erased when it carries a password. Letters claimed by a live
+ * process, or on another host, are left to it.
+ */
+export function recoverInterrupted(db: Db): { sent: number; pending: number; uncertain: number } {
+  const rows = db.prepare<[], { id: string; claimed_by: string | null; claimed_boot: string | null; transport: string | null }>(
+    "SELECT id, claimed_by, claimed_boot, transport FROM outbox WHERE status = 'sending'").all();
+  const out = { sent: 0, pending: 0, uncertain: 0 };
+  if (rows.length === 0) return out;
+  const at = new Date().toISOString();
+  const sent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
+    last_reply = 'found written after an interruption', body_text = NULL, body_html = NULL WHERE id = ? AND status = 'sending'`);
+  const pending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
+    last_reply = 'interrupted before it was written' WHERE id = ? AND status = 'sending'`);
+  const uncertain = db.prepare(`UPDATE outbox SET status = 'uncertain', updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
+    last_reply = 'interrupted while the SMTP server had it: it may or may not have been delivered', ${ERASE_SECRET_BODY}
+    WHERE id = ? AND status = 'sending'`);
+  const folders = new Set<string>();
+  db.transaction(() => {
+    for (const r of rows) {
+      const [host, pid] = splitClaimer(r.claimed_by);
+      if (!processGone({ pid, host: host ?? null, boot: r.claimed_boot })) continue;
+      if (r.transport?.startsWith('eml:')) {
+        folders.add(r.transport);
+        if (emlWritten(r.transport, r.id)) { sent.run(at, at, r.id); out.sent++; } else { pending.run(at, r.id); out.pending++; }
+      } else {
+        uncertain.run(at, r.id);
+        out.uncertain++;
+      }
+    }
+  }).immediate();
+  for (const name of folders) removeStaleTemps(name.slice('eml:'.length));
+  if (out.sent || out.uncertain) db.pragma('wal_checkpoint(TRUNCATE)');
+  return out;
+}
+
+function splitClaimer(claimedBy: string | null): [string | undefined, number | null] {
+  if (!claimedBy) return [undefined, null];
+  const i = claimedBy.lastIndexOf(':');
+  return [claimedBy.slice(0, i), Number(claimedBy.slice(i + 1))];
+}

@@ -1,0 +1,241 @@
+import { nanoid } from 'nanoid';
+import type { Db } from '../store/db.js';
+import { loadCodeBook } from '../store/codes.js';
+import {
+  countItemizedMembers, deleteSetRow, findSet, insertMembersFrom, insertSet, isNameTaken, itemizedMemberCounts,
+  jobHoldingSet, listSetRecords, renameSetRow, type SetRecord,
+} from '../store/sets.js';
+import { rowToUser } from '../store/users.js';
+import type { Operator } from '../domain/authz.js';
+import { ConflictError, NotFoundError, PermissionError, UsageError } from '../domain/errors.js';
+import { samePrimaryId } from '../domain/primary-id.js';
+import { codeReferences, compileQuery, parseQuery, type CompiledQuery } from '../domain/query.js';
+import type { StoredUser } from '../domain/user-fields.js';
+
+export type { SetRecord } from '../store/sets.js';
+
+/**
+ * User sets, as in Alma: itemized (a stored list of members) or logical (a saved query,
+ * evaluated each time it is used). Private to their owner unless public; changed or
+ * deleted by their owner or a User Administrator. Names are unique whatever their case.
+ */
+
+const MAX_NAME = 255;
+
+export function isOwner(set: SetRecord, op: Operator): boolean {
+  return samePrimaryId(set.owner, op.user.primary_id);
+}
+
+/** Public sets are visible to every operator; private ones to their owner and to User Administrators. */
+export function canSee(set: SetRecord, op: Operator): boolean {
+  return set.public || isOwner(set, op) || op.isAdministrator;
+}
+
+/** Changing or deleting a set is for its owner or a User Administrator. */
+export function requireOwner(set: SetRecord, op: Operator, what: string): void {
+  if (!isOwner(set, op) && !op.isAdministrator) {
+    throw new PermissionError(
+      `set ${set.name} belongs to ${set.owner}; only its owner or a User Administrator may ${what}`,
+      `make your own copy: alma-users set itemize "${set.name}" --as "NEW NAME"`,
+    );
+  }
+}
+
+/**
+ * The set named (any case) or with this id. Without an operator every set is found (the
+ * job engine's view); with one, a set the operator may not see is reported as absent.
+ */
+export function getSet(db: Db, name: string, operator?: Operator): SetRecord {
+  const set = findSet(db, name.trim());
+  if (!set || (operator && !canSee(set, operator))) {
+    throw new NotFoundError(`no set named ${name}`, 'list the sets you can use: alma-users set list');
+  }
+  return set;
+}
+
+/**
+ * A SELECT of `user_id, primary_id` of the set's current members: the stored members of
+ * an itemized set, or the users a logical set's query matches now.
+ */
+export function memberQuery(_db: Db, set: SetRecord, now: Date = new Date()): { sql: string; params: (string | number)[] } {
+  if (set.kind === 'LOGICAL') {
+    const q = compileQuery(set.query!, now);
+    return { sql: `SELECT users.id AS user_id, users.primary_id AS primary_id FROM users WHERE ${q.sql}`, params: q.params };
+  }
+  return {
+    sql: 'SELECT m.user_id AS user_id, u.primary_id AS primary_id FROM set_members m JOIN users u ON u.id = m.user_id WHERE m.set_id = ?',
+    params: [set.id],
+  };
+}
+
+export function countMembers(db: Db, set: SetRecord, now: Date = new Date()): number {
+  if (set.kind === 'ITEMIZED') return countItemizedMembers(db, set.id);
+  const q = memberQuery(db, set, now);
+  return db.prepare(`SELECT count(*) FROM (${q.sql})`).pluck().get(...q.params) as number;
+}
+
+/** The set's members as users, in primary-ID order, streamed. */
+export function* setMembers(db: Db, set: SetRecord, limit?: number, now: Date = new Date()): Generator<StoredUser> {
+  const q = memberQuery(db, set, now);
+  const sql = `SELECT users.* FROM users WHERE users.id IN (SELECT user_id FROM (${q.sql})) ORDER BY users.primary_id${limit ? ' LIMIT ?' : ''}`;
+  const params = limit ? [...q.params, limit] : q.params;
+  for (const row of db.prepare(sql).iterate(...params)) yield rowToUser(row as Record<string, string | number | null>);
+}
+
+/** A set name as given, trimmed and checked. */
+export function checkSetName(name: string | undefined): string {
+  const n = (name ?? '').trim();
+  if (!n) throw new UsageError('a set name may not be empty');
+  if (n.length > MAX_NAME) throw new UsageError(`a set name is at most ${MAX_NAME} characters`);
+  if (/[\u0000-\u001f\u007f]/.test(n)) throw new UsageError('a set name may not hold control characters');
+  return n;
+}
+
+export function requireFreeName(db: Db, name: string, exceptId?: string): void {
+  if (isNameTaken(db, name, exceptId)) {
+    throw new ConflictError(`a set named ${name} already exists`, 'set names are unique whatever their case; choose another name');
+  }
+}
+
+export interface NewSet {
+  name: string;
+  description?: string | undefined;
+  public?: boolean | undefined;
+}
+
+/** A set record owned by the operator, not yet stored. */
+export function newSetRecord(op: Operator, s: NewSet, kind: SetRecord['kind'], query: string | undefined, now: Date): SetRecord {
+  const at = now.toISOString();
+  const description = s.description?.trim() || undefined;
+  return {
+    id: nanoid(), name: checkSetName(s.name), kind, description, query, owner: op.user.primary_id,
+    public: s.public === true, created_at: at, updated_at: at, updated_by: op.user.primary_id,
+  };
+}
+
+/** An empty itemized set, to be filled with `set add-members`. */
+export function createItemizedSet(db: Db, op: Operator, s: NewSet, now = new Date()): SetRecord {
+  const set = newSetRecord(op, s, 'ITEMIZED', undefined, now);
+  db.transaction(() => {
+    requireFreeName(db, set.name);
+    insertSet(db, set);
+  }).immediate();
+  return set;
+}
+
+/**
+ * A logical set: the query is parsed and checked now (a bad one is refused, exit 2), and
+ * evaluated each time the set is used. Returns warnings for code values that are not in
+ * the code tables, which would match no one.
+ */
+export function createLogicalSet(db: Db, op: Operator, s: NewSet & { query: string }, now = new Date()): { set: SetRecord; warnings: string[] } {
+  const query = s.query.trim();
+  const tree = parseQuery(query);
+  compileQuery(query, now);
+  const codes = loadCodeBook(db);
+  const warnings = codeReferences(tree)
+    .filter((r) => !codes.has(r.table, r.value))
+    .map((r) => {
+      const near = codes.codes(r.table).find((c) => c.code.toLowerCase() === r.value.toLowerCase());
+      return `${r.field} ${JSON.stringify(r.value)} is not in the ${r.table} code table, so it matches no one` +
+        (near ? `; did you mean "${near.code}"?` : ` (${codes.validList(r.table, 10)})`);
+    });
+  const set = newSetRecord(op, s, 'LOGICAL', query, now);
+  db.transaction(() => {
+    requireFreeName(db, set.name);
+    insertSet(db, set);
+  }).immediate();
+  return { set, warnings };
+}
+
+export type SetFilter = 'usable' | 'mine' | 'public' | 'all';
+
+export interface SetSummary extends SetRecord {
+  /** Stored members of an itemized set; undefined for a logical set (evaluated on use). */
+  members: number | undefined;
+}
+
+/**
+ * The sets an operator can list: by default their own and the public ones; `all` adds,
+ * for a User Administrator, the private sets of others.
+ */
+export function listSets(db: Db, op: Operator, filter: SetFilter): SetSummary[] {
+  const counts = itemizedMemberCounts(db);
+  return listSetRecords(db)
+    .filter((s) => {
+      switch (filter) {
+        case 'mine': return isOwner(s, op);
+        case 'public': return s.public;
+        case 'usable': return s.public || isOwner(s, op);
+        case 'all': return canSee(s, op);
+      }
+    })
+    .map((s) => ({ ...s, members: s.kind === 'ITEMIZED' ? counts.get(s.id) ?? 0 : undefined }));
+}
+
+export function renameSet(db: Db, op: Operator, name: string, newName: string, now = new Date()): SetRecord {
+  const to = checkSetName(newName);
+  return db.transaction(() => {
+    const set = getSet(db, name, op);
+    requireOwner(set, op, 'rename it');
+    requireFreeName(db, to, set.id);
+    renameSetRow(db, set.id, to, now.toISOString(), op.user.primary_id);
+    return { ...set, name: to };
+  }).immediate();
+}
+
+/** Deletes a set, refused while a job (Pending or Running) holds it. */
+export function deleteSet(db: Db, op: Operator, name: string): SetRecord {
+  return db.transaction(() => {
+    const set = getSet(db, name, op);
+    requireOwner(set, op, 'delete it');
+    const job = jobHoldingSet(db, set.id);
+    if (job) {
+      throw new ConflictError(
+        `set ${set.name} is in use by job ${job.id} (${job.type}, ${job.status}); it was not deleted`,
+        `delete it once the job has ended: alma-users job show ${job.id}`,
+      );
+    }
+    deleteSetRow(db, set.id);
+    return set;
+  }).immediate();
+}
+
+export type CombineOp = 'and' | 'or' | 'not';
+
+const SQL_OP: Record<CombineOp, string> = { and: 'INTERSECT', or: 'UNION', not: 'EXCEPT' };
+
+/**
+ * A new itemized set from two sets' current members: both (and), either (or), or the
+ * first's without the second's (not). Logical sets are evaluated now.
+ */
+export function combineSets(db: Db, op: Operator, a: string, b: string, how: CombineOp, s: NewSet, now = new Date()): { set: SetRecord; members: number } {
+  const set = newSetRecord(op, s, 'ITEMIZED', undefined, now);
+  return db.transaction(() => {
+    const first = getSet(db, a, op);
+    const second = getSet(db, b, op);
+    requireFreeName(db, set.name);
+    insertSet(db, set);
+    const qa = memberQuery(db, first, now);
+    const qb = memberQuery(db, second, now);
+    const select: CompiledQuery = {
+      sql: `SELECT user_id FROM (${qa.sql}) ${SQL_OP[how]} SELECT user_id FROM (${qb.sql})`,
+      params: [...qa.params, ...qb.params],
+    };
+    return { set, members: insertMembersFrom(db, set.id, select) };
+  }).immediate();
+}
+
+/** Saves a set's current members (a logical set's, evaluated now) as a new itemized set. */
+export function itemizeSet(db: Db, op: Operator, name: string, s: NewSet, now = new Date()): { set: SetRecord; source: SetRecord; members: number } {
+  const set = newSetRecord(op, s, 'ITEMIZED', undefined, now);
+  return db.transaction(() => {
+    const source = getSet(db, name, op);
+    requireFreeName(db, set.name);
+    insertSet(db, set);
+    return { set, source, members: insertMembersFrom(db, set.id, memberQuery(db, source, now)) };
+  }).immediate();
+}
+
+/** The job holding a set now, for `set show`. */
+export { jobHoldingSet } from '../store/sets.js';
