@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type TableClass from 'cli-table3';
-import { csvCell } from '../io/csv-cell.js';
+import { csvCell } from '../domain/csv-cell.js';
 import type { Format } from './formats.js';
 import { visible } from './visible.js';
 

@@ -1,6 +1,6 @@
 import type { User } from '../domain/user.js';
 import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
-import { csvCell } from './csv-cell.js';
+import { csvCell } from '../domain/csv-cell.js';
 
 /**
  * Users as CSV for `users export --to csv`: every scalar field of the model, then each list

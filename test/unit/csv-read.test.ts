@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { csvCell, readCsvCell } from '../../src/io/csv-cell.js';
+import { csvCell, readCsvCell } from '../../src/domain/csv-cell.js';
 import { detectDelimiter, readCsv, unclosedQuote, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
 import { INTEROP, tempDir } from '../helpers/cli.js';
 

@@ -22,7 +22,7 @@ import { undoPlanner, type UndoParams } from '../../domain/jobs/undo.js';
 import { countMembers, getSet, memberQuery, setMembers, type SetRecord } from '../../app/sets.js';
 import type { Db } from '../../store/db.js';
 import type { User } from '../../domain/user.js';
-import { csvCell } from '../../io/csv-cell.js';
+import { csvCell } from '../../domain/csv-cell.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters } from '../../store/outbox.js';
 import { findSet } from '../../store/sets.js';
