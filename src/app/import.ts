@@ -1,6 +1,6 @@
-import type { Db } from '../store/db.js';
+import { AuditTrail } from '../store/audit.js';
 import { addCode, loadCodeBook } from '../store/codes.js';
-import { JobStore } from '../store/jobs.js';
+import type { Db } from '../store/db.js';
 import { sameUser, UserStore } from '../store/users.js';
 import { isRestrictedAccount, type Operator } from '../domain/authz.js';
 import { USER_CODE_FIELDS, type CodeAttrs, type CodeBook, type CodeTable } from '../domain/codes.js';
@@ -110,7 +110,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   const users = new UserStore(db);
   // Updates are audited as jobs' changes are, so `users history` shows them and `job undo`
   // sees a later import as a conflict. A creation's record is the user's created_* columns.
-  const audit = new JobStore(db);
+  const audit = new AuditTrail(db);
   const codes: CodeBook = loadCodeBook(db);
   const roleByAlma = new Map<string, string>();
   for (const r of codes.codes('role')) if (r.attrs.alma_code) roleByAlma.set(r.attrs.alma_code, r.code);
@@ -258,7 +258,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     if (existing) {
       if (!dryRun) {
         users.update(existing.id, user, actor, at);
-        audit.insertAudit({
+        audit.insert({
           job_id: null, seq: null, user_id: existing.id, primary_id: existing.primary_id, operator: actor,
           reason: `users import ${rec.at.file}`, at, changes: JSON.stringify(userChanges(existing, user)),
         });
@@ -283,20 +283,13 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
       for (const p of batch) processOne(p, tally);
     };
     if (dryRun) run();
-    else db.transaction(run).immediate();
+    else users.writeTogether(run);
     report.created += tally.created;
     report.updated += tally.updated;
     report.unchanged += tally.unchanged;
   };
 
-  // For this connection only: a larger page cache keeps the indexes' hot pages in memory,
-  // and checkpointing the WAL every ~40 MB instead of 4 MB stops rewriting the same index
-  // pages into the store after every few transactions. Restored afterwards.
-  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-  db.pragma('cache_size = -32768');
-  db.pragma('wal_autocheckpoint = 10000');
-  try {
+  await users.bulkLoad(async () => {
     let batch: Pending[] = [];
     for (const source of sources) {
       for await (const item of source.items) {
@@ -312,9 +305,6 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
       }
     }
     if (batch.length) await flush(batch);
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
-    db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
-  }
+  });
   return report;
 }

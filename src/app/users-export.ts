@@ -1,12 +1,24 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { CodeBook } from '../domain/codes.js';
 import { almaUser } from '../io/alma-json-write.js';
 import { almaUserXml } from '../io/alma-xml-write.js';
+import { openExportFile } from '../io/export-file.js';
 import { csvHeaderLine, csvUserLine } from '../io/users-csv-write.js';
+import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 import { UserStore } from '../store/users.js';
-import type { CodeBook } from '../domain/codes.js';
 
 export const EXPORT_FORMATS = ['alma-json', 'alma-xml', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The options of `users export`, as the command line gives them. */
+export const exportOptions = z.object({
+  to: z.enum(EXPORT_FORMATS).optional(),
+  output: z.string().min(1).optional(),
+});
+
+const EXTENSIONS: Record<ExportFormat, string> = { 'alma-json': 'json', 'alma-xml': 'xml', csv: 'csv', ndjson: 'ndjson' };
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -28,15 +40,14 @@ class Buffered {
 
 /**
  * Writes every user, one at a time (UserStore.iterate), so a million users are never in
- * memory. The export reads one snapshot of the store: a change committed meanwhile by
- * another process is either wholly in it or not at all. Returns how many were written.
+ * memory. The export reads one snapshot of the store (UserStore.snapshot). Returns how many
+ * were written.
  */
-export function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink: TextSink): number {
+function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink: TextSink): number {
   const users = new UserStore(db);
   const out = new Buffered(sink);
   let n = 0;
-  db.exec('BEGIN');
-  try {
+  return users.snapshot(() => {
     const total = users.count();
     switch (format) {
       case 'alma-json':
@@ -67,8 +78,26 @@ export function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink:
         break;
     }
     out.flush();
-  } finally {
-    db.exec('COMMIT');
+    return n;
+  });
+}
+
+/** Where an export goes: a stream, or a file as named on the command line (resolved against `cwd`). */
+export type ExportTarget = { sink: TextSink } | { file: string; cwd: string };
+
+/**
+ * `users export`: every user to the target. A file is checked before anything is read and
+ * appears only once the export is complete: a failed export never leaves half a file.
+ */
+export function exportUsersTo(db: Db, format: ExportFormat, target: ExportTarget): number {
+  if ('sink' in target) return exportUsers(db, loadCodeBook(db), format, target.sink);
+  const file = openExportFile(target.file, path.resolve(target.cwd, target.file), `users.${EXTENSIONS[format]}`);
+  try {
+    const n = exportUsers(db, loadCodeBook(db), format, file);
+    file.commit();
+    return n;
+  } catch (e) {
+    file.abort();
+    throw e;
   }
-  return n;
 }

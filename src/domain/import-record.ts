@@ -3,7 +3,7 @@ import type { UserInput } from './user.js';
 
 /**
  * What a reader hands the import: one user as the file states it, not yet validated.
- * Readers know file formats; the import (core/import.ts) knows the store and the codes.
+ * Readers know file formats; the import (app/import.ts) knows the store and the codes.
  */
 
 /** Where a record sits: the file as named on the command line, its line where known, its ordinal. */
@@ -48,6 +48,16 @@ export interface UnreadableRecord {
 }
 
 export type ReadItem = ImportRecord | UnreadableRecord;
+
+/** What a reader found in a file, complete once its items have all been read. */
+export interface FileStats {
+  /** Lines read (of a CSV, NDJSON, JSON or XML file), so that a count can be checked against `wc -l`. */
+  lines: number;
+  /** Records read: users and unusable records. */
+  records: number;
+  /** About the file as a whole, e.g. an Alma page that holds only part of its result. */
+  warnings: string[];
+}
 
 export function codeKey(table: CodeTable, code: string): string {
   return `${table}\u0000${code}`;

@@ -5,11 +5,6 @@ import type { User } from './user.js';
  * user.ts: zod takes ~130 ms to load, and `users show` must start faster than that.
  */
 
-/** The values of the user's enumerated fields; user.ts builds its zod enums from these. */
-export const RECORD_TYPES = ['PUBLIC', 'STAFF', 'CONTACT'] as const;
-export const ACCOUNT_TYPES = ['INTERNAL', 'EXTERNAL'] as const;
-export const STATUSES = ['ACTIVE', 'INACTIVE'] as const;
-
 /** The scalar (column) fields of a user, in the order they are listed and exported. */
 export const SCALAR_FIELDS = [
   'primary_id', 'record_type', 'account_type', 'external_id',
@@ -30,6 +25,11 @@ export function preferredEmail(user: Pick<User, 'emails'>): string | undefined {
   return (user.emails.find((e) => e.preferred) ?? user.emails[0])?.address;
 }
 
+/** First, middle and last name, as Alma's full_name. */
+export function fullName(user: Pick<User, 'first_name' | 'middle_name' | 'last_name'>): string {
+  return [user.first_name, user.middle_name, user.last_name].filter(Boolean).join(' ');
+}
+
 export function displayName(user: Pick<User, 'first_name' | 'last_name' | 'primary_id'>): string {
   return [user.first_name, user.last_name].filter(Boolean).join(' ') || user.primary_id;
 }
@@ -43,3 +43,7 @@ export interface StoredUser extends User {
   updated_by: string;
 }
 
+
+/** The indexes of `users search`, as Alma's persistent search has them. */
+export const SEARCH_INDEXES = ['all', 'primary_id', 'name', 'email', 'identifier'] as const;
+export type SearchIndex = (typeof SEARCH_INDEXES)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from './dates.js';
-import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from './user-fields.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from './user-enums.js';
 
 /**
  * The Alma user as alma-users keeps it. These schemas are the single source of the user's

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { InputError } from '../domain/errors.js';
-import { RecordError, type ReadItem, type SourceRef } from '../domain/import-record.js';
+import { RecordError, type FileStats, type ReadItem, type SourceRef } from '../domain/import-record.js';
 import { almaPrimaryId, almaUserToRecord, isAlmaUserObject, partialPage } from './alma-user-in.js';
 import { describeInexact, inexactNumbers, JsonSyntaxError, parseJson } from './json-text.js';
-import type { FileStats } from './user-files.js';
 
 /**
  * Alma JSON: a single user object, `{"user": [...]}` as `GET /users` returns, an array of

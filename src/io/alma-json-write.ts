@@ -1,5 +1,6 @@
 import type { CodeBook, CodeTable } from '../domain/codes.js';
 import type { User } from '../domain/user.js';
+import { fullName } from '../domain/user-fields.js';
 
 /**
  * A user as the Alma REST API writes it (the shape of fixtures/interop/alma-json/uio_user.json):
@@ -51,10 +52,6 @@ export function almaDate(d: string): string {
 function withDate(o: Obj, key: string, d: string | undefined): Obj {
   if (d !== undefined) o[key] = almaDate(d);
   return o;
-}
-
-export function fullName(u: Pick<User, 'first_name' | 'middle_name' | 'last_name'>): string {
-  return [u.first_name, u.middle_name, u.last_name].filter(Boolean).join(' ');
 }
 
 export function almaUser(u: User, codes: CodeBook): Obj {

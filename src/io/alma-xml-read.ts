@@ -1,8 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '../domain/errors.js';
-import { RecordError, type ReadItem } from '../domain/import-record.js';
+import { RecordError, type FileStats, type ReadItem } from '../domain/import-record.js';
 import { almaPrimaryId, almaUserToRecord, isAlmaUserObject, partialPage } from './alma-user-in.js';
-import type { FileStats } from './user-files.js';
 
 /**
  * Alma XML: one <user>, or any root whose children are <user> (<users>, <userRecords>).

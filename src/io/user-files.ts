@@ -1,22 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../domain/errors.js';
-import type { ReadItem } from '../domain/import-record.js';
+import type { FileStats, ReadItem } from '../domain/import-record.js';
 import { headText, notText, readHead } from './file-head.js';
 
 /** The file formats `users import` reads. */
 export const INPUT_FORMATS = ['csv', 'alma-json', 'alma-xml'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
-
-/** What a reader found in a file, complete once its items have all been read. */
-export interface FileStats {
-  /** Lines read (of a CSV, NDJSON, JSON or XML file), so that a count can be checked against `wc -l`. */
-  lines: number;
-  /** Records read: users and unusable records. */
-  records: number;
-  /** About the file as a whole, e.g. an Alma page that holds only part of its result. */
-  warnings: string[];
-}
 
 export interface OpenedFile {
   file: string;

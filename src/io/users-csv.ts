@@ -1,12 +1,11 @@
 import { parseAlmaDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
-import { clean, NO_DESCS, readBoolean, RecordError, type ImportRecord, type ReadItem, type RoleRef } from '../domain/import-record.js';
+import { clean, NO_DESCS, readBoolean, RecordError, type FileStats, type ImportRecord, type ReadItem, type RoleRef } from '../domain/import-record.js';
 import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
 import { readCsvCell } from '../domain/csv-cell.js';
 import { readCsv } from './csv-read.js';
 import { cleanId } from './id-lines.js';
 import { describeInexact, inexactNumbers, JsonSyntaxError, parseJson } from './json-text.js';
-import type { FileStats } from './user-files.js';
 
 /**
  * Users from CSV: a header of Alma field names, one user a row. Besides every scalar field

@@ -1,11 +1,22 @@
-import type { CodeBook, CodeTable } from '../../domain/codes.js';
-import { NotFoundError } from '../../domain/errors.js';
-import type { StoredUser } from '../../domain/user-fields.js';
-import { almaUser, fullName } from '../../io/alma-json-write.js';
-import type { Handler } from '../command.js';
-import type { Section } from '../output.js';
+import type { CodeBook, CodeTable } from '../../../domain/codes.js';
+import { fullName, type StoredUser } from '../../../domain/user-fields.js';
+import type { CommandDef } from '../../command.js';
+import type { Section } from '../../output.js';
 
-// No zod on this path (ARCHITECTURE.md, "Start-up"): `users show` must start fast.
+/** alma-users users show <id> */
+export const show: CommandDef = {
+  define: (users) =>
+    users
+      .command('show <id>')
+      .description('one user in detail; --format json gives the Alma REST user object')
+      .addHelpText('after', '\nExample:\n  alma-users users show 0012345 --format json'),
+
+  async run(ctx, [id]) {
+    const app = await import('../../../app/users-show.js');
+    const { user, codes, alma } = app.showUser(ctx.store(), id ?? '');
+    return { output: { kind: 'report', json: alma, sections: sections(user, codes) } };
+  },
+};
 
 function coded(codes: CodeBook, table: CodeTable, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -85,10 +96,3 @@ function sections(u: StoredUser, codes: CodeBook): Section[] {
     table('Resource-sharing libraries', [['code', 'Library']], u.rs_libraries.map((l) => ({ code: coded(codes, 'rs_library', l) }))),
   ];
 }
-
-export const show: Handler = (ctx, [id]) => {
-  const user = ctx.users.get(id ?? '');
-  if (!user) throw new NotFoundError(`no user ${id ?? ''} in this store`, 'find one with: alma-users users search TEXT');
-  const codes = ctx.codes();
-  return { output: { kind: 'report', json: almaUser(user, codes), sections: sections(user, codes) } };
-};

@@ -1,0 +1,11 @@
+import { group } from '../../command.js';
+import { exportCommand } from './export.js';
+import { history } from './history.js';
+import { importCommand } from './import.js';
+import { list } from './list.js';
+import { search } from './search.js';
+import { show } from './show.js';
+
+export const usersCommands = group('users', 'users: import, show, list, search, history, export', [
+  importCommand, show, list, search, history, exportCommand,
+]);

@@ -1,0 +1,8 @@
+/**
+ * The values of the user's enumerated fields. The zod schemas (user.ts) build their enums
+ * from these, and zod-free code (user-fields.ts, options of read-only commands, the query
+ * language) checks values against them without loading zod.
+ */
+export const RECORD_TYPES = ['PUBLIC', 'STAFF', 'CONTACT'] as const;
+export const ACCOUNT_TYPES = ['INTERNAL', 'EXTERNAL'] as const;
+export const STATUSES = ['ACTIVE', 'INACTIVE'] as const;
