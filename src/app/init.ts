@@ -1,10 +1,17 @@
-import { seedDefaultCodes } from '../store/codes.js';
-import type { Db } from '../store/db.js';
-import { UserStore } from '../store/users.js';
+import { z } from 'zod';
 import { USER_ADMINISTRATOR } from '../domain/authz.js';
-import { userSchema } from '../domain/user.js';
-import { describeIssue } from '../domain/user.js';
 import { UsageError } from '../domain/errors.js';
+import { describeIssue, userSchema } from '../domain/user.js';
+import type { Db } from '../store/db.js';
+import { initialise, initialisedBy } from '../store/init.js';
+
+/** The options of `init`, as the command line gives them. */
+export const initOptions = z.object({
+  admin: z.string().trim().min(1),
+  firstName: z.string().trim().min(1).optional(),
+  lastName: z.string().trim().min(1).optional(),
+  email: z.string().trim().min(1).optional(),
+});
 
 export interface AdminInput {
   primary_id: string;
@@ -18,8 +25,8 @@ export interface AdminInput {
  * one is left exactly as it is: running init twice must be harmless in a provisioning script.
  */
 export function initStore(db: Db, admin: AdminInput, now = new Date()): { created: boolean; admin: string } {
-  const existing = db.prepare("SELECT value FROM config WHERE key = 'initialised_by'").get() as { value: string } | undefined;
-  if (existing) return { created: false, admin: existing.value };
+  const existing = initialisedBy(db);
+  if (existing !== undefined) return { created: false, admin: existing };
   const parsed = userSchema.safeParse({
     primary_id: admin.primary_id,
     first_name: admin.first_name,
@@ -31,11 +38,6 @@ export function initStore(db: Db, admin: AdminInput, now = new Date()): { create
     roles: [{ role: USER_ADMINISTRATOR, status: 'ACTIVE' }],
   });
   if (!parsed.success) throw new UsageError(`cannot create operator: ${describeIssue(parsed.error)}`);
-  const at = now.toISOString();
-  db.transaction(() => {
-    seedDefaultCodes(db);
-    new UserStore(db).insert(parsed.data, parsed.data.primary_id, at);
-    db.prepare("INSERT INTO config (key, value) VALUES ('initialised_by', ?), ('initialised_at', ?)").run(parsed.data.primary_id, at);
-  }).immediate();
+  initialise(db, parsed.data, now.toISOString());
   return { created: true, admin: parsed.data.primary_id };
 }

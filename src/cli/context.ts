@@ -1,12 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
+import { Session, type Db } from '../app/session.js';
 import type { Operator } from '../domain/authz.js';
-import { resolveOperator } from '../domain/authz.js';
 import type { CodeBook } from '../domain/codes.js';
-import { recoverAbandonedJobs } from '../app/jobs/recover.js';
-import { openStore, type Db } from '../store/db.js';
-import { loadCodeBook } from '../store/codes.js';
-import { UserStore } from '../store/users.js';
+import type { ExitCode } from './exit-codes.js';
 import type { Format, Sink } from './output.js';
 import { visible } from './visible.js';
 
@@ -18,6 +15,9 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
+
+/** Runs one command line (main.ts `run`), given to commands that run others: the demo. */
+export type Runner = (args: string[], io: Io) => Promise<ExitCode>;
 
 export interface GlobalOptions {
   db?: string;
@@ -38,11 +38,10 @@ export function defaultStorePath(env: NodeJS.ProcessEnv): string {
  * (checked on first use), and stderr for messages. Data goes to stdout only via output.ts.
  */
 export class Context {
-  private db_: Db | undefined;
-  private users_: UserStore | undefined;
+  private session_: Session | undefined;
   private operator_: Operator | undefined;
 
-  constructor(readonly options: GlobalOptions, readonly io: Io) {}
+  constructor(readonly options: GlobalOptions, readonly io: Io, readonly runner: Runner) {}
 
   get storePath(): string {
     const p = this.options.db || this.io.env.ALMA_USERS_DB || defaultStorePath(this.io.env);
@@ -56,27 +55,20 @@ export class Context {
 
   /** The store, created only by `init` (create: true); every other command needs one. */
   store(opts: { create?: boolean } = {}): Db {
-    if (!this.db_) {
-      this.db_ = openStore(this.storePath, opts);
-      // A job whose process died (kill -9, power loss) is found by the next command.
-      for (const id of recoverAbandonedJobs(this.db_)) {
-        this.warn(`job ${id} was left running by a process that is gone; it is now Aborted by System (finish it: alma-users job resume ${id})`);
-      }
-    }
-    return this.db_;
+    return this.session(opts).db;
   }
 
-  get users(): UserStore {
-    return (this.users_ ??= new UserStore(this.store()));
+  get users(): Session['users'] {
+    return this.session().users;
   }
 
   codes(): CodeBook {
-    return loadCodeBook(this.store());
+    return this.session().codes();
   }
 
   /** The acting staff user, checked for an active User Manager or User Administrator role. */
   operator(): Operator {
-    return (this.operator_ ??= resolveOperator(this.users, this.options.operator || this.io.env.ALMA_USERS_OPERATOR));
+    return (this.operator_ ??= this.session().operator(this.options.operator || this.io.env.ALMA_USERS_OPERATOR));
   }
 
   /** A message for people, on stderr; --quiet silences it. Control characters are shown, not obeyed (output.ts visible). */
@@ -90,7 +82,17 @@ export class Context {
   }
 
   close(): void {
-    this.db_?.close();
-    this.db_ = undefined;
+    this.session_?.close();
+    this.session_ = undefined;
+  }
+
+  private session(opts: { create?: boolean } = {}): Session {
+    if (!this.session_) {
+      this.session_ = Session.open(this.storePath, opts);
+      for (const id of this.session_.recovered) {
+        this.warn(`job ${id} was left running by a process that is gone; it is now Aborted by System (finish it: alma-users job resume ${id})`);
+      }
+    }
+    return this.session_;
   }
 }

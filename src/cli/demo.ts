@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fixturesDir } from '../app/package-files.js';
 import { shellWord } from '../domain/shell.js';
-import type { Handler } from './command.js';
-import type { Io } from './context.js';
+import type { CommandResult } from './command.js';
+import type { Context, Io, Runner } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const ADMIN = 'demo-admin';
@@ -12,11 +12,10 @@ const REASON = 'Catalogers need License Viewer for the new e-resources workflow'
 
 /**
  * The demo: the main job end to end on a temporary store, through the real command
- * runner, each step shown as the `$ alma-users ...` line a librarian would type.
+ * runner (ctx.runner), each step shown as the `$ alma-users ...` line a librarian would type.
  */
-export const demo: Handler = async (ctx, _args, opts) => {
-  const keep = opts.keep === true;
-  const { run } = await import('./main.js');
+export async function demo(ctx: Context, keep: boolean): Promise<CommandResult> {
+  const run = ctx.runner;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alma-users-demo-'));
   const db = path.join(dir, 'demo.db');
   // The demo's letters go to .eml files beside its store, whatever the caller's mail settings.
@@ -54,10 +53,10 @@ export const demo: Handler = async (ctx, _args, opts) => {
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
-};
+}
 
 /** The id of the job just run, read as a script would: `job list --format json`. */
-async function lastJobId(run: (args: string[], io: Io) => Promise<ExitCode>, io: Io): Promise<string> {
+async function lastJobId(run: Runner, io: Io): Promise<string> {
   let json = '';
   const code = await run(['--format', 'json', 'job', 'list', '--limit', '1'], { ...io, stdout: { write: (s: string) => (json += s) } });
   const jobs = JSON.parse(json) as { id: string }[];

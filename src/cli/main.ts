@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
 /** Runs one command line and returns its exit code; typed errors become codes here. */
 export async function run(args: string[], io: Io): Promise<ExitCode> {
   let result: CommandResult = {};
-  const program = buildProgram(io, (r) => (result = r));
+  const program = buildProgram(io, (r) => (result = r), run);
   try {
     await program.parseAsync(args, { from: 'user' });
     return result.exit ?? EXIT.ok;

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { packageVersion } from '../app/package-files.js';
 import type { Bind, CommandGroup, CommandResult } from './command.js';
-import type { GlobalOptions, Io } from './context.js';
+import type { GlobalOptions, Io, Runner } from './context.js';
 import { FORMATS } from './formats.js';
 import { visible } from './visible.js';
 import { codesCommands } from './commands/codes/index.js';
-import { configCommands } from './commands/config.js';
+import { configCommands } from './commands/config/index.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
@@ -21,8 +21,10 @@ const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsC
 
 /**
  * Builds the program. `onResult` receives each command's result; main.ts owns the exit code.
+ * `runner` is main.ts's `run`, handed to the commands that run others (the demo), so that
+ * no command module imports main.ts.
  */
-export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Command {
+export function buildProgram(io: Io, onResult: (r: CommandResult) => void, runner: Runner): Command {
   const program = new Command('alma-users')
     .description('Bulk library-user administration in the model of Ex Libris Alma: users, sets, update/notify jobs, letters.')
     .version(packageVersion())
@@ -49,7 +51,7 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void): Comm
     // Loaded here, not at the top: `alma-users --version` and `--help` need neither the
     // store nor the output helpers, and start-up time is paid on every cron invocation.
     const [{ Context }, { render }] = await Promise.all([import('./context.js'), import('./output.js')]);
-    const ctx = new Context(globals, io);
+    const ctx = new Context(globals, io, runner);
     try {
       const result = await handler(ctx, args, opts);
       if (result.output) render(result.output, ctx.format, io.stdout);

@@ -3,7 +3,6 @@ import { today as todayOf } from './dates.js';
 import { PermissionError, UsageError } from './errors.js';
 import type { User } from './user.js';
 import type { StoredUser } from './user-fields.js';
-import type { UserStore } from '../store/users.js';
 
 /**
  * Who may do what, as in Alma. Identity is declared (like git's author); the store file's
@@ -27,16 +26,16 @@ export function holdsActiveRole(user: Pick<User, 'roles'>, role: string, today: 
 
 /**
  * The staff user named by --operator / ALMA_USERS_OPERATOR, checked to be an active user
- * who holds User Manager or User Administrator.
+ * who holds User Manager or User Administrator. `find` looks a primary ID up in the store.
  */
-export function resolveOperator(users: UserStore, id: string | undefined, now = new Date()): Operator {
+export function resolveOperator(find: (id: string) => StoredUser | undefined, id: string | undefined, now = new Date()): Operator {
   if (!id) {
     throw new UsageError(
       'this command needs an operator',
       'name the staff user who acts: --operator ID, or export ALMA_USERS_OPERATOR=ID',
     );
   }
-  const user = users.get(id);
+  const user = find(id);
   if (!user) {
     throw new PermissionError(`operator ${id} is not a user in this store`, 'name an existing staff user with --operator');
   }

@@ -57,6 +57,24 @@ export function openStore(file: string, options: OpenOptions = {}): Db {
   }
 }
 
+/** What the store file says of itself: schema version, integrity, dangling references, journal mode. */
+export interface StoreFacts {
+  schemaVersion: number;
+  /** SQLite's integrity_check lines: one `ok` when all is well. */
+  integrity: string[];
+  danglingReferences: number;
+  journalMode: string;
+}
+
+export function inspectStore(db: Db): StoreFacts {
+  return {
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    integrity: (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check),
+    danglingReferences: (db.pragma('foreign_key_check') as unknown[]).length,
+    journalMode: db.pragma('journal_mode', { simple: true }) as string,
+  };
+}
+
 function readVersion(db: Db, file: string): number {
   try {
     return db.pragma('user_version', { simple: true }) as number;

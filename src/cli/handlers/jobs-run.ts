@@ -355,7 +355,7 @@ export const resume: Handler = async (ctx, [id], opts) => {
   const refusal = resumeRefusal(jobs, job);
   if (refusal) throw refusal;
   // The job keeps its operator's authority, as it stands today.
-  const jobOperator = resolveOperator(ctx.users, job.operator);
+  const jobOperator = resolveOperator((id) => ctx.users.get(id), job.operator);
   const codes = ctx.codes();
   const env = actionEnv(jobOperator, codes);
   const set = job.set_id ? findSet(db, job.set_id) : undefined;
