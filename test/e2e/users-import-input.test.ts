@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempStore } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { userStores } from '../helpers/users.js';
 
 /**
  * `users import` of files that would otherwise lose or change data without a word: quotes
@@ -11,36 +10,7 @@ import { tempStore } from '../helpers/cli.js';
  * spreadsheets and other binary files, syntax errors, long NDJSON lines, Alma pages.
  */
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-interface Report {
-  files: { file: string; format: string; lines: number; records: number; warnings: string[] }[];
-  lines: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejections: { file: string; line: number | null; record: number; primary_id: string | null; reason: string }[];
-}
-
-async function store() {
-  const s = await tempStore();
-  cleanups.push(s.cleanup);
-  const ids = () => {
-    const db = new Database(s.db, { readonly: true });
-    const rows = db.prepare('SELECT primary_id FROM users ORDER BY primary_id').pluck().all() as string[];
-    db.close();
-    return rows;
-  };
-  const json = async (args: string[]) => {
-    const r = await s.run(['--format', 'json', ...args]);
-    return { ...r, report: r.stdout ? (JSON.parse(r.stdout) as Report) : undefined };
-  };
-  return { ...s, ids, json };
-}
+const store = userStores();
 
 describe('users import: a quote that swallows rows', () => {
   it('rejects a one-line field holding a line break, naming the lines the record covers; the rows after it load', async () => {
@@ -53,7 +23,7 @@ describe('users import: a quote that swallows rows', () => {
       file: f, line: 3, record: 2, primary_id: 'u2',
       reason: 'first_name holds a line break, so this record covers lines 3-5: if a quote on line 3 is not closed where it should be, lines 4-5 were read into this value, not as users',
     }]);
-    expect(s.ids()).toEqual(['admin', 'u1', 'u5']);
+    expect(await s.ids()).toEqual(['admin', 'u1', 'u5']);
   });
 
   it('refuses a file whose quote is never closed (exit 2, nothing written), naming the line and how many lines were not read', async () => {
@@ -65,7 +35,7 @@ describe('users import: a quote that swallows rows', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: ${f}:4: a quoted value opens on line 4 and is never closed, so lines 4-1001 (998 lines) could not be read`);
     expect(r.stderr).toMatch(/hint: .*close the quote on line 4/);
-    expect(s.ids()).toEqual(['admin']);
+    expect(await s.ids()).toEqual(['admin']);
   });
 
   it('lets a JSON list column span lines, and a note hold a line break', async () => {
@@ -75,7 +45,7 @@ describe('users import: a quote that swallows rows', () => {
     const r = await s.json(['users', 'import', '--add-missing-codes', f]);
     expect(r.code).toBe(0);
     expect(r.report).toMatchObject({ created: 2, lines: 5, files: [{ lines: 5, records: 2 }] });
-    const u = JSON.parse((await s.run(['users', 'show', 'n1', '--format', 'json'])).stdout);
+    const u = await s.show('n1');
     expect(u.user_note[0].note_text).toBe('first line\nsecond line');
   });
 
@@ -108,8 +78,8 @@ describe('users import: JSON numbers', () => {
       ['c1', 'user_identifier 1 value: 7.5 is not a whole number, and an ID is text; write it as a JSON string'],
     ]);
     // A whole number JSON holds exactly is its digits.
-    expect(s.ids()).toEqual(['12345', 'admin']);
-    const u = JSON.parse((await s.run(['users', 'show', '12345', '--format', 'json'])).stdout);
+    expect(await s.ids()).toEqual(['12345', 'admin']);
+    const u = await s.show('12345');
     expect(u.user_identifier[0].value).toBe('9007199254740991');
   });
 
@@ -131,8 +101,8 @@ describe("users import: Excel's ' text marker", () => {
     const r = await s.json(['users', 'import', s.file('b.csv', "primary_id,first_name,barcode\n'0012345,Zoe,'0099\n")]);
     expect(r.code).toBe(0);
     expect(r.report).toMatchObject({ created: 0, updated: 1 });
-    expect(s.ids()).toEqual(['0012345', 'admin']);
-    const u = JSON.parse((await s.run(['users', 'show', '0012345', '--format', 'json'])).stdout);
+    expect(await s.ids()).toEqual(['0012345', 'admin']);
+    const u = await s.show('0012345');
     expect(u).toMatchObject({ first_name: 'Zoe', user_identifier: [{ value: '0099' }] });
     // The set loader finds the same user from the same cell.
     const set = await s.run(['set', 'create', 'one', '--from-file', '-'], { input: "User name\n'0012345\n" });
@@ -149,7 +119,7 @@ describe("users import: Excel's ' text marker", () => {
     const exported = (await s.run(['users', 'export', '--to', 'csv'])).stdout;
     const r = await s.json(['users', 'import', s.file('again.csv', exported)]);
     expect(r.report).toMatchObject({ created: 0, updated: 0, unchanged: 6, rejected: 0 });
-    expect(s.ids()).toEqual(["'=3", "'quoted", '-5', '=1+2', '@x', 'admin']);
+    expect(await s.ids()).toEqual(["'=3", "'quoted", '-5', '=1+2', '@x', 'admin']);
   });
 });
 
@@ -173,7 +143,7 @@ describe('users import: control characters', () => {
       j4: 'first_name: holds a tab (U+0009)',
       j6: 'job_description: holds a line break (U+000A); only notes (user notes, block notes, address notes) may have several lines',
     });
-    expect(s.ids()).toEqual(['admin', 'j5']);
+    expect(await s.ids()).toEqual(['admin', 'j5']);
     const csv = await s.json(['users', 'import', s.file('c.csv', 'primary_id,last_name,email\nk1,Doe,k1@example.edu\u0007\n')]);
     expect(csv.report?.rejections[0]).toMatchObject({ line: 2, primary_id: 'k1', reason: 'email: holds a control character (U+0007), which no field may hold' });
     const xml = await s.json(['users', 'import', s.file('c.xml', '<users><user><primary_id>x1</primary_id><first_name>A&#x1b;B</first_name></user></users>')]);
@@ -184,7 +154,7 @@ describe('users import: control characters', () => {
     const s = await store();
     const f = s.file('sis.xml', '<users><user><primary_id>m1</primary_id><last_name>M&#252;ller &amp;#233; &lt;x&gt;</last_name></user></users>');
     expect((await s.run(['users', 'import', f])).code).toBe(0);
-    expect(JSON.parse((await s.run(['users', 'show', 'm1', '--format', 'json'])).stdout).last_name).toBe('Müller &#233; <x>');
+    expect((await s.show('m1')).last_name).toBe('Müller &#233; <x>');
   });
 });
 
@@ -217,7 +187,7 @@ describe('users import: files that are not text', () => {
       expect(r.code, name).toBe(2);
       expect(r.stderr, name).toMatch(message);
     }
-    expect(s.ids()).toEqual(['admin']);
+    expect(await s.ids()).toEqual(['admin']);
   });
 });
 
