@@ -13,7 +13,7 @@ import { lettersCommands } from './commands/letters.js';
 import { mailCommands } from './commands/mail.js';
 import { jobsCommands } from './commands/jobs.js';
 import { setsCommands } from './commands/sets.js';
-import { usersCommands } from './commands/users.js';
+import { usersCommands } from './commands/users/index.js';
 
 /** The one registry of command groups; a new group is one line here. */
 const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, demoCommand];
