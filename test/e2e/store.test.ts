@@ -4,37 +4,49 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations/index.js';
 import { cli, tempDir, tempStore } from '../helpers/cli.js';
+import { patron, seedUsers } from '../helpers/seed.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
+/** `users show ID --format json`: the user as Alma's API gives it. */
+interface ShownUser {
+  primary_id: string;
+  record_type: { value: string };
+  account_type: { value: string };
+  status: { value: string };
+  user_role: { role_type: { value: string }; status: { value: string } }[];
+}
+
 describe('init', () => {
   it('creates a 0600 store whose first operator is an internal STAFF user holding User Administrator', async () => {
     const s = await tempStore();
     cleanups.push(s.cleanup);
+    // What no command shows: the file's own permissions.
     expect(fs.statSync(s.db).mode & 0o777).toBe(0o600);
-    const db = new Database(s.db, { readonly: true });
-    const row = db.prepare('SELECT record_type, account_type, roles FROM users WHERE primary_id = ?').get('ADMIN') as
-      { record_type: string; account_type: string; roles: string };
-    db.close();
-    expect(row.record_type).toBe('STAFF');
-    expect(row.account_type).toBe('INTERNAL');
-    expect(JSON.parse(row.roles)).toEqual([expect.objectContaining({ role: 'user-administrator', status: 'ACTIVE' })]);
+    const shown = await s.run(['users', 'show', 'admin', '--format', 'json']);
+    expect(shown.code).toBe(0);
+    const admin = JSON.parse(shown.stdout) as ShownUser;
+    expect(admin.record_type.value).toBe('STAFF');
+    expect(admin.account_type.value).toBe('INTERNAL');
+    expect(admin.status.value).toBe('ACTIVE');
+    expect(admin.user_role.map((r) => [r.role_type.value, r.status.value])).toEqual([['user-administrator', 'ACTIVE']]);
+    expect((await s.run(['config', 'get', 'initialised_by'])).stdout).toBe('admin\n');
   });
 
   it('changes nothing when run again, and says so', async () => {
     const s = await tempStore();
     cleanups.push(s.cleanup);
-    const before = fs.readFileSync(s.db);
-    const r = await s.run(['init', '--admin', 'someone-else']);
+    const r = await s.run(['init', '--admin', 'someone-else', '--format', 'json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/already initialised \(operator admin\); nothing changed/);
-    const db = new Database(s.db, { readonly: true });
-    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 1 });
-    db.close();
-    expect(before.length).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout)).toEqual({ store: s.db, created: false, admin: 'admin' });
+    const d = JSON.parse((await s.run(['doctor', '--format', 'json'])).stdout);
+    expect(d.users).toBe(1);
+    expect(d.config.initialised_by).toBe('admin');
+    expect((await s.run(['users', 'show', 'someone-else'])).code).toBe(2);
   });
 });
 
@@ -157,6 +169,8 @@ describe('codes and the operator', () => {
     const listed = JSON.parse((await s.run(['codes', 'list', 'user_group', '--format', 'json'])).stdout);
     expect(listed).toContainEqual(expect.objectContaining({ code: 'VISITOR', description: 'Visiting scholar' }));
     expect((await s.run(['codes', 'remove', 'user_group', 'VISITOR'])).code).toBe(0);
+    const after = JSON.parse((await s.run(['codes', 'list', 'user_group', '--format', 'json'])).stdout);
+    expect(after).not.toContainEqual(expect.objectContaining({ code: 'VISITOR' }));
   });
 
   it('needs an operator to change code tables: exit 2 with the fix', async () => {
@@ -182,5 +196,74 @@ describe('codes and the operator', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown code table colours');
     expect(r.stderr).toContain('user_group');
+  });
+});
+
+describe('config', () => {
+  interface Entry { key: string; value: string | null; set: boolean }
+  const entries = async (s: Awaited<ReturnType<typeof tempStore>>) =>
+    JSON.parse((await s.run(['config', 'list', '--format', 'json'])).stdout) as Entry[];
+
+  it('sets, gets, lists and unsets a key', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    expect((await s.run(['config', 'get', 'mail.timeout'])).code).toBe(2);
+    expect((await s.run(['config', 'set', 'mail.timeout', '10s'])).stderr).toBe('mail.timeout = 10s\n');
+    expect(JSON.parse((await s.run(['config', 'get', 'mail.timeout', '--format', 'json'])).stdout)).toEqual({ key: 'mail.timeout', value: '10s' });
+    expect((await entries(s)).find((e) => e.key === 'mail.timeout')).toMatchObject({ value: '10s', set: true });
+    const unset = await s.run(['config', 'unset', 'mail.timeout', '--format', 'json']);
+    expect(JSON.parse(unset.stdout)).toEqual({ key: 'mail.timeout', removed: true });
+    expect((await entries(s)).find((e) => e.key === 'mail.timeout')).toMatchObject({ value: null, set: false });
+    expect((await s.run(['config', 'unset', 'mail.timeout'])).stderr).toContain('was not set; nothing changed');
+  });
+
+  it('lists the keys init wrote after the settable ones, and says when the environment overrides the SMTP URL', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const keys = (await entries(s)).map((e) => e.key);
+    expect(keys.slice(-2)).toEqual(['initialised_by', 'initialised_at']);
+    const r = await s.run(['config', 'list'], { env: { ALMA_USERS_SMTP_URL: 'smtp://relay.example.edu' } });
+    expect(r.stderr).toContain('ALMA_USERS_SMTP_URL is set: it overrides mail.smtp_url');
+  });
+
+  it('stores a folder setting as an absolute path, resolved where the command ran', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    expect((await s.run(['config', 'set', 'mail.outbox_dir', 'spool'], { cwd: s.dir })).code).toBe(0);
+    expect((await s.run(['config', 'get', 'mail.outbox_dir'])).stdout).toBe(path.join(s.dir, 'spool') + '\n');
+  });
+
+  it('refuses a bad value, an unknown key and a key init owns before looking at the operator (exit 2)', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const noOperator = { env: { ALMA_USERS_OPERATOR: '' } };
+    const bad = await s.run(['config', 'set', 'mail.pool_size', '0'], noOperator);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("error: mail.pool_size: expected a whole number above 0\nhint: for example: alma-users config set mail.pool_size '5'\n");
+    const unknown = await s.run(['config', 'unset', 'mail.colour'], noOperator);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('keys: institution.name,');
+    expect((await s.run(['config', 'set', 'initialised_by', 'me'])).stderr).toContain('is set by alma-users init and cannot be changed');
+  });
+
+  it('keeps a password out of the store: an SMTP URL with one is refused', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const r = await s.run(['config', 'set', 'mail.smtp_url', 'smtp://u:s3cret-pw@relay.example.edu']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('s3cret-pw');
+    expect((await s.run(['config', 'get', 'mail.smtp_url'])).code).toBe(2);
+  });
+
+  it('lets only a User Administrator change it (a User Manager: exit 4); anyone may read it', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    seedUsers(s.db, [patron('mgr', { record_type: 'STAFF', roles: [{ role: 'user-manager', status: 'ACTIVE' }] })]);
+    const asManager = { env: { ALMA_USERS_OPERATOR: 'mgr' } };
+    const set = await s.run(['config', 'set', 'institution.name', 'X'], asManager);
+    expect(set.code).toBe(4);
+    expect(set.stderr).toContain('changing the configuration needs the User Administrator role');
+    expect((await s.run(['config', 'unset', 'institution.name'], asManager)).code).toBe(4);
+    expect((await s.run(['config', 'get', 'initialised_by'], asManager)).code).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ export interface CliOptions {
 }
 
 /** A stream that keeps what is written to it, as a terminal or a pipe would receive it. */
-class Capture {
+export class Capture {
   text = '';
   constructor(readonly isTTY: boolean, readonly columns?: number) {}
   write(chunk: string): boolean {
