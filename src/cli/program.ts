@@ -11,7 +11,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
 import { lettersCommands } from './commands/letters.js';
 import { mailCommands } from './commands/mail.js';
-import { jobsCommands } from './commands/jobs.js';
+import { jobsCommands } from './commands/job/index.js';
 import { setsCommands } from './commands/sets.js';
 import { usersCommands } from './commands/users/index.js';
 

@@ -1,12 +1,11 @@
-import type { Statement } from 'better-sqlite3';
-import type { User } from '../domain/user.js';
-import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
-import { rowToUser } from './users.js';
 
 /**
- * Jobs, their frozen members, per-user issues and the audit trail, in SQLite. Statements
- * are prepared once: a job on a million users calls some of them a million times.
+ * Jobs and their life: submitted, claimed by the process that runs them, checkpointed bulk
+ * by bulk, ended; and found abandoned when that process is gone. Every write of a running
+ * job is guarded by its owner (pid and host), so a process whose job was taken over
+ * changes nothing. Statements are prepared once: a job on a million users checkpoints
+ * hundreds of times.
  */
 
 export interface JobRow {
@@ -46,86 +45,18 @@ export interface JobOwner {
   boot: string | null;
 }
 
-/** A frozen member with its user row, when the user still exists (columns of `users`, prefixed). */
-export interface MemberRow {
-  seq: number;
-  member_user_id: number;
-  member_primary_id: string;
-  [column: string]: string | number | null;
-}
-
-export interface AuditRow {
-  id: number;
-  job_id: string | null;
-  seq: number | null;
-  user_id: number;
-  primary_id: string;
-  operator: string;
-  reason: string | null;
-  at: string;
-  changes: string;
-}
-
-export interface IssueRow {
-  seq: number;
-  primary_id: string;
-  severity: 'error' | 'warning';
-  code: string;
-  message: string;
-}
-
-function checkColumns(columns: readonly string[]): readonly string[] {
-  for (const c of columns) if (!USER_COLUMNS.has(c)) throw new Error(`not a user column: ${c}`);
-  return columns;
-}
-
-/** A user of only the columns read (see bulkMembers); the store wrote only what userSchema accepted. */
-function userFromColumns(row: MemberRow): StoredUser {
-  const u: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
-    if (k === 'seq' || k.startsWith('member_')) continue;
-    if (LISTS.has(k)) u[k] = JSON.parse(String(v));
-    else if (k === 'force_password_change') u[k] = v === 1;
-    else if (v !== null) u[k] = v;
-  }
-  return u as unknown as StoredUser;
-}
-
-export interface ReportRow {
-  seq: number;
-  user_id: number;
-  primary_id: string;
-  changes: string | null;
-  /** JSON array of {severity, code, message}; '[]' when none. */
-  issues: string | null;
-  /** The letter's status in the outbox, if the job queued one. */
-  letter: string | null;
-}
-
 export interface ListFilter {
   running?: boolean;
   history?: boolean;
   limit?: number;
 }
 
-/** The user columns a job may read or write (never created_*, which a job does not change). */
-const USER_COLUMNS = new Set<string>([...SCALAR_FIELDS, 'password_hash', ...LIST_FIELDS]);
-const LISTS = new Set<string>(LIST_FIELDS);
-
 export class JobStore {
   private readonly byId;
-  private readonly bulkStatements = new Map<string, Statement<[string, number, number], MemberRow>>();
-  private readonly writeStatements = new Map<string, Statement>();
-  private readonly insertAuditStmt;
-  private readonly insertIssueStmt;
   private readonly checkpointStmt;
 
   constructor(readonly db: Db) {
     this.byId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
-    this.insertAuditStmt = db.prepare(
-      'INSERT INTO audit (job_id, seq, user_id, primary_id, operator, reason, at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertIssueStmt = db.prepare('INSERT INTO job_issues (job_id, seq, primary_id, severity, code, message) VALUES (?, ?, ?, ?, ?, ?)');
     this.checkpointStmt = db.prepare(
       "UPDATE jobs SET processed = ?, counters = ? WHERE id = ? AND processed = ? AND pid = ? AND host = ? AND status = 'Running'",
     );
@@ -189,84 +120,6 @@ export class JobStore {
   }
 
   /**
-   * Freezes the members: the SELECT's (user_id, primary_id) rows, numbered in primary-ID
-   * order. Returns how many.
-   */
-  freezeMembers(id: string, select: { sql: string; params: unknown[] }): number {
-    this.db.prepare('DELETE FROM job_members WHERE job_id = ?').run(id);
-    const r = this.db
-      .prepare(
-        `INSERT INTO job_members (job_id, seq, user_id, primary_id)
-         SELECT ?, row_number() OVER (ORDER BY m.primary_id COLLATE NOCASE, m.user_id) - 1, m.user_id, m.primary_id
-           FROM (${select.sql}) AS m`,
-      )
-      .run(id, ...select.params);
-    this.db.prepare('UPDATE jobs SET total = ?, processed = 0 WHERE id = ?').run(r.changes, id);
-    return r.changes;
-  }
-
-  /**
-   * Members seq in [from, to), each with its user: whole, or only `columns` (plus id and
-   * primary_id) when the job needs no more; undefined when the user is gone. Building a
-   * user object of every column costs several times what reading four does, and a job on a
-   * million users does it a million times.
-   */
-  bulkMembers(id: string, from: number, to: number, columns?: readonly string[]): { seq: number; userId: number; primaryId: string; user: StoredUser | undefined }[] {
-    const key = columns ? columns.join(',') : '*';
-    let stmt = this.bulkStatements.get(key);
-    if (!stmt) {
-      const cols = columns ? ['id', 'primary_id', ...checkColumns(columns)].map((c) => `u.${c}`).join(', ') : 'u.*';
-      stmt = this.db.prepare<[string, number, number], MemberRow>(
-        `SELECT m.seq, m.user_id AS member_user_id, m.primary_id AS member_primary_id, ${cols}
-           FROM job_members m LEFT JOIN users u ON u.id = m.user_id
-          WHERE m.job_id = ? AND m.seq >= ? AND m.seq < ? ORDER BY m.seq`,
-      );
-      this.bulkStatements.set(key, stmt);
-    }
-    return stmt.all(id, from, to).map((row) => ({
-      seq: row.seq,
-      userId: row.member_user_id,
-      primaryId: row.member_primary_id,
-      user: row.id === null ? undefined : columns ? userFromColumns(row) : rowToUser(row),
-    }));
-  }
-
-  /** The users of a member SELECT (user_id, primary_id), in primary-ID order, as bulkMembers reads them; streamed. */
-  *selectedUsers(select: { sql: string; params: unknown[] }, columns?: readonly string[]): Generator<StoredUser> {
-    const cols = columns ? ['id', 'primary_id', ...checkColumns(columns)].map((c) => `u.${c}`).join(', ') : 'u.*';
-    const stmt = this.db.prepare<unknown[], MemberRow>(
-      `SELECT ${cols} FROM users u JOIN (${select.sql}) AS m ON m.user_id = u.id ORDER BY u.primary_id COLLATE NOCASE, u.id`,
-    );
-    for (const row of stmt.iterate(...select.params)) yield columns ? userFromColumns(row) : rowToUser(row);
-  }
-
-  /** Writes these columns of a user and its updated_at/by; the others, and their indexes, are left alone. */
-  writeUser(id: number, user: User, columns: readonly string[], actor: string, at: string): void {
-    const key = columns.join(',');
-    let stmt = this.writeStatements.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(`UPDATE users SET ${checkColumns(columns).map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`);
-      this.writeStatements.set(key, stmt);
-    }
-    const u = user as unknown as Record<string, unknown>;
-    const values = columns.map((c) => {
-      const v = u[c];
-      if (c === 'force_password_change') return v ? 1 : 0;
-      if (v === undefined) return null;
-      return LISTS.has(c) ? JSON.stringify(v) : (v as string);
-    });
-    stmt.run(...values, at, actor, id);
-  }
-
-  insertAudit(a: Omit<AuditRow, 'id'>): void {
-    this.insertAuditStmt.run(a.job_id, a.seq, a.user_id, a.primary_id, a.operator, a.reason, a.at, a.changes);
-  }
-
-  insertIssue(jobId: string, seq: number, primaryId: string, severity: string, code: string, message: string): void {
-    this.insertIssueStmt.run(jobId, seq, primaryId, severity, code, message);
-  }
-
-  /**
    * Moves the checkpoint from `from` to `to`, only while `owner` runs the job and nobody
    * moved it meanwhile; false means the bulk must roll back and this process stop.
    */
@@ -310,62 +163,31 @@ export class JobStore {
       .all(f.limit ?? -1);
   }
 
-  /** Errors and warnings grouped by reason, the commonest first. */
-  issuesGrouped(id: string): { severity: string; code: string; message: string; users: number }[] {
-    return this.db
-      .prepare<[string], { severity: string; code: string; message: string; users: number }>(
-        `SELECT severity, code, message, count(*) AS users FROM job_issues WHERE job_id = ?
-          GROUP BY severity, code, message ORDER BY severity, users DESC, message`,
-      )
-      .all(id);
-  }
-
-  /** Per member, in processing order: its audit row, issues and letter (streamed). */
-  *reportRows(id: string): Generator<ReportRow> {
-    const stmt = this.db.prepare<[string], ReportRow>(
-      `SELECT m.seq, m.user_id, m.primary_id, a.changes,
-              (SELECT json_group_array(json_object('severity', i.severity, 'code', i.code, 'message', i.message))
-                 FROM job_issues i WHERE i.job_id = m.job_id AND i.seq = m.seq) AS issues,
-              o.status AS letter
-         FROM job_members m
-         LEFT JOIN audit a ON a.job_id = m.job_id AND a.seq = m.seq
-         LEFT JOIN outbox o ON o.job_id = m.job_id AND o.user_id = m.user_id
-        WHERE m.job_id = ? ORDER BY m.seq`,
-    );
-    yield* stmt.iterate(id);
-  }
-
-  /** The users a job changed (one audit row each), as a member SELECT: an undo's members. */
-  auditMembers(jobId: string): { sql: string; params: unknown[] } {
-    return { sql: 'SELECT user_id, primary_id FROM audit WHERE job_id = ?', params: [jobId] };
-  }
-
-  /** How many users a job changed. */
-  auditCount(jobId: string): number {
-    return this.db.prepare('SELECT count(*) FROM audit WHERE job_id = ?').pluck().get(jobId) as number;
-  }
-
-  auditOf(jobId: string, userId: number): AuditRow | undefined {
-    return this.db.prepare<[string, number], AuditRow>('SELECT * FROM audit WHERE job_id = ? AND user_id = ? ORDER BY id LIMIT 1').get(jobId, userId);
-  }
-
-  /** Audit rows of a user written after `afterId`: the later changes an undo must respect. */
-  laterAudit(userId: number, afterId: number): AuditRow[] {
-    return this.db.prepare<[number, number], AuditRow>('SELECT * FROM audit WHERE user_id = ? AND id > ? ORDER BY id').all(userId, afterId);
-  }
-
-  /** Every change to a user, oldest first, with the job it came from. */
-  history(userId: number): (AuditRow & { job_type: string | null; job_name: string | null })[] {
-    return this.db
-      .prepare<[number], AuditRow & { job_type: string | null; job_name: string | null }>(
-        `SELECT a.*, j.type AS job_type, j.name AS job_name FROM audit a LEFT JOIN jobs j ON j.id = a.job_id
-          WHERE a.user_id = ? ORDER BY a.id`,
-      )
-      .all(userId);
-  }
-
   /** The undo jobs of a job, newest first. */
   undosOf(id: string): JobRow[] {
     return this.db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE undo_of = ? ORDER BY submitted_at DESC').all(id);
+  }
+
+  /** Jobs that hold their set (Pending or Running), with the process said to run them. */
+  holding(): { id: string; pid: number | null; host: string | null; boot_id: string | null }[] {
+    return this.db
+      .prepare("SELECT id, pid, host, boot_id FROM jobs WHERE status IN ('Pending', 'Running')")
+      .all() as { id: string; pid: number | null; host: string | null; boot_id: string | null }[];
+  }
+
+  /**
+   * Marks jobs whose process is gone Aborted by System, each only if its pid is still the
+   * one judged dead (checked under the write lock: a resume may have claimed it meanwhile).
+   * Returns the ids marked.
+   */
+  abandonDead(dead: readonly { id: string; pid: number | null }[], at: string): string[] {
+    const mark = this.db.prepare(
+      "UPDATE jobs SET status = 'Aborted by System', ended_at = ?, pid = NULL, error = 'the job process ended without finishing (killed, crashed or the machine stopped); resume it with: alma-users job resume ' || id WHERE id = ? AND status IN ('Pending', 'Running') AND pid IS ?",
+    );
+    const marked: string[] = [];
+    this.db.transaction(() => {
+      for (const j of dead) if (mark.run(at, j.id, j.pid).changes === 1) marked.push(j.id);
+    }).immediate();
+    return marked;
   }
 }

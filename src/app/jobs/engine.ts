@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Db } from '../../store/db.js';
+import type { BulkMember, MemberSelect } from '../../store/job-members.js';
 import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
 import { ConflictError } from '../../domain/errors.js';
 import { generatePassword, hashPassword } from '../../domain/password.js';
@@ -9,6 +9,9 @@ import { PASSWORD_LETTER } from '../../domain/jobs/params.js';
 import { failedPlan, type Planner, type UserPlan } from '../../domain/jobs/plan.js';
 import type { FinalStatus, Stage } from '../../domain/jobs/status.js';
 import { add, countPlan, letterCounters, newTally, parseTally, type Tally } from '../../domain/jobs/tally.js';
+import type { JobStores } from './stores.js';
+
+export type { MemberSelect } from '../../store/job-members.js';
 
 /**
  * The job engine: Initialization freezes the members; Processing applies the planner to
@@ -34,8 +37,7 @@ export interface JobProgress {
 }
 
 export interface EngineDeps {
-  db: Db;
-  jobs: JobStore;
+  stores: JobStores;
   /** The process that claimed the job (claimJob). */
   owner: JobOwner;
   planner: Planner;
@@ -46,11 +48,6 @@ export interface EngineDeps {
   onProgress?: ((p: JobProgress) => void) | undefined;
   bulkSize?: number | undefined;
   now?: (() => Date) | undefined;
-}
-
-export interface MemberSelect {
-  sql: string;
-  params: unknown[];
 }
 
 /** Another process runs the job now: this one stops, leaving the job to it. */
@@ -67,7 +64,8 @@ class JobTakenOver extends ConflictError {
 
 /** Runs (or resumes) a claimed job to its final status and returns its row as it ends. */
 export async function executeJob(job: JobRow, members: MemberSelect | undefined, deps: EngineDeps): Promise<JobRow> {
-  const { db, jobs, planner, owner } = deps;
+  const { planner, owner } = deps;
+  const { db, jobs, members: frozen } = deps.stores;
   const now = deps.now ?? (() => new Date());
   const bulkSize = deps.bulkSize ?? (planner.mayResetPasswords ? PASSWORD_BULK_SIZE : DEFAULT_BULK_SIZE);
   let tally = mergeTally(newTally(planner), parseTally(job.counters));
@@ -79,7 +77,7 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
       deps.onProgress?.({ stage: 'Initialization', processed: 0, total: 0 });
       db.transaction(() => {
         if (!jobs.owns(job.id, owner)) throw new JobTakenOver(jobs, job.id);
-        jobs.freezeMembers(job.id, members);
+        frozen.freeze(job.id, members);
         jobs.setStage(job.id, 'Processing', owner);
       }).immediate();
       stage = 'Processing';
@@ -119,23 +117,24 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
 }
 
 async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<Tally> {
-  const { db, jobs, planner, letters, owner } = deps;
+  const { planner, letters, owner } = deps;
+  const { db, jobs, members, results, audit, users } = deps.stores;
   // Only the password letter carries the new password; a user whose password is reset
   // without one is refused in preflight (resolveUpdateNotify), never silently locked out.
   const carriesPassword = planner.letterType === PASSWORD_LETTER;
   // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
   // first, in parallel, for the users that will need one as they are now.
-  const passwords = planner.mayResetPasswords ? await newPasswords(jobs.bulkMembers(job.id, from, to, planner.columns), planner) : undefined;
+  const passwords = planner.mayResetPasswords ? await newPasswords(members.bulk(job.id, from, to, planner.columns), planner) : undefined;
   const at = now().toISOString();
   const t = structuredClone(before);
   const actionCount = planner.labels.length;
   db.transaction(() => {
-    for (const member of jobs.bulkMembers(job.id, from, to, planner.columns)) {
+    for (const member of members.bulk(job.id, from, to, planner.columns)) {
       const user = member.user;
       if (!user) {
         add(t, 'processed');
         add(t, 'errors');
-        jobs.insertIssue(job.id, member.seq, member.primaryId, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
+        results.insertIssue(job.id, member.seq, member.primaryId, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
         for (const a of t.actions) a.failed++;
         continue;
       }
@@ -154,13 +153,13 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
       }
       countPlan(t, plan, planner.actionCounters);
       if (plan.after) {
-        jobs.writeUser(user.id, plan.after, changedColumns(plan.changes), job.operator, at);
-        jobs.insertAudit({
+        users.write(user.id, plan.after, changedColumns(plan.changes), job.operator, at);
+        audit.insert({
           job_id: job.id, seq: member.seq, user_id: user.id, primary_id: user.primary_id,
           operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
         });
       }
-      for (const i of plan.issues) jobs.insertIssue(job.id, member.seq, user.primary_id, i.severity, i.code, i.message);
+      for (const i of plan.issues) results.insertIssue(job.id, member.seq, user.primary_id, i.severity, i.code, i.message);
       if (plan.letter && letters && planner.letterType) {
         const r = letters.queue({ jobId: job.id, user: { ...user, ...plan.after }, type: planner.letterType, password: carriesPassword ? password : undefined });
         add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
@@ -171,7 +170,7 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
   return t;
 }
 
-async function newPasswords(members: ReturnType<JobStore['bulkMembers']>, planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
+async function newPasswords(members: BulkMember[], planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
   const ids = members.flatMap((m) => (m.user && planner.plan(m.user).passwordReset ? [m.user.id] : []));
   const entries = await Promise.all(
     ids.map(async (id) => {
@@ -184,7 +183,8 @@ async function newPasswords(members: ReturnType<JobStore['bulkMembers']>, planne
 
 /** Final counts of the job's letters, then Alma's final status. */
 async function finish(deps: EngineDeps, id: string, forced: FinalStatus | undefined, tally: Tally, now: () => Date): Promise<JobRow> {
-  const { jobs, letters, owner } = deps;
+  const { letters, owner } = deps;
+  const { jobs } = deps.stores;
   const t = structuredClone(tally);
   if (letters) {
     if (forced !== 'Completed with No Bulks') await letters.deliver(id);

@@ -1,7 +1,6 @@
-import type { JobStore } from '../../store/jobs.js';
+import type { JobMembers, MemberSelect } from '../../store/job-members.js';
 import { preferredEmail } from '../../domain/user-fields.js';
 import { describeChange } from '../../domain/jobs/changes.js';
-import type { MemberSelect } from './engine.js';
 import type { Planner, UserPlan } from '../../domain/jobs/plan.js';
 import { add, countPlan, newTally, type Tally } from '../../domain/jobs/tally.js';
 
@@ -40,12 +39,12 @@ export interface PreviewOptions {
   sampleSize?: number | undefined;
 }
 
-export function previewJob(jobs: JobStore, members: MemberSelect, planner: Planner, options: PreviewOptions = {}): Preview {
+export function previewJob(reader: JobMembers, members: MemberSelect, planner: Planner, options: PreviewOptions = {}): Preview {
   const { allowsLetterTo, onPlan, sampleSize = 10 } = options;
   const tally = newTally(planner);
   const samples: PreviewSample[] = [];
   const issues = new Map<string, PreviewIssue>();
-  for (const user of jobs.selectedUsers(members, planner.columns)) {
+  for (const user of reader.selected(members, planner.columns)) {
     const plan = planner.plan(user);
     countPlan(tally, plan, planner.actionCounters);
     let letter: PreviewLetter;

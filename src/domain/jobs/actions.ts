@@ -2,13 +2,23 @@ import type { CodeBook } from '../codes.js';
 import { isRestrictedRole } from '../authz.js';
 import type { Block, Note, Role, Statistic, User } from '../user.js';
 import { elementKey, type FieldChange } from './changes.js';
-import { roleText, type RoleRef, type UpdateNotifyParams } from './params.js';
 
 /**
  * The update/notify actions. Each is a small pure function from a user to what it would do
  * to that user: a changed copy with the field changes, "unchanged", or an error. The
- * engine and the dry run share them, so a preview is exactly what the job would do.
+ * engine and the dry run share them, so a preview is exactly what the job would do. Which
+ * option asks for which action, and the counter it adds to, is action-table.ts.
  */
+
+/** A role with its library scope, if any: `--add-role license-viewer@MAIN`. */
+export interface RoleRef {
+  role: string;
+  scope?: string | undefined;
+}
+
+export function roleText(r: RoleRef): string {
+  return r.scope ? `${r.role}@${r.scope}` : r.role;
+}
 
 export interface ActionEnv {
   /** Today's date where the job runs (status and block dates). */
@@ -27,8 +37,6 @@ export type ActionResult =
 export interface Action {
   /** The action as its command-line option, e.g. "--add-role license-viewer@MAIN". */
   label: string;
-  /** The counter a changed user adds one to, e.g. roles_added. */
-  counter: string;
   /** The user columns it reads and writes. */
   columns: string[];
   apply(user: User, env: ActionEnv): ActionResult;
@@ -46,11 +54,10 @@ function isActive(x: { status: string; expiry_date?: string | undefined }, today
   return x.status === 'ACTIVE' && (x.expiry_date === undefined || x.expiry_date >= today);
 }
 
-function addRole(ref: RoleRef): Action {
+export function addRole(ref: RoleRef): Action {
   const key = roleText(ref);
   return {
     label: `--add-role ${key}`,
-    counter: 'roles_added',
     columns: ['roles'],
     apply(user, env) {
       if (!env.isAdministrator && isRestrictedRole(env.codes, ref.role)) return restrictedRoleError(ref.role, 'add');
@@ -73,10 +80,9 @@ function addRole(ref: RoleRef): Action {
 }
 
 /** Without a scope, the role goes in every scope the user holds it in. */
-function removeRole(ref: RoleRef): Action {
+export function removeRole(ref: RoleRef): Action {
   return {
     label: `--remove-role ${roleText(ref)}`,
-    counter: 'roles_removed',
     columns: ['roles'],
     apply(user, env) {
       const gone = (r: Role) => r.role === ref.role && (ref.scope === undefined || r.scope === ref.scope);
@@ -91,12 +97,11 @@ function removeRole(ref: RoleRef): Action {
   };
 }
 
-type ScalarField = 'user_group' | 'job_category' | 'job_description' | 'campus_code' | 'user_title' | 'cataloger_level' | 'expiry_date' | 'purge_date';
+export type ScalarField = 'user_group' | 'job_category' | 'job_description' | 'campus_code' | 'user_title' | 'cataloger_level' | 'expiry_date' | 'purge_date';
 
-function setScalar(field: ScalarField, value: string, option: string, counter: string): Action {
+export function setScalar(field: ScalarField, value: string, option: string): Action {
   return {
     label: `${option} ${value}`,
-    counter,
     columns: [field],
     apply(user) {
       if (user[field] === value) return UNCHANGED;
@@ -105,10 +110,9 @@ function setScalar(field: ScalarField, value: string, option: string, counter: s
   };
 }
 
-function setStatus(status: 'ACTIVE' | 'INACTIVE'): Action {
+export function setStatus(status: 'ACTIVE' | 'INACTIVE'): Action {
   return {
     label: `--status ${status.toLowerCase()}`,
-    counter: 'statuses_changed',
     columns: ['status', 'status_date'],
     apply(user, env) {
       if (user.status === status) return UNCHANGED;
@@ -119,10 +123,9 @@ function setStatus(status: 'ACTIVE' | 'INACTIVE'): Action {
   };
 }
 
-function addBlock(code: string, note: string | undefined): Action {
+export function addBlock(code: string, note: string | undefined): Action {
   return {
     label: `--add-block ${code}${note ? `:${note}` : ''}`,
-    counter: 'blocks_added',
     columns: ['blocks'],
     apply(user, env) {
       const i = user.blocks.findIndex((b) => b.description === code);
@@ -143,10 +146,9 @@ function addBlock(code: string, note: string | undefined): Action {
 }
 
 /** Removes from a keyed list every element whose key is `key`. */
-function removeElements<F extends 'blocks' | 'statistics'>(field: F, key: string, option: string, counter: string): Action {
+export function removeElements<F extends 'blocks' | 'statistics'>(field: F, key: string, option: string): Action {
   return {
     label: `${option} ${key}`,
-    counter,
     columns: [field],
     apply(user) {
       const list = user[field] as (Block | Statistic)[];
@@ -161,10 +163,9 @@ function removeElements<F extends 'blocks' | 'statistics'>(field: F, key: string
   };
 }
 
-function addNote(text: string, type: string, userViewable: boolean): Action {
+export function addNote(text: string, type: string, userViewable: boolean): Action {
   return {
     label: `--add-note ${JSON.stringify(text)}${type !== 'GENERAL' ? ` --note-type ${type}` : ''}${userViewable ? ' --note-user-viewable' : ''}`,
-    counter: 'notes_added',
     columns: ['notes'],
     apply(user, env) {
       // The same note twice says nothing more, and a rerun of a job must not pile them up.
@@ -175,10 +176,9 @@ function addNote(text: string, type: string, userViewable: boolean): Action {
   };
 }
 
-function addStatistic(category: string): Action {
+export function addStatistic(category: string): Action {
   return {
     label: `--add-statistic ${category}`,
-    counter: 'statistics_added',
     columns: ['statistics'],
     apply(user) {
       if (user.statistics.some((s) => s.category === category)) return UNCHANGED;
@@ -188,10 +188,9 @@ function addStatistic(category: string): Action {
   };
 }
 
-function addRsLibrary(code: string): Action {
+export function addRsLibrary(code: string): Action {
   return {
     label: `--add-rs-library ${code}`,
-    counter: 'rs_libraries_added',
     columns: ['rs_libraries'],
     apply(user) {
       if (user.rs_libraries.includes(code)) return UNCHANGED;
@@ -200,10 +199,9 @@ function addRsLibrary(code: string): Action {
   };
 }
 
-function removeRsLibrary(code: string): Action {
+export function removeRsLibrary(code: string): Action {
   return {
     label: `--remove-rs-library ${code}`,
-    counter: 'rs_libraries_removed',
     columns: ['rs_libraries'],
     apply(user) {
       if (!user.rs_libraries.includes(code)) return UNCHANGED;
@@ -213,10 +211,9 @@ function removeRsLibrary(code: string): Action {
 }
 
 /** External to internal: the SIS no longer owns the account; the password is reset unless told not to. */
-function convertToInternal(resetPassword: boolean): Action {
+export function convertToInternal(resetPassword: boolean): Action {
   return {
     label: `--convert-to internal${resetPassword ? '' : ' --no-password-reset'}`,
-    counter: 'accounts_converted',
     columns: ['account_type', 'external_id', 'force_password_change', 'password_hash'],
     apply(user) {
       if (user.account_type === 'INTERNAL') return UNCHANGED;
@@ -228,10 +225,9 @@ function convertToInternal(resetPassword: boolean): Action {
   };
 }
 
-function convertToExternal(externalId: string): Action {
+export function convertToExternal(externalId: string): Action {
   return {
     label: `--convert-to external --external-id ${externalId}`,
-    counter: 'accounts_converted',
     columns: ['account_type', 'external_id'],
     apply(user) {
       if (user.account_type === 'EXTERNAL' && user.external_id === externalId) return UNCHANGED;
@@ -241,30 +237,4 @@ function convertToExternal(externalId: string): Action {
       return { outcome: 'changed', user: { ...user, account_type: 'EXTERNAL', external_id: externalId }, changes };
     },
   };
-}
-
-/** The job's actions, in the order they apply (and are listed). */
-export function buildActions(p: UpdateNotifyParams): Action[] {
-  const a: Action[] = [];
-  for (const r of p.add_roles) a.push(addRole(r));
-  for (const r of p.remove_roles) a.push(removeRole(r));
-  if (p.status) a.push(setStatus(p.status));
-  if (p.user_group) a.push(setScalar('user_group', p.user_group, '--user-group', 'user_groups_changed'));
-  if (p.job_category) a.push(setScalar('job_category', p.job_category, '--job-category', 'job_categories_changed'));
-  if (p.job_description) a.push(setScalar('job_description', p.job_description, '--job-description', 'job_descriptions_changed'));
-  if (p.campus_code) a.push(setScalar('campus_code', p.campus_code, '--campus', 'campuses_changed'));
-  if (p.user_title) a.push(setScalar('user_title', p.user_title, '--user-title', 'user_titles_changed'));
-  if (p.cataloger_level) a.push(setScalar('cataloger_level', p.cataloger_level, '--cataloger-level', 'cataloger_levels_changed'));
-  if (p.expiry_date) a.push(setScalar('expiry_date', p.expiry_date, '--expiry-date', 'expiry_dates_changed'));
-  if (p.purge_date) a.push(setScalar('purge_date', p.purge_date, '--purge-date', 'purge_dates_changed'));
-  for (const b of p.add_blocks) a.push(addBlock(b.code, b.note));
-  for (const b of p.remove_blocks) a.push(removeElements('blocks', b, '--remove-block', 'blocks_removed'));
-  if (p.add_note) a.push(addNote(p.add_note.text, p.add_note.type, p.add_note.user_viewable));
-  for (const s of p.add_statistics) a.push(addStatistic(s));
-  for (const s of p.remove_statistics) a.push(removeElements('statistics', s, '--remove-statistic', 'statistics_removed'));
-  for (const s of p.add_rs_libraries) a.push(addRsLibrary(s));
-  for (const s of p.remove_rs_libraries) a.push(removeRsLibrary(s));
-  if (p.convert_to === 'internal') a.push(convertToInternal(p.password_reset));
-  if (p.convert_to === 'external') a.push(convertToExternal(p.external_id ?? ''));
-  return a;
 }

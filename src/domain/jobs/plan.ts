@@ -1,9 +1,9 @@
 import { isRestrictedAccount } from '../authz.js';
 import type { User } from '../user.js';
 import { preferredEmail, type StoredUser } from '../user-fields.js';
-import { buildActions, RESTRICTED, type Action, type ActionEnv } from './actions.js';
+import { RESTRICTED, type ActionEnv } from './actions.js';
 import { PASSWORD_FIELD, PASSWORD_RESET, type FieldChange } from './changes.js';
-import { PASSWORD_LETTER, type UpdateNotifyParams } from './params.js';
+import { buildActions, PASSWORD_LETTER, type CountedAction, type UpdateNotifyParams } from './params.js';
 
 /**
  * What a job would do to one user, decided in memory before anything is written: the
@@ -61,7 +61,7 @@ export function updateNotifyPlanner(p: UpdateNotifyParams, env: ActionEnv): Plan
   const actions = buildActions(p);
   const notify = p.notify;
   const labels = [...actions.map((a) => a.label), ...(notify ? [`--notify ${notify}`] : [])];
-  const counters = [...new Set(actions.map((a) => a.counter))];
+  const counters = [...new Set(actions.flatMap((a) => (a.counter ? [a.counter] : [])))];
   if (p.convert_to === 'internal' && p.password_reset) counters.push('passwords_reset');
   if (notify === PASSWORD_LETTER && !counters.includes('passwords_reset')) counters.push('passwords_reset');
   if (notify) counters.push('letters_queued', 'letters_suppressed', 'letters_sent', 'letters_failed', 'letters_pending', 'letters_uncertain', 'no_email');
@@ -78,7 +78,7 @@ export function updateNotifyPlanner(p: UpdateNotifyParams, env: ActionEnv): Plan
   };
 }
 
-function planUpdateNotify(before: StoredUser, actions: Action[], p: UpdateNotifyParams, env: ActionEnv): UserPlan {
+function planUpdateNotify(before: StoredUser, actions: CountedAction[], p: UpdateNotifyParams, env: ActionEnv): UserPlan {
   let user: User = before;
   const changes: FieldChange[] = [];
   const outcomes: ActionOutcome[] = [];

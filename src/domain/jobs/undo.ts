@@ -1,7 +1,6 @@
 import { isRestrictedAccount, isRestrictedRole } from '../authz.js';
 import type { User } from '../user.js';
 import type { StoredUser } from '../user-fields.js';
-import type { JobRow, JobStore } from '../../store/jobs.js';
 import { RESTRICTED, type ActionEnv } from './actions.js';
 import { describeChange, elementKey, PASSWORD_FIELD, sameValue, type FieldChange } from './changes.js';
 import { failedPlan, type Issue, type Planner, type UserPlan } from './plan.js';
@@ -19,27 +18,44 @@ export interface UndoParams {
   force: boolean;
 }
 
+/** One user's changes by one job (or an import), as the audit trail keeps them. */
+export interface AuditEntry {
+  /** Increases with every change written. */
+  id: number;
+  job_id: string | null;
+  /** JSON of FieldChange[]. */
+  changes: string;
+}
+
+/** What an undo reads of the audit trail. */
+export interface UndoAudit {
+  /** The job's changes to this user, if it changed it. */
+  of(jobId: string, userId: number): AuditEntry | undefined;
+  /** The user's changes written after `afterId`: what the undo must respect. */
+  later(userId: number, afterId: number): AuditEntry[];
+}
+
 export const CONFLICT = 'conflict';
 const NOT_RESTORED = new Set([PASSWORD_FIELD, 'force_password_change']);
 
-export function undoPlanner(jobs: JobStore, original: JobRow, params: UndoParams, env: ActionEnv): Planner {
+export function undoPlanner(audit: UndoAudit, params: UndoParams, env: ActionEnv): Planner {
   return {
-    labels: [`undo of job ${original.id}`],
+    labels: [`undo of job ${params.undo_of}`],
     actionCounters: ['users_reverted'],
     counters: ['users_reverted', 'changes_reverted', 'conflicts', ...(params.force ? ['conflicts_overwritten'] : []), 'passwords_not_restored'],
     letterType: undefined,
     mayResetPasswords: false,
     columns: undefined,
-    plan: (user) => planUndo(jobs, original, params, env, user),
+    plan: (user) => planUndo(audit, params, env, user),
   };
 }
 
-function planUndo(jobs: JobStore, original: JobRow, params: UndoParams, env: ActionEnv, before: StoredUser): UserPlan {
-  const audit = jobs.auditOf(original.id, before.id);
+function planUndo(trail: UndoAudit, params: UndoParams, env: ActionEnv, before: StoredUser): UserPlan {
+  const audit = trail.of(params.undo_of, before.id);
   const unchanged: UserPlan = { before, after: undefined, changes: [], outcomes: ['unchanged'], issues: [], failed: false, passwordReset: false, letter: false };
   if (!audit) return unchanged;
   const done = JSON.parse(audit.changes) as FieldChange[];
-  const later = jobs.laterAudit(before.id, audit.id);
+  const later = trail.later(before.id, audit.id);
   const touchedBy = new Map<string, string>();
   for (const a of later) {
     for (const c of JSON.parse(a.changes) as FieldChange[]) touchedBy.set(slot(c), a.job_id ?? 'a change outside jobs');

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import { csvCell } from '../../domain/csv-cell.js';
+import { UsageError } from '../../domain/errors.js';
+import { describeChanges } from '../../domain/jobs/changes.js';
+import type { UserPlan } from '../../domain/jobs/plan.js';
+import type { Db } from '../../store/db.js';
+import { JobMembers, type MemberSelect } from '../../store/job-members.js';
+import { previewJob, type Preview, type PreviewLetter } from './preview.js';
+import type { PreparedJob } from './run.js';
+
+/**
+ * `--dry-run` of `job run` and `job undo`: every member planned as the job would, nothing
+ * written or sent; with `--preview-file`, every user's planned change written to a CSV file.
+ */
+
+export type { Preview } from './preview.js';
+
+const PREVIEW_COLUMNS = ['primary_id', 'outcome', 'changes', 'letter', 'reason'];
+
+export function dryRunJob(db: Db, job: PreparedJob & { members: MemberSelect }, previewFile: string | undefined): Preview {
+  const writer = previewFile ? new CsvLines(previewFile) : undefined;
+  writer?.line(PREVIEW_COLUMNS);
+  try {
+    return previewJob(new JobMembers(db), job.members, job.planner, {
+      allowsLetterTo: job.letters?.allows,
+      onPlan: writer ? (plan, letter) => writer.line(previewRow(plan, letter)) : undefined,
+    });
+  } finally {
+    writer?.close();
+  }
+}
+
+function previewRow(plan: UserPlan, letter: PreviewLetter): string[] {
+  const outcome = plan.failed ? 'error' : plan.after ? 'would change' : 'unchanged';
+  const l = letter === 'queued' ? 'yes' : letter ?? '';
+  return [plan.before.primary_id, outcome, describeChanges(plan.changes), l, plan.issues.map((i) => i.message).join('; ')];
+}
+
+/** A CSV file written line by line in chunks, so a million-line preview never sits in memory. */
+class CsvLines {
+  private readonly fd: number;
+  private buffer: string[] = [];
+
+  constructor(readonly file: string) {
+    try {
+      this.fd = fs.openSync(file, 'w');
+    } catch (e) {
+      throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+
+  line(cells: string[]): void {
+    this.buffer.push(cells.map(csvCell).join(',') + '\r\n');
+    if (this.buffer.length >= 1000) this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.buffer.length) fs.writeSync(this.fd, this.buffer.join(''));
+    this.buffer = [];
+  }
+}

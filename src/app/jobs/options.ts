@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * The options of `job run`, `job resume` and `job undo` other than the actions (those are
+ * checked by the preflight, domain/jobs/params.ts), as the command line gives them.
+ */
+
+const bulkSize = z.coerce.number().int().min(1).max(100_000).optional();
+const text = z.string().trim().min(1).optional();
+
+export const runOptions = z.object({
+  set: z.string().trim().min(1),
+  reason: text,
+  name: text,
+  dryRun: z.boolean().optional(),
+  previewFile: text,
+  yes: z.boolean().optional(),
+  bulkSize,
+});
+
+export const resumeOptions = z.object({ bulkSize });
+
+export const undoOptions = z.object({
+  dryRun: z.boolean().optional(),
+  previewFile: text,
+  force: z.boolean().optional(),
+  reason: text,
+  yes: z.boolean().optional(),
+});

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { actionOptions } from '../../../domain/jobs/action-table.js';
+import { UsageError } from '../../../domain/errors.js';
+import { collect, parseOptions, type CommandDef } from '../../command.js';
+import { confirm } from '../../confirm.js';
+import { execute } from './execute.js';
+import { dryRunOutput } from './report-output.js';
+
+/** alma-users job run update-notify --set NAME [actions...] */
+export const run: CommandDef = {
+  define(job) {
+    const command = job
+      .command('run <type>')
+      .description('run a job on a set; the type is update-notify (Alma\'s Update/Notify Users)')
+      .requiredOption('--set <name>', 'the set of users to work on');
+    // The actions' options, in the order they apply, from the one table that declares them.
+    for (const o of actionOptions()) {
+      if (o.repeatable) command.option(o.flags, o.help, collect);
+      else command.option(o.flags, o.help);
+    }
+    return command
+      .option('--reason <text>', 'why: stored with the job and on every change it makes')
+      .option('--name <text>', 'a name for the job, shown in job list')
+      .option('--dry-run', 'change and send nothing: show what would change')
+      .option('--preview-file <file.csv>', 'with --dry-run: write every user\'s planned change to a CSV file')
+      .option('-y, --yes', 'do not ask for confirmation on a terminal')
+      .option('--bulk-size <n>', 'users per transaction (default 2000; 200 when passwords are reset)')
+      .addHelpText('after', `
+Statuses: Completed Successfully, Completed with Warnings, Completed with Errors,
+Completed with No Bulks, Failed, Aborted by User, Aborted by System.
+Exit codes: 0 completed (successfully or no bulks), 3 with warnings or errors,
+1 failed or aborted, 2 invalid parameters, 4 not permitted.
+
+Examples:
+  alma-users job run update-notify --set catalogers --add-role license-viewer --dry-run
+  alma-users job run update-notify --set catalogers --add-role license-viewer@MAIN --expiry-date +18m --reason "Licence renewal" --yes
+  alma-users job run update-notify --set new-staff --convert-to internal --notify NOTIFY_PASSWORD_CHANGE --yes`);
+  },
+
+  async run(ctx, [type], opts) {
+    if (type !== 'update-notify') {
+      throw new UsageError(`unknown job type ${type ?? ''}`.trim(), 'the job type is update-notify (to revert a job: alma-users job undo ID)');
+    }
+    const [options, params, app] = await Promise.all([
+      import('../../../app/jobs/options.js'), import('../../../domain/jobs/params.js'), import('../../../app/jobs/run.js'),
+    ]);
+    const o = parseOptions(options.runOptions, opts);
+    params.checkChoices(opts);
+    if (o.previewFile && !o.dryRun) throw new UsageError('--preview-file goes with --dry-run');
+    const operator = ctx.operator();
+    const db = ctx.store();
+    const prepared = app.prepareUpdateNotify(db, operator, ctx.codes(), o.set, opts);
+    for (const role of prepared.restrictedRoles) {
+      ctx.warn(`operator ${operator.user.primary_id} is a User Manager: only a User Administrator may add or remove ${role}; every user it would change gets the error "restricted account"`);
+    }
+    await app.openRunLetters({ db, storePath: ctx.storePath, env: ctx.io.env }, prepared, operator);
+    // Until the job runs with them, nothing will be sent: a dry run, a declined confirmation or
+    // a refusal lets go of the transport (an SMTP pool) at once.
+    let handedOver = false;
+    try {
+      if (o.dryRun) {
+        const file = o.previewFile ? path.resolve(ctx.io.cwd, o.previewFile) : undefined;
+        const { dryRunJob } = await import('../../../app/jobs/dry-run.js');
+        return dryRunOutput(dryRunJob(db, prepared, file), { set: prepared.set.name, jobLabel: 'update-notify', previewFile: file });
+      }
+      const count = app.checkSetFree(db, prepared.set);
+      await confirm(ctx, o.yes, [
+        `Job:      update-notify${o.name ? ` (${o.name})` : ''}`,
+        `Set:      ${prepared.set.name} (${count} member${count === 1 ? '' : 's'} now)`,
+        `Actions:  ${prepared.planner.labels.join('\n          ')}`,
+        ...(o.reason ? [`Reason:   ${o.reason}`] : []),
+      ], 'Run this job?');
+      const job = app.submitUpdateNotify(db, prepared, operator, o);
+      handedOver = true;
+      ctx.info(`job ${job.id} submitted: update-notify on set ${prepared.set.name}`);
+      return await execute(ctx, job, prepared, o.bulkSize);
+    } finally {
+      if (!handedOver) await prepared.letters?.close();
+    }
+  },
+};

@@ -1,0 +1,78 @@
+import type { Statement } from 'better-sqlite3';
+import type { StoredUser } from '../domain/user-fields.js';
+import type { Db } from './db.js';
+import { selectList, userOf } from './user-columns.js';
+import type { UserRow } from './users.js';
+
+/**
+ * A job's members, frozen when it starts (job_members): numbered in primary-ID order, read
+ * back bulk by bulk with their users as they are now.
+ */
+
+/** The users a job works on, as a SELECT of (user_id, primary_id): a set's members, or the users a job changed. */
+export interface MemberSelect {
+  sql: string;
+  params: unknown[];
+}
+
+export interface BulkMember {
+  seq: number;
+  userId: number;
+  primaryId: string;
+  /** undefined when the user is gone. */
+  user: StoredUser | undefined;
+}
+
+type MemberRow = UserRow & { seq: number; member_user_id: number; member_primary_id: string };
+
+export class JobMembers {
+  private readonly bulkStatements = new Map<string, Statement<[string, number, number], MemberRow>>();
+
+  constructor(readonly db: Db) {}
+
+  /** Freezes the members: the SELECT's rows, numbered in primary-ID order; the job's total is their count. */
+  freeze(jobId: string, select: MemberSelect): number {
+    this.db.prepare('DELETE FROM job_members WHERE job_id = ?').run(jobId);
+    const r = this.db
+      .prepare(
+        `INSERT INTO job_members (job_id, seq, user_id, primary_id)
+         SELECT ?, row_number() OVER (ORDER BY m.primary_id COLLATE NOCASE, m.user_id) - 1, m.user_id, m.primary_id
+           FROM (${select.sql}) AS m`,
+      )
+      .run(jobId, ...select.params);
+    this.db.prepare('UPDATE jobs SET total = ?, processed = 0 WHERE id = ?').run(r.changes, jobId);
+    return r.changes;
+  }
+
+  /**
+   * Members seq in [from, to), each with its user: whole, or only `columns` (plus id and
+   * primary_id) when the job needs no more. Building a user object of every column costs
+   * several times what reading four does.
+   */
+  bulk(jobId: string, from: number, to: number, columns?: readonly string[]): BulkMember[] {
+    const key = columns ? columns.join(',') : '*';
+    let stmt = this.bulkStatements.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<[string, number, number], MemberRow>(
+        `SELECT m.seq, m.user_id AS member_user_id, m.primary_id AS member_primary_id, ${selectList(columns)}
+           FROM job_members m LEFT JOIN users u ON u.id = m.user_id
+          WHERE m.job_id = ? AND m.seq >= ? AND m.seq < ? ORDER BY m.seq`,
+      );
+      this.bulkStatements.set(key, stmt);
+    }
+    return stmt.all(jobId, from, to).map(({ seq, member_user_id, member_primary_id, ...row }) => ({
+      seq,
+      userId: member_user_id,
+      primaryId: member_primary_id,
+      user: row.id === null ? undefined : userOf(row, columns !== undefined),
+    }));
+  }
+
+  /** The users of a member SELECT, in primary-ID order, as `bulk` reads them; streamed (the dry run). */
+  *selected(select: MemberSelect, columns?: readonly string[]): Generator<StoredUser> {
+    const stmt = this.db.prepare<unknown[], UserRow>(
+      `SELECT ${selectList(columns)} FROM users u JOIN (${select.sql}) AS m ON m.user_id = u.id ORDER BY u.primary_id COLLATE NOCASE, u.id`,
+    );
+    for (const row of stmt.iterate(...select.params)) yield userOf(row, columns !== undefined);
+  }
+}
