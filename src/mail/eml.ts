@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { processAlive } from '../domain/processes.js';
+import { emlFile, emlTempFile, removeStaleTemps } from './eml-files.js';
 import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
 
 /**
@@ -25,7 +24,7 @@ export class EmlTransport implements Transport {
 
   /** The file a letter is written to. */
   fileOf(id: string): string {
-    return path.join(this.dir, `${id}.eml`);
+    return emlFile(this.dir, id);
   }
 
   async send(letter: OutgoingLetter): Promise<string> {
@@ -37,7 +36,7 @@ export class EmlTransport implements Transport {
         from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
         messageId: letter.messageId, headers: letterHeaders(letter),
       });
-      const tmp = `${file}.${process.pid}${TEMP_SUFFIX}`;
+      const tmp = emlTempFile(this.dir, letter.id, process.pid);
       const fd = fs.openSync(tmp, 'w', 0o600);
       try {
         fs.writeSync(fd, info.message as Buffer);
@@ -60,44 +59,4 @@ export class EmlTransport implements Transport {
   async close(): Promise<void> {
     this.composer.close();
   }
-}
-
-const TEMP_SUFFIX = '.tmp';
-/** Writing a letter takes milliseconds: a temporary file this old was abandoned, whoever has its pid now. */
-const STALE_AFTER_MS = 60 * 60 * 1000;
-
-/**
- * Removes the temporary files of writes that never finished (`<id>.eml.<pid>.tmp`): those of
- * a process that is gone, of this one (nothing is in flight when this runs), or old ones.
- * Returns how many were removed.
- */
-export function removeStaleTemps(dir: string): number {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return 0; // no folder yet: nothing was ever written
-  }
-  let removed = 0;
-  for (const name of names) {
-    const m = /\.eml\.(\d+)\.tmp$/.exec(name);
-    if (!m) continue;
-    const file = path.join(dir, name);
-    const pid = Number(m[1]);
-    try {
-      const stale = pid === process.pid || !processAlive(pid) || Date.now() - fs.statSync(file).mtimeMs > STALE_AFTER_MS;
-      if (stale) {
-        fs.rmSync(file, { force: true });
-        removed++;
-      }
-    } catch {
-      // removed meanwhile by another process
-    }
-  }
-  return removed;
-}
-
-/** Whether a letter handed to the .eml transport named `name` was written (crash recovery). */
-export function emlWritten(name: string, id: string): boolean {
-  return fs.existsSync(path.join(name.slice('eml:'.length), `${id}.eml`));
 }

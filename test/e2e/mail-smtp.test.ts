@@ -8,9 +8,10 @@ import { generatePassword, verifyPassword } from '../../src/domain/password.js';
 import { loadLetters } from '../../src/app/letters/load.js';
 import type { UserInput } from '../../src/domain/user.js';
 import { preferredEmail } from '../../src/domain/user-fields.js';
-import { deliver, openTransport, type DeliveryResult } from '../../src/mail/index.js';
+import { deliver, type DeliveryResult } from '../../src/app/mail/deliver.js';
+import { openTransport } from '../../src/app/mail/settings.js';
 import { openStore } from '../../src/store/db.js';
-import { Outbox } from '../../src/store/outbox.js';
+import { Outbox } from '../../src/store/outbox-queue.js';
 import { UserStore } from '../../src/store/users.js';
 import { BIN, tempStore } from '../helpers/cli.js';
 import { patron, query, seedUsers } from '../helpers/seed.js';
@@ -212,6 +213,7 @@ describe('delivery by SMTP', () => {
     await exited;
     // The server took the messages in; whether the sender learnt it, nobody knows.
     t.smtp.release();
+    await t.smtp.waitFor(4);
 
     const list = await t.mail(['list', '--format', 'json']);
     expect(list.stderr).toContain('4 letter(s) were with the SMTP server when a process died: marked uncertain');

@@ -1,6 +1,8 @@
 import type { Db } from '../../store/db.js';
-import { countLetters, Outbox } from '../../store/outbox.js';
-import { deliver, newDeliveryRun, openTransport } from '../../mail/index.js';
+import { countLetters } from '../../store/outbox.js';
+import { Outbox } from '../../store/outbox-queue.js';
+import { deliver, newDeliveryRun } from '../mail/deliver.js';
+import { openTransport } from '../mail/settings.js';
 import { loadLetters } from '../letters/load.js';
 import type { User } from '../../domain/user.js';
 import { preferredEmail, type StoredUser } from '../../domain/user-fields.js';

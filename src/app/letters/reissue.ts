@@ -1,6 +1,8 @@
 import type { Db } from '../../store/db.js';
-import { JobStore } from '../../store/jobs.js';
-import { Outbox, passwordLettersIn, reissueLetter, type LetterStatus, type PasswordLetterRow } from '../../store/outbox.js';
+import { AuditTrail } from '../../store/audit.js';
+import { UserColumnWriter } from '../../store/user-columns.js';
+import { Outbox } from '../../store/outbox-queue.js';
+import { passwordLettersIn, reissueLetter, type LetterStatus, type PasswordLetterRow } from '../../store/outbox-states.js';
 import { UserStore } from '../../store/users.js';
 import { isRestrictedAccount, type Operator } from '../../domain/authz.js';
 import type { CodeBook } from '../../domain/codes.js';
@@ -53,7 +55,8 @@ export async function reissuePasswordLetters(
 
   const renderer = await loadLetters(db);
   const outbox = new Outbox(db);
-  const jobs = new JobStore(db);
+  const audit = new AuditTrail(db);
+  const columns = new UserColumnWriter(db);
   // scrypt is slow on purpose: hashed before the transaction, in parallel.
   const prepared: Prepared[] = await Promise.all(candidates.map(async (c) => {
     const password = generatePassword();
@@ -76,8 +79,8 @@ export async function reissuePasswordLetters(
       }
       const changes: FieldChange[] = [{ field: PASSWORD_FIELD, before: null, after: PASSWORD_RESET }];
       if (!p.user.force_password_change) changes.push({ field: 'force_password_change', before: false, after: true });
-      jobs.writeUser(p.user.id, after, ['password_hash', 'force_password_change'], actor, at);
-      jobs.insertAudit({
+      columns.write(p.user.id, after, ['password_hash', 'force_password_change'], actor, at);
+      audit.insert({
         job_id: null, seq: null, user_id: p.user.id, primary_id: p.user.primary_id, operator: actor,
         reason: `mail retry: the password letter${p.row.job_id ? ` of job ${p.row.job_id}` : ''} was ${p.row.status}; a new temporary password was sent`,
         at, changes: JSON.stringify(changes),

@@ -1,8 +1,9 @@
-import type { Db } from '../../store/db.js';
-import { emlWritten, removeStaleTemps } from '../../mail/eml.js';
-import { retryDelays as configuredRetryDelays } from './settings.js';
+import { thisProcess } from '../../domain/processes.js';
 import { SendFailure, type Transport } from '../../mail/transport.js';
-import { processGone, thisProcess } from '../../domain/processes.js';
+import type { Db } from '../../store/db.js';
+import { countInStatus, pendingLetterIds, SendingMoves, type ClaimedLetter } from '../../store/outbox-states.js';
+import { recoverInterrupted, type Recovered } from './recover.js';
+import { retryDelays as configuredRetryDelays } from './settings.js';
 
 /**
  * Sends the outbox's pending letters, after the transaction that queued them committed.
@@ -72,7 +73,7 @@ export interface DeliveryResult {
   /** Letters of this scope whose fate after a crash is unknown; `mail retry --uncertain` resends them. */
   uncertain: number;
   /** Letters found 'sending' after a crash and settled now (eml: written or not). */
-  recovered: { sent: number; pending: number; uncertain: number };
+  recovered: Recovered;
   /**
    * Why the run stopped early: the transport is unusable (authentication, TLS, a full disk),
    * or several different letters used up their tries while the server took nothing (it is
@@ -83,25 +84,11 @@ export interface DeliveryResult {
   failures: DeliveryFailure[];
 }
 
-interface Claimed {
-  id: string;
-  message_id: string;
-  primary_id: string;
-  recipient: string;
-  subject: string;
-  body_text: string | null;
-  body_html: string | null;
-}
-
 type Outcome =
   | { id: string; kind: 'sent'; reply: string }
   | { id: string; kind: 'retry' | 'pending' | 'failed' | 'halt'; reply: string; due?: number };
 
 const MAX_FAILURES_LISTED = 20;
-
-/** A password letter's body goes with it once it cannot be sent as it is. */
-const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
-  body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END`;
 
 export async function deliver(db: Db, options: DeliverOptions): Promise<DeliveryResult> {
   const { transport, jobId } = options;
@@ -110,40 +97,22 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   const recovered = recoverInterrupted(db);
   transport.tidy?.();
   const me = thisProcess();
-  const claimer = `${me.host}:${me.pid}`;
-
-  const scope = jobId === undefined ? '' : 'AND job_id = ?';
-  const scopeParams = jobId === undefined ? [] : [jobId];
-  const due = options.includeNotDue ? '' : 'AND (next_attempt_at IS NULL OR next_attempt_at <= ?)';
-  const dueParams = options.includeNotDue ? [] : [new Date().toISOString()];
-  const uncertainCount = () =>
-    db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'uncertain' ${scope}`).pluck().get(...scopeParams) ?? 0;
+  const claimer = { by: `${me.host}:${me.pid}`, boot: me.boot, transport: transport.name };
+  const uncertainCount = () => countInStatus(db, 'uncertain', jobId);
   if (run.halted) {
-    const waiting = db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = 'pending' ${scope}`).pluck().get(...scopeParams) ?? 0;
-    return { sent: 0, failed: 0, pending: waiting, uncertain: uncertainCount(), recovered, failures: [], halted: run.halted };
+    return { sent: 0, failed: 0, pending: countInStatus(db, 'pending', jobId), uncertain: uncertainCount(), recovered, failures: [], halted: run.halted };
   }
-  const queue = db.prepare<string[], string>(`SELECT id FROM outbox WHERE status = 'pending' ${scope} ${due} ORDER BY created_at, rowid`)
-    .pluck().all(...scopeParams, ...dueParams).filter((id) => !run.gaveUp.has(id));
+  const queue = pendingLetterIds(db, jobId, options.includeNotDue ? undefined : new Date().toISOString()).filter((id) => !run.gaveUp.has(id));
   const total = queue.length;
   let next = 0;
-
-  const claim = db.prepare<[string, string | null, string, string, string], Claimed>(`UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-      claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL
-    WHERE id = ? AND status = 'pending'
-    RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html`);
-  const markSent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, last_reply = ?,
-    body_text = NULL, body_html = NULL, claimed_by = NULL, claimed_boot = NULL WHERE id = ?`);
-  const markPending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, last_reply = ?, next_attempt_at = ?,
-    claimed_by = NULL, claimed_boot = NULL WHERE id = ?`);
-  const markFailed = db.prepare(`UPDATE outbox SET status = 'failed', updated_at = ?, last_reply = ?, claimed_by = NULL, claimed_boot = NULL,
-    ${ERASE_SECRET_BODY} WHERE id = ?`);
+  const moves = new SendingMoves(db);
 
   const tries = new Map<string, number>();
   const sentBefore = new Map<string, number>();
   const retries: { id: string; due: number }[] = [];
   const outcomes: Outcome[] = [];
   const inflight = new Set<Promise<void>>();
-  const byId = new Map<string, Claimed>();
+  const byId = new Map<string, ClaimedLetter>();
   const failures: DeliveryFailure[] = [];
   let sent = 0;
   let failed = 0;
@@ -158,11 +127,11 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
       const letter = byId.get(o.id)!;
       byId.delete(o.id);
       if (o.kind === 'sent') {
-        markSent.run(at, at, o.reply, o.id);
+        moves.sent(o.id, at, o.reply);
         continue;
       }
-      if (o.kind === 'failed') markFailed.run(at, o.reply, o.id);
-      else markPending.run(at, o.reply, o.due === undefined ? null : new Date(o.due).toISOString(), o.id);
+      if (o.kind === 'failed') moves.failed(o.id, at, o.reply);
+      else moves.later(o.id, at, o.reply, o.due === undefined ? null : new Date(o.due).toISOString());
       if (o.kind !== 'retry' && failures.length < MAX_FAILURES_LISTED) {
         failures.push({ id: o.id, primary_id: letter.primary_id, recipient: letter.recipient, status: o.kind === 'failed' ? 'failed' : 'pending', reply: o.reply });
       }
@@ -175,7 +144,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     recordOutcomes(at);
     if (halted) return [];
     const room = transport.concurrency - inflight.size;
-    const picked: Claimed[] = [];
+    const picked: ClaimedLetter[] = [];
     const nowMs = now.getTime();
     while (picked.length < room) {
       const dueRetry = retries.findIndex((r) => r.due <= nowMs);
@@ -183,14 +152,14 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
       if (dueRetry >= 0) id = retries.splice(dueRetry, 1)[0]!.id;
       else if (next < queue.length) id = queue[next++]!;
       else break;
-      const row = claim.get(claimer, me.boot, transport.name, at, id);
+      const row = moves.claim(id, claimer, at);
       if (row) picked.push(row);
       else skipped++; // another process took it, or someone changed it meanwhile
     }
     return picked;
   });
 
-  const start = (letter: Claimed) => {
+  const start = (letter: ClaimedLetter) => {
     byId.set(letter.id, letter);
     const n = (tries.get(letter.id) ?? 0) + 1;
     tries.set(letter.id, n);
@@ -264,49 +233,4 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Settles letters left 'sending' by a process that is gone (killed, or from an earlier
- * boot whatever its pid): written .eml files are sent, unwritten ones pending again (and a
- * half-written temporary file is removed); a letter handed to an SMTP server becomes
- * 'uncertain', its body erased when it carries a password. Letters claimed by a live
- * process, or on another host, are left to it.
- */
-export function recoverInterrupted(db: Db): { sent: number; pending: number; uncertain: number } {
-  const rows = db.prepare<[], { id: string; claimed_by: string | null; claimed_boot: string | null; transport: string | null }>(
-    "SELECT id, claimed_by, claimed_boot, transport FROM outbox WHERE status = 'sending'").all();
-  const out = { sent: 0, pending: 0, uncertain: 0 };
-  if (rows.length === 0) return out;
-  const at = new Date().toISOString();
-  const sent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
-    last_reply = 'found written after an interruption', body_text = NULL, body_html = NULL WHERE id = ? AND status = 'sending'`);
-  const pending = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
-    last_reply = 'interrupted before it was written' WHERE id = ? AND status = 'sending'`);
-  const uncertain = db.prepare(`UPDATE outbox SET status = 'uncertain', updated_at = ?, claimed_by = NULL, claimed_boot = NULL,
-    last_reply = 'interrupted while the SMTP server had it: it may or may not have been delivered', ${ERASE_SECRET_BODY}
-    WHERE id = ? AND status = 'sending'`);
-  const folders = new Set<string>();
-  db.transaction(() => {
-    for (const r of rows) {
-      const [host, pid] = splitClaimer(r.claimed_by);
-      if (!processGone({ pid, host: host ?? null, boot: r.claimed_boot })) continue;
-      if (r.transport?.startsWith('eml:')) {
-        folders.add(r.transport);
-        if (emlWritten(r.transport, r.id)) { sent.run(at, at, r.id); out.sent++; } else { pending.run(at, r.id); out.pending++; }
-      } else {
-        uncertain.run(at, r.id);
-        out.uncertain++;
-      }
-    }
-  }).immediate();
-  for (const name of folders) removeStaleTemps(name.slice('eml:'.length));
-  if (out.sent || out.uncertain) db.pragma('wal_checkpoint(TRUNCATE)');
-  return out;
-}
-
-function splitClaimer(claimedBy: string | null): [string | undefined, number | null] {
-  if (!claimedBy) return [undefined, null];
-  const i = claimedBy.lastIndexOf(':');
-  return [claimedBy.slice(0, i), Number(claimedBy.slice(i + 1))];
 }

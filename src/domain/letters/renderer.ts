@@ -3,8 +3,7 @@ import type { CodeBook } from '../codes.js';
 import { today } from '../dates.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 import type { User } from '../user.js';
-import type { LabelText, LanguageLabels, TypeLabels } from '../../app/letters/labels.js';
-import { normaliseLanguage } from '../../app/letters/labels.js';
+import { normaliseLanguage, type LabelText, type LanguageLabels, type TypeLabels } from './labels.js';
 import {
   LETTER_VARIABLES, LIST_VARIABLES, PASSWORD_TYPE, userVariables, type Institution,
 } from './variables.js';

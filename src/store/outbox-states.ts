@@ -1,0 +1,210 @@
+import type { Db } from './db.js';
+
+/**
+ * The outbox's state machine: a letter's statuses, which status may follow which, and
+ * every statement that moves a letter from one to another. Each UPDATE names the statuses
+ * it may start from, checked against NEXT when it is prepared, so a move the table does
+ * not allow cannot be written, and a letter another process moved meanwhile is left alone.
+ *
+ *   (queued) -> pending | suppressed
+ *   pending  -> sending (claimed by a sender) | discarded
+ *   sending  -> sent | pending (retry later) | failed (5xx) | uncertain (its sender died mid-SMTP)
+ *   failed, uncertain -> pending (mail retry --failed / --uncertain) | discarded
+ *   sent, suppressed, discarded: final
+ */
+
+export const LETTER_STATUSES = ['pending', 'sending', 'sent', 'failed', 'suppressed', 'uncertain', 'discarded'] as const;
+export type LetterStatus = (typeof LETTER_STATUSES)[number];
+
+/** The statuses a letter is queued in. */
+export const FIRST_STATUSES = ['pending', 'suppressed'] as const satisfies readonly LetterStatus[];
+
+export const NEXT: { readonly [S in LetterStatus]: readonly LetterStatus[] } = {
+  pending: ['sending', 'discarded'],
+  sending: ['sent', 'pending', 'failed', 'uncertain'],
+  sent: [],
+  failed: ['pending', 'discarded'],
+  suppressed: [],
+  uncertain: ['pending', 'discarded'],
+  discarded: [],
+};
+
+export function mayFollow(from: LetterStatus, to: LetterStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** A password letter's body goes with it once it cannot be sent as it is. */
+const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
+  body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END`;
+const ERASE_BODY = 'body_text = NULL, body_html = NULL';
+const RELEASE = 'claimed_by = NULL, claimed_boot = NULL';
+
+/**
+ * `UPDATE outbox SET status = to, <set> WHERE <where> AND status IN (from)`. The statuses are
+ * this module's constants, so they are written into the statement; the rest are parameters.
+ */
+function move(db: Db, from: readonly LetterStatus[], to: LetterStatus, set: string, where = 'id = ?', returning = '') {
+  for (const f of from) {
+    if (!mayFollow(f, to)) throw new Error(`the outbox never moves a ${f} letter to ${to}`);
+  }
+  const among = from.map((s) => `'${s}'`).join(', ');
+  return db.prepare(`UPDATE outbox SET status = '${to}', ${set} WHERE ${where} AND status IN (${among}) ${returning}`);
+}
+
+function inScope(jobId: string | undefined): { where: string; params: string[] } {
+  return jobId === undefined ? { where: '1 = 1', params: [] } : { where: 'job_id = ?', params: [jobId] };
+}
+
+/** A letter claimed for sending, with what the transport needs. */
+export interface ClaimedLetter {
+  id: string;
+  message_id: string;
+  primary_id: string;
+  recipient: string;
+  subject: string;
+  body_text: string | null;
+  body_html: string | null;
+}
+
+/** Who claims a letter: the process (host:pid and boot, for crash recovery) and the transport's name. */
+export interface Claimer {
+  by: string;
+  boot: string | null;
+  transport: string;
+}
+
+/** The moves of a sending run, prepared once: the run makes them for every letter. */
+export class SendingMoves {
+  private readonly claimStmt;
+  private readonly sentStmt;
+  private readonly laterStmt;
+  private readonly failedStmt;
+
+  constructor(db: Db) {
+    this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
+      'id = ?', 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html');
+    this.sentStmt = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, last_reply = ?, ${ERASE_BODY}, ${RELEASE}`);
+    this.laterStmt = move(db, ['sending'], 'pending', `updated_at = ?, last_reply = ?, next_attempt_at = ?, ${RELEASE}`);
+    this.failedStmt = move(db, ['sending'], 'failed', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
+  }
+
+  /** pending -> sending; undefined when the letter is no longer pending (another process took it). */
+  claim(id: string, claimer: Claimer, at: string): ClaimedLetter | undefined {
+    return this.claimStmt.get(claimer.by, claimer.boot, claimer.transport, at, id) as ClaimedLetter | undefined;
+  }
+
+  /** sending -> sent: the body is erased with it. */
+  sent(id: string, at: string, reply: string): void {
+    this.sentStmt.run(at, at, reply, id);
+  }
+
+  /** sending -> pending: a temporary failure, tried again at `nextAttemptAt` (or whenever, if null). */
+  later(id: string, at: string, reply: string, nextAttemptAt: string | null): void {
+    this.laterStmt.run(at, reply, nextAttemptAt, id);
+  }
+
+  /** sending -> failed: refused for good; a password letter's body is erased. */
+  failed(id: string, at: string, reply: string): void {
+    this.failedStmt.run(at, reply, id);
+  }
+}
+
+/** The ids of the pending letters in the order they were queued; with `dueBy`, only those whose next try is due. */
+export function pendingLetterIds(db: Db, jobId: string | undefined, dueBy?: string): string[] {
+  const s = inScope(jobId);
+  const due = dueBy === undefined ? '' : 'AND (next_attempt_at IS NULL OR next_attempt_at <= ?)';
+  return db.prepare<string[], string>(`SELECT id FROM outbox WHERE status = 'pending' AND ${s.where} ${due} ORDER BY created_at, rowid`)
+    .pluck().all(...s.params, ...(dueBy === undefined ? [] : [dueBy]));
+}
+
+export function countInStatus(db: Db, status: LetterStatus, jobId: string | undefined): number {
+  const s = inScope(jobId);
+  return db.prepare<string[], number>(`SELECT count(*) FROM outbox WHERE status = ? AND ${s.where}`).pluck().get(status, ...s.params) ?? 0;
+}
+
+/** A letter left 'sending': who claimed it, through which transport. */
+export interface SendingLetter {
+  id: string;
+  claimed_by: string | null;
+  claimed_boot: string | null;
+  transport: string | null;
+}
+
+export function sendingLetters(db: Db): SendingLetter[] {
+  return db.prepare<[], SendingLetter>("SELECT id, claimed_by, claimed_boot, transport FROM outbox WHERE status = 'sending'").all();
+}
+
+/** What became of a letter whose sender died: written (.eml), not written, or unknown (SMTP). */
+export type Settled = 'sent' | 'pending' | 'uncertain';
+
+const SETTLED_REPLY: Record<Settled, string> = {
+  sent: 'found written after an interruption',
+  pending: 'interrupted before it was written',
+  uncertain: 'interrupted while the SMTP server had it: it may or may not have been delivered',
+};
+
+/**
+ * Settles letters left 'sending' by dead senders, in one transaction; an uncertain password
+ * letter loses its body. A letter claimed anew since it was read (by a live process) is left alone.
+ */
+export function settleSending(db: Db, verdicts: { letter: SendingLetter; to: Settled }[], at: string): void {
+  const where = 'id = ? AND claimed_by IS ?';
+  const sent = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, ${RELEASE}, last_reply = ?, ${ERASE_BODY}`, where);
+  const pending = move(db, ['sending'], 'pending', `updated_at = ?, ${RELEASE}, last_reply = ?`, where);
+  const uncertain = move(db, ['sending'], 'uncertain', `updated_at = ?, ${RELEASE}, last_reply = ?, ${ERASE_SECRET_BODY}`, where);
+  db.transaction(() => {
+    for (const { letter, to } of verdicts) {
+      const key = [letter.id, letter.claimed_by];
+      if (to === 'sent') sent.run(at, at, SETTLED_REPLY.sent, ...key);
+      else (to === 'pending' ? pending : uncertain).run(at, SETTLED_REPLY[to], ...key);
+    }
+  }).immediate();
+  if (verdicts.some((v) => v.to !== 'pending')) db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/**
+ * Puts letters of these statuses (failed, uncertain) back to pending, to be sent again as
+ * they are: those whose body was kept (letters without a password). Returns how many.
+ */
+export function requeueLetters(db: Db, statuses: readonly LetterStatus[], jobId: string | undefined, now = new Date()): number {
+  const s = inScope(jobId);
+  return move(db, statuses, 'pending', 'next_attempt_at = NULL, updated_at = ?', `${s.where} AND body_text IS NOT NULL AND carries_password = 0`)
+    .run(now.toISOString(), ...s.params).changes;
+}
+
+/** Gives up unsent letters: marked discarded, bodies (and any password in them) erased. Returns how many. */
+export function discardLetters(db: Db, statuses: readonly LetterStatus[], jobId: string | undefined, now = new Date()): number {
+  const s = inScope(jobId);
+  const n = move(db, statuses, 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?`, s.where).run(now.toISOString(), ...s.params).changes;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return n;
+}
+
+/** A password letter that did not go (failed, uncertain): only a new password can be sent in its place. */
+export interface PasswordLetterRow {
+  id: string;
+  job_id: string | null;
+  user_id: number | null;
+  primary_id: string;
+  notification_type: string;
+  status: LetterStatus;
+}
+
+export function passwordLettersIn(db: Db, statuses: readonly LetterStatus[], jobId: string | undefined): PasswordLetterRow[] {
+  const s = inScope(jobId);
+  return db.prepare<string[], PasswordLetterRow>(`SELECT id, job_id, user_id, primary_id, notification_type, status FROM outbox
+    WHERE status IN (${statuses.map(() => '?').join(', ')}) AND ${s.where} AND carries_password = 1 ORDER BY created_at, rowid`).all(...statuses, ...s.params);
+}
+
+/**
+ * Gives a letter that did not go a new body (with a new password) and a new Message-ID,
+ * pending again; only if it is still in the status it was read in. Inside the caller's
+ * transaction, with the user's new password hash.
+ */
+export function reissueLetter(
+  db: Db, id: string, from: LetterStatus,
+  letter: { messageId: string; recipient: string; subject: string; html: string; text: string; note: string }, now = new Date(),
+): boolean {
+  return move(db, [from], 'pending', 'message_id = ?, recipient = ?, subject = ?, body_text = ?, body_html = ?, next_attempt_at = NULL, last_reply = ?, updated_at = ?')
+    .run(letter.messageId, letter.recipient, letter.subject, letter.text, letter.html, letter.note, now.toISOString(), id).changes === 1;
+}
