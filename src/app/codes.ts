@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { requireAdministrator, type Operator } from '../domain/authz.js';
-import { CODE_TABLES, isCodeTable, type Code, type CodeAttrs, type CodeTable } from '../domain/codes.js';
+import type { CodeAttrs, CodeTable } from '../domain/codes.js';
 import { ConflictError, NotFoundError, UsageError } from '../domain/errors.js';
-import { addCode, countCodeUsage, listCodes, removeCode } from '../store/codes.js';
+import { addCode, countCodeUsage, removeCode } from '../store/codes.js';
 import type { Db } from '../store/db.js';
+
+/** Changing the code tables (User Administrator); reading them is code-tables.ts, which loads no zod. */
+export { codeTable } from './code-tables.js';
 
 /** The options of `codes add`, as the command line gives them. */
 export const addCodeOptions = z.object({
@@ -12,16 +15,6 @@ export const addCodeOptions = z.object({
   restricted: z.boolean().optional(),
 });
 export type AddCodeOptions = z.output<typeof addCodeOptions>;
-
-/** A table name as typed; an unknown one lists the tables. */
-export function codeTable(name: string | undefined): CodeTable {
-  if (name !== undefined && isCodeTable(name)) return name;
-  throw new UsageError(`unknown code table ${name ?? ''}`.trim(), `tables: ${CODE_TABLES.join(', ')}`);
-}
-
-export function codesOf(db: Db, table: CodeTable | undefined): Code[] {
-  return listCodes(db, table);
-}
 
 /** Adds a code (User Administrator); false when it was there already. */
 export function addCodeAs(db: Db, operator: Operator, table: CodeTable, code: string, description: string | undefined, o: AddCodeOptions): boolean {

@@ -10,7 +10,7 @@ export const list: CommandDef = {
       .addHelpText('after', '\nExample:\n  alma-users codes list user_group'),
 
   async run(ctx, [table]) {
-    const app = await import('../../../app/codes.js');
+    const app = await import('../../../app/code-tables.js');
     const codes = app.codesOf(ctx.store(), table === undefined ? undefined : app.codeTable(table));
     return {
       output: {
