@@ -9,9 +9,10 @@ import { builtInTemplatesDir } from '../src/app/package-files.js';
 import { generatePassword } from '../src/domain/password.js';
 import { userSchema, type User } from '../src/domain/user.js';
 import { preferredEmail } from '../src/domain/user-fields.js';
-import { deliver, SmtpTransport } from '../src/mail/index.js';
+import { deliver } from '../src/app/mail/deliver.js';
+import { SmtpTransport } from '../src/mail/index.js';
 import { openStore } from '../src/store/db.js';
-import { Outbox } from '../src/store/outbox.js';
+import { Outbox } from '../src/store/outbox-queue.js';
 import { POPULATION_HEADER, populationLine } from './population.js';
 
 /**
