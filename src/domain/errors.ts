@@ -1,5 +1,5 @@
 /**
- * Typed errors of the domain. Core and store throw these; only src/cli/main.ts turns them
+ * Typed errors of the domain. domain, store, io, mail and app throw these; only src/cli/main.ts turns them
  * into exit codes, so a new error kind is added here and mapped there, nowhere else.
  */
 

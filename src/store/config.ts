@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 
-/** The store's configuration: one text value per key (see core/config.ts for the keys). */
+/** The store's configuration: one text value per key (the keys are in domain/config.ts). */
 
 export function readConfig(db: Db): Map<string, string> {
   const rows = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM config ORDER BY key').all();
