@@ -1,5 +1,6 @@
 import type { Db } from '../store/db.js';
-import { countItemizedMembers, insertSet, MemberStaging, touchSet, type SetRecord, type StagedLine } from '../store/sets.js';
+import { MemberStaging, type StagedLine } from '../store/set-staging.js';
+import { countItemizedMembers, insertSet, touchSet, type SetRecord } from '../store/sets.js';
 import type { IdFile } from '../io/id-file.js';
 import type { IdHeader } from '../io/id-lines.js';
 import { requireFreeName } from './sets.js';

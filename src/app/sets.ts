@@ -1,18 +1,18 @@
 import { nanoid } from 'nanoid';
 import type { Db } from '../store/db.js';
 import { loadCodeBook } from '../store/codes.js';
+import { compileQuery, type CompiledQuery } from '../store/query-sql.js';
 import {
-  countItemizedMembers, deleteSetRow, findSet, insertMembersFrom, insertSet, isNameTaken, itemizedMemberCounts,
-  jobHoldingSet, listSetRecords, renameSetRow, type SetRecord,
+  combineMembers, copyMembers, deleteSetRow, findSet, insertSet, isNameTaken, itemizedMemberCounts,
+  jobHoldingSet, listSetRecords, memberQuery as membersSelect, renameSetRow, type CombineOp, type SetRecord,
 } from '../store/sets.js';
-import { rowToUser } from '../store/users.js';
 import type { Operator } from '../domain/authz.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../domain/errors.js';
 import { samePrimaryId } from '../domain/primary-id.js';
-import { codeReferences, compileQuery, parseQuery, type CompiledQuery } from '../domain/query.js';
-import type { StoredUser } from '../domain/user-fields.js';
+import { codeReferences, parseQuery } from '../domain/query.js';
 
-export type { SetRecord } from '../store/sets.js';
+export type { CombineOp, SetRecord } from '../store/sets.js';
+export { countMembers, jobHoldingSet, setMembers } from '../store/sets.js';
 
 /**
  * User sets, as in Alma: itemized (a stored list of members) or logical (a saved query,
@@ -54,32 +54,12 @@ export function getSet(db: Db, name: string, operator?: Operator): SetRecord {
 }
 
 /**
- * A SELECT of `user_id, primary_id` of the set's current members: the stored members of
- * an itemized set, or the users a logical set's query matches now.
+ * A SELECT of `user_id, primary_id` of the set's current members, for the job engine.
+ * The store is not read: `db` stays for the callers (app/jobs/run.ts, app/jobs/resume.ts,
+ * bench/sets-ceiling.ts) until they take store/sets.ts memberQuery(set).
  */
-export function memberQuery(_db: Db, set: SetRecord, now: Date = new Date()): { sql: string; params: (string | number)[] } {
-  if (set.kind === 'LOGICAL') {
-    const q = compileQuery(set.query!, now);
-    return { sql: `SELECT users.id AS user_id, users.primary_id AS primary_id FROM users WHERE ${q.sql}`, params: q.params };
-  }
-  return {
-    sql: 'SELECT m.user_id AS user_id, u.primary_id AS primary_id FROM set_members m JOIN users u ON u.id = m.user_id WHERE m.set_id = ?',
-    params: [set.id],
-  };
-}
-
-export function countMembers(db: Db, set: SetRecord, now: Date = new Date()): number {
-  if (set.kind === 'ITEMIZED') return countItemizedMembers(db, set.id);
-  const q = memberQuery(db, set, now);
-  return db.prepare(`SELECT count(*) FROM (${q.sql})`).pluck().get(...q.params) as number;
-}
-
-/** The set's members as users, in primary-ID order, streamed. */
-export function* setMembers(db: Db, set: SetRecord, limit?: number, now: Date = new Date()): Generator<StoredUser> {
-  const q = memberQuery(db, set, now);
-  const sql = `SELECT users.* FROM users WHERE users.id IN (SELECT user_id FROM (${q.sql})) ORDER BY users.primary_id${limit ? ' LIMIT ?' : ''}`;
-  const params = limit ? [...q.params, limit] : q.params;
-  for (const row of db.prepare(sql).iterate(...params)) yield rowToUser(row as Record<string, string | number | null>);
+export function memberQuery(_db: Db, set: SetRecord, now: Date = new Date()): CompiledQuery {
+  return membersSelect(set, now);
 }
 
 /** A set name as given, trimmed and checked. */
@@ -131,7 +111,8 @@ export function createItemizedSet(db: Db, op: Operator, s: NewSet, now = new Dat
 export function createLogicalSet(db: Db, op: Operator, s: NewSet & { query: string }, now = new Date()): { set: SetRecord; warnings: string[] } {
   const query = s.query.trim();
   const tree = parseQuery(query);
-  compileQuery(query, now);
+  // Compiled once now so that a query too large for SQLite is refused before it is saved.
+  compileQuery(tree, now);
   const codes = loadCodeBook(db);
   const warnings = codeReferences(tree)
     .filter((r) => !codes.has(r.table, r.value))
@@ -201,10 +182,6 @@ export function deleteSet(db: Db, op: Operator, name: string): SetRecord {
   }).immediate();
 }
 
-export type CombineOp = 'and' | 'or' | 'not';
-
-const SQL_OP: Record<CombineOp, string> = { and: 'INTERSECT', or: 'UNION', not: 'EXCEPT' };
-
 /**
  * A new itemized set from two sets' current members: both (and), either (or), or the
  * first's without the second's (not). Logical sets are evaluated now.
@@ -216,13 +193,7 @@ export function combineSets(db: Db, op: Operator, a: string, b: string, how: Com
     const second = getSet(db, b, op);
     requireFreeName(db, set.name);
     insertSet(db, set);
-    const qa = memberQuery(db, first, now);
-    const qb = memberQuery(db, second, now);
-    const select: CompiledQuery = {
-      sql: `SELECT user_id FROM (${qa.sql}) ${SQL_OP[how]} SELECT user_id FROM (${qb.sql})`,
-      params: [...qa.params, ...qb.params],
-    };
-    return { set, members: insertMembersFrom(db, set.id, select) };
+    return { set, members: combineMembers(db, set.id, first, second, how, now) };
   }).immediate();
 }
 
@@ -233,9 +204,6 @@ export function itemizeSet(db: Db, op: Operator, name: string, s: NewSet, now = 
     const source = getSet(db, name, op);
     requireFreeName(db, set.name);
     insertSet(db, set);
-    return { set, source, members: insertMembersFrom(db, set.id, memberQuery(db, source, now)) };
+    return { set, source, members: copyMembers(db, set.id, source, now) };
   }).immediate();
 }
-
-/** The job holding a set now, for `set show`. */
-export { jobHoldingSet } from '../store/sets.js';

@@ -12,7 +12,7 @@ import { initCommand } from './commands/init.js';
 import { lettersCommands } from './commands/letters/index.js';
 import { mailCommands } from './commands/mail/index.js';
 import { jobsCommands } from './commands/job/index.js';
-import { setsCommands } from './commands/sets.js';
+import { setsCommands } from './commands/set/index.js';
 import { usersCommands } from './commands/users/index.js';
 
 /** The one registry of command groups; a new group is one line here. */
