@@ -1,31 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempStore, type CliResult } from '../helpers/cli.js';
-import { addUsers, userManager } from '../helpers/sets-users.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addUsers, jsonOf as json, setStore, userManager } from '../helpers/sets-users.js';
 
 /**
  * Logical sets and the query language from the command line; who may see and change
  * which set; rename, delete (refused while a job holds the set), combine and itemize.
  */
 
-let s: Awaited<ReturnType<typeof tempStore>>;
-
-beforeAll(async () => {
-  s = await tempStore();
-  addUsers(s.db, [
-    userManager('uma'),
-    userManager('max'),
-    { primary_id: 'pat', record_type: 'STAFF', roles: [{ role: 'patron' }] },
-    { primary_id: '0001', user_group: 'FACULTY', job_category: 'Cataloger', expiry_date: '2026-06-30', roles: [{ role: 'cataloger', scope: 'MAIN' }] },
-    { primary_id: '0002', user_group: 'STAFF', job_category: 'Cataloger', expiry_date: '2030-01-01', roles: [{ role: 'cataloger', scope: 'SCIENCE' }] },
-    { primary_id: '0003', user_group: 'FACULTY', expiry_date: '2026-12-31', emails: [{ address: 'müller@example.de' }] },
-    { primary_id: '0004', user_group: 'UNDERGRAD' },
-  ]);
-});
-
-afterAll(() => s.cleanup());
+const s = setStore([
+  userManager('uma'),
+  userManager('max'),
+  { primary_id: 'pat', record_type: 'STAFF', roles: [{ role: 'patron' }] },
+  { primary_id: '0001', user_group: 'FACULTY', job_category: 'Cataloger', expiry_date: '2026-06-30', roles: [{ role: 'cataloger', scope: 'MAIN' }] },
+  { primary_id: '0002', user_group: 'STAFF', job_category: 'Cataloger', expiry_date: '2030-01-01', roles: [{ role: 'cataloger', scope: 'SCIENCE' }] },
+  { primary_id: '0003', user_group: 'FACULTY', expiry_date: '2026-12-31', emails: [{ address: 'müller@example.de' }] },
+  { primary_id: '0004', user_group: 'UNDERGRAD' },
+]);
 
 const as = (operator: string) => ({ env: { ALMA_USERS_OPERATOR: operator } });
 
@@ -39,6 +29,8 @@ interface SetJson {
   query: string | null;
   members: number | null;
   updated_by: string;
+  /** set show only: the Pending or Running job holding the set. */
+  held_by_job?: { id: string; type: string; status: string } | null;
 }
 
 /** A user as `users list` and `set members` print it with --format json (the fields these tests read). */
@@ -46,26 +38,10 @@ interface UserRow {
   primary_id: string;
 }
 
-/** The command's --format json output, as the shape the test expects (checked by the assertions that read it). */
-function json<T>(r: CliResult): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
+const memberIds = (set: string, operator = 'admin') => s.memberIds(set, as(operator));
 
-async function memberIds(set: string, operator = 'admin'): Promise<string[]> {
-  const r = await s.run(['set', 'members', set, '--format', 'json'], as(operator));
-  expect(r.code, r.stderr).toBe(0);
-  return json<UserRow[]>(r).map((u) => u.primary_id);
-}
-
-function ids(file: string, lines: string[]): string {
-  const p = path.join(s.dir, file);
-  fs.writeFileSync(p, lines.join('\n') + '\n');
-  return p;
-}
+/** An ID file of these lines in the store's folder. */
+const ids = (file: string, lines: string[]) => s.file(file, lines.join('\n') + '\n');
 
 describe('logical sets and the query language', () => {
   it('saves a query and evaluates it when the set is used', async () => {
@@ -208,20 +184,26 @@ describe('names, rename and delete', () => {
   it('refuses to delete a set while a job is Running on it (exit 1, naming the job), and deletes it after', async () => {
     expect((await s.run(['set', 'create', 'busy', '--from-file', ids('busy.txt', ['0004'])])).code).toBe(0);
     const setId = json<SetJson>(await s.run(['set', 'show', 'busy', '--format', 'json'])).id;
+    // A job running on another machine: no command here can start one that stays Running.
     const db = new Database(s.db);
-    db.prepare(`INSERT INTO jobs (id, type, set_id, set_name, params, operator, status, stage, submitted_at)
-      VALUES ('job-42', 'update-notify', ?, 'busy', '{}', 'admin', 'Running', 'Processing', ?)`).run(setId, new Date().toISOString());
+    db.prepare(`INSERT INTO jobs (id, type, set_id, set_name, params, operator, status, stage, submitted_at, pid, host)
+      VALUES ('job-42', 'update-notify', ?, 'busy', '{}', 'admin', 'Running', 'Processing', ?, 4242, 'another-host')`).run(setId, new Date().toISOString());
     db.close();
     const r = await s.run(['set', 'delete', 'busy']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('set busy is in use by job job-42 (update-notify, Running); it was not deleted');
-    const busy = (await s.run(['set', 'show', 'busy'])).stdout;
-    expect(busy).toMatch(/In use by job\s+job-42/);
-    expect(busy).toMatch(/Members\s+1\n/);
+    expect(json<SetJson>(await s.run(['set', 'show', 'busy', '--format', 'json']))).toMatchObject({
+      members: 1, held_by_job: { id: 'job-42', type: 'update-notify', status: 'Running' },
+    });
+    const table = (await s.run(['set', 'show', 'busy'])).stdout;
+    expect(table).toMatch(/In use by job\s+job-42 \(update-notify, Running\)/);
+    // An itemized set's count is stored, not "evaluated now" as a logical set's.
+    expect(table).toMatch(/Members\s+1\n/);
     expect(await memberIds('busy')).toEqual(['0004']);
-    const db2 = new Database(s.db);
-    db2.prepare("UPDATE jobs SET status = 'Completed Successfully' WHERE id = 'job-42'").run();
-    db2.close();
+    // Its process is known to be gone: declared dead, the job lets go of the set.
+    const abort = await s.run(['job', 'abort', 'job-42', '--force']);
+    expect(abort.code, abort.stderr).toBe(0);
+    expect(json<SetJson>(await s.run(['set', 'show', 'busy', '--format', 'json'])).held_by_job).toBeNull();
     expect((await s.run(['set', 'delete', 'busy'])).code).toBe(0);
     expect((await s.run(['set', 'show', 'busy'])).code).toBe(2);
   });
