@@ -18,6 +18,10 @@ export async function demo(ctx: Context, keep: boolean): Promise<CommandResult> 
   const run = ctx.runner;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alma-users-demo-'));
   const db = path.join(dir, 'demo.db');
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  // A demo whose reader goes away (`alma-users demo | head`) ends in main.ts's process.exit,
+  // past the finally below: its temporary store goes then.
+  if (!keep) process.once('exit', remove);
   // The demo's letters go to .eml files beside its store, whatever the caller's mail settings.
   const env = { ...ctx.io.env, ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: ADMIN, ALMA_USERS_SMTP_URL: undefined };
   const io: Io = { ...ctx.io, env };
@@ -51,7 +55,10 @@ export async function demo(ctx: Context, keep: boolean): Promise<CommandResult> 
     );
     return {};
   } finally {
-    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) {
+      process.off('exit', remove);
+      remove();
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempDir } from '../helpers/cli.js';
 
@@ -32,8 +33,7 @@ describe('demo', () => {
 
 describe('a closed pipe', () => {
   it('ends quietly, exit 0, when the reader of stdout goes away (alma-users demo | head -c 1)', async () => {
-    // The demo's temporary store goes under a folder of this test's own: a process stopped by
-    // its closed pipe has no chance to remove it.
+    // The demo's temporary store goes under a folder of this test's own, which must be empty after.
     const tmp = tempDir();
     try {
       const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
@@ -49,8 +49,11 @@ describe('a closed pipe', () => {
         child.on('close', (c) => resolve({ code: c, stderr: err }));
       });
       expect(stderr).toContain('$ alma-users init');
+      // Cut short by the closed pipe, not run to its end.
+      expect(stderr).not.toContain('Done.');
       expect(stderr).not.toMatch(/EPIPE|error/i);
       expect(code).toBe(0);
+      expect(fs.readdirSync(tmp.dir)).toEqual([]);
     } finally {
       tmp.cleanup();
     }
