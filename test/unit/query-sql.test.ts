@@ -142,7 +142,7 @@ describe('query results', () => {
     expect(ids('statistic NOT IN ("GRADUATE")')).toEqual(['0001', '0002', 'x4']);
   });
 
-  it('a role or block counts until the end of its expiry day, as today moves', () => {
+  it('a role counts until the end of its expiry day, as today moves', () => {
     expect(s.ids('role = "patron"', new Date(2025, 11, 31, 12))).toEqual(['0001', 'abc']);
     expect(s.ids('role = "patron"', new Date(2026, 0, 1, 23, 59))).toEqual(['0001', 'abc']);
     expect(s.ids('role = "patron"', new Date(2026, 0, 2, 0, 1))).toEqual(['0001']);
