@@ -1,6 +1,18 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { loadLetters } from '../../src/app/letters/load.js';
+import { preferredEmail } from '../../src/domain/user-fields.js';
+import { openStore } from '../../src/store/db.js';
+import { Outbox } from '../../src/store/outbox-queue.js';
+import { UserStore } from '../../src/store/users.js';
+import { afterEach } from 'vitest';
+import type { UserInput } from '../../src/domain/user.js';
+import { BIN, tempStore, type CliResult } from './cli.js';
+import { seedUsers } from './seed.js';
 
 /**
  * A real SMTP server on 127.0.0.1 for tests: it keeps every message it accepts (raw and
@@ -151,5 +163,100 @@ export async function startSmtp(): Promise<TestSmtp> {
       pending.splice(0);
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** A letter as `mail list --format json` shows it. */
+export interface ListedLetter {
+  id: string;
+  message_id: string;
+  primary_id: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  last_reply: string | null;
+}
+
+/** The outbox through the CLI's own eyes: `mail list --format json` (extra arguments filter it). */
+export async function listedLetters(run: (args: string[]) => Promise<CliResult>, ...args: string[]): Promise<ListedLetter[]> {
+  const r = await run(['mail', 'list', '--format', 'json', ...args]);
+  if (r.code !== 0) throw new Error(`mail list failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ListedLetter[];
+}
+
+/** The store's file and its write-ahead log as text, for what no command shows: that a secret or a body is not in them. */
+export function storeText(dbFile: string): string {
+  return [dbFile, `${dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('');
+}
+
+/** Renders and queues one letter per user in one transaction, as a job's bulk does; returns their ids. */
+export async function queueLetters(dbFile: string, ids: string[], type: string, passwords?: Map<string, string>): Promise<string[]> {
+  const db = openStore(dbFile);
+  try {
+    const renderer = await loadLetters(db);
+    const outbox = new Outbox(db);
+    const users = new UserStore(db);
+    return db.transaction(() => ids.map((id) => {
+      const user = users.get(id)!;
+      const letter = renderer.render({ user, type, password: passwords?.get(id), jobId: null });
+      return outbox.enqueue({
+        jobId: null, userId: user.id, primaryId: user.primary_id, type, recipient: preferredEmail(user)!, ...letter,
+        carriesPassword: renderer.carriesPassword(type),
+      }).id;
+    }))();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Starts `mail retry` as a real process, lets the server take its first n messages in
+ * without answering, kills the sender (SIGKILL), then lets the server answer: the server
+ * has the messages, the killed sender never learnt it. Resolves once they have arrived.
+ */
+export async function killSenderMidSmtp(dbFile: string, smtp: TestSmtp, n: number): Promise<void> {
+  smtp.hold();
+  const child = spawn(process.execPath, [BIN, 'mail', 'retry'], {
+    env: { PATH: process.env.PATH, HOME: os.tmpdir(), ALMA_USERS_DB: dbFile, ALMA_USERS_OPERATOR: 'admin', ALMA_USERS_SMTP_URL: smtp.url },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 20_000;
+  while (smtp.held() < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (smtp.held() !== n) throw new Error(`the server holds ${smtp.held()} messages, not ${n}`);
+  child.kill('SIGKILL');
+  await exited;
+  smtp.release();
+  // The server answers a released message only once it has parsed it, some event-loop turns
+  // later; a spawned CLI used to give it that time, an in-process one does not.
+  await smtp.waitFor(n);
+}
+
+/**
+ * For one test file: a factory of temporary stores, with these users, whose letters go to
+ * a real SMTP server of their own (institution.name and institution.email set); both are
+ * removed after each test. `mail` runs `alma-users mail ...` against that server.
+ */
+export function smtpStores(): (users?: UserInput[]) => Promise<Awaited<ReturnType<typeof tempStore>> & {
+  smtp: TestSmtp;
+  env: { ALMA_USERS_SMTP_URL: string };
+  mail: (args: string[]) => Promise<CliResult>;
+}> {
+  const cleanups: (() => void | Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  return async (users = []) => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const smtp = await startSmtp();
+    cleanups.push(() => smtp.close());
+    for (const [k, v] of [['institution.name', 'Example University Library'], ['institution.email', 'library@example.edu']] as const) {
+      const r = await s.run(['config', 'set', k, v]);
+      if (r.code !== 0) throw new Error(`config set ${k} failed: ${r.stderr}`);
+    }
+    seedUsers(s.db, users);
+    const env = { ALMA_USERS_SMTP_URL: smtp.url };
+    return { ...s, smtp, env, mail: (args: string[]) => s.run(['mail', ...args], { env }) };
   };
 }
