@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patron } from '../helpers/seed.js';
-import { patrons, runJob, spawnCli, storeWithSet, userRow, waitForJob, type Store } from '../helpers/jobs.js';
+import { failedHalfway, patrons, runJob, shownUser, storeWithSet, type Store } from '../helpers/jobs.js';
 
 let s: Store;
 beforeAll(async () => {
@@ -28,10 +28,12 @@ describe('who may run a job', () => {
     expect(r.json.issues).toEqual([
       { severity: 'error', code: 'restricted-account', message: 'restricted account: only a User Administrator may change a user holding user-administrator', users: 1 },
     ]);
-    expect((userRow(s.db, 'R1').roles as { role: string }[]).map((x) => x.role)).toEqual(['user-administrator']);
-    expect((userRow(s.db, 'U1').roles as { role: string }[]).map((x) => x.role)).toContain('license-viewer');
     const report = JSON.parse((await s.run(['job', 'report', r.json.id, '--format', 'json'])).stdout);
-    expect(report[0]).toMatchObject({ primary_id: 'R1', outcome: 'error', reason: expect.stringContaining('restricted account') });
+    expect(report).toEqual([
+      { primary_id: 'R1', outcome: 'error', changes: '', letter: null, reason: expect.stringContaining('restricted account') },
+      { primary_id: 'U1', outcome: 'changed', changes: 'roles +license-viewer', letter: null, reason: '' },
+      { primary_id: 'U2', outcome: 'changed', changes: 'roles +license-viewer', letter: null, reason: '' },
+    ]);
   });
 
   it('a User Manager may not add or remove a restricted role: every user it would change is an error', async () => {
@@ -42,14 +44,16 @@ describe('who may run a job', () => {
     expect(r.json.issues).toEqual([
       { severity: 'error', code: 'restricted-account', message: 'restricted account: only a User Administrator may add the user-manager role', users: 3 },
     ]);
-    expect((userRow(s.db, 'U2').roles as { role: string }[]).map((x) => x.role)).not.toContain('user-manager');
+    const report = JSON.parse((await s.run(['job', 'report', r.json.id, '--format', 'json'])).stdout) as { outcome: string; changes: string }[];
+    expect(report.map((u) => [u.outcome, u.changes])).toEqual([['error', ''], ['error', ''], ['error', '']]);
   });
 
   it('a User Administrator may change restricted accounts and restricted roles', async () => {
     const r = await runJob(s, 'patrons', ['--add-role', 'user-manager', '--job-description', 'Circulation lead']);
     expect(r.code).toBe(0);
     expect(r.json.counters).toMatchObject({ changed: 3, errors: 0 });
-    expect(userRow(s.db, 'R1')).toMatchObject({ job_description: 'Circulation lead' });
+    const report = JSON.parse((await s.run(['job', 'report', r.json.id, '--format', 'json'])).stdout) as { primary_id: string; changes: string }[];
+    expect(report.find((u) => u.primary_id === 'R1')?.changes).toBe('roles +user-manager; job_description: (empty) -> Circulation lead');
   });
 
   it('an operator without User Manager or User Administrator is refused (exit 4); no operator is a usage error (exit 2)', async () => {
@@ -59,33 +63,41 @@ describe('who may run a job', () => {
     const none = await s.run(['job', 'run', 'update-notify', '--set', 'patrons', '--status', 'inactive'], { env: { ALMA_USERS_OPERATOR: '' } });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--operator ID');
-    expect(userRow(s.db, 'U1').status).toBe('ACTIVE');
+    expect((await shownUser(s, 'U1')).status.value).toBe('ACTIVE');
+    expect(JSON.parse((await s.run(['job', 'list', '--format', 'json'])).stdout)).toHaveLength(3);
   });
 
   it("only the job's operator or a User Administrator may cancel or resume a job, and only an administrator may declare it dead (exit 4)", async () => {
-    // A job of its own: password letters cost an scrypt hash each, so it runs for seconds.
-    const t = await storeWithSet([...patrons(150), patron('MANAGER', { record_type: 'STAFF', roles: [{ role: 'user-manager', status: 'ACTIVE' }] })], 'many');
+    // The ownership rule is checked before the job's state: a job that stopped halfway shows it,
+    // with no process to race and no password to hash.
+    const t = await storeWithSet([...patrons(300), patron('MANAGER', { record_type: 'STAFF', roles: [{ role: 'user-manager', status: 'ACTIVE' }] })], 'many');
     try {
-      const { done } = spawnCli(t, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'many', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '15']);
-      const running = await waitForJob(t.db, (j) => j.status === 'Running' && j.processed >= 15);
-      const notHis = await t.run(['job', 'cancel', running.id], { env: asManager });
+      const admins = await failedHalfway(t, ['--add-role', 'license-viewer'], 'many');
+      expect(admins.json).toMatchObject({ status: 'Failed', operator: 'admin', processed: 100 });
+      const id = admins.json.id;
+      const notHis = await t.run(['job', 'cancel', id], { env: asManager });
       expect(notHis.code).toBe(4);
-      expect(notHis.stderr).toContain(`job ${running.id} was run by admin; only they or a User Administrator may cancel it`);
-      const takeOver = await t.run(['job', 'abort', running.id, '--force'], { env: asManager });
+      expect(notHis.stderr).toContain(`job ${id} was run by admin; only they or a User Administrator may cancel it`);
+      const takeOver = await t.run(['job', 'abort', id, '--force'], { env: asManager });
       expect(takeOver.code).toBe(4);
-      expect((await t.run(['job', 'cancel', running.id])).code).toBe(0);
-      const stopped = JSON.parse((await done).stdout);
-      expect(stopped.status).toBe('Aborted by User');
-
-      const resume = await t.run(['job', 'resume', running.id], { env: asManager });
+      expect(takeOver.stderr).toContain("declare a job's process dead needs the User Administrator role; operator MANAGER holds User Manager only");
+      const resume = await t.run(['job', 'resume', id], { env: asManager });
       expect(resume.code).toBe(4);
-      expect(resume.stderr).toContain('only they or a User Administrator may resume it');
-      expect(JSON.parse((await t.run(['job', 'show', running.id, '--format', 'json'])).stdout)).toMatchObject({ status: 'Aborted by User', processed: stopped.processed });
-      const finished = await t.run(['--format', 'json', 'job', 'resume', running.id]);
+      expect(resume.stderr).toContain(`job ${id} was run by admin; only they or a User Administrator may resume it`);
+      expect(JSON.parse((await t.run(['job', 'show', id, '--format', 'json'])).stdout)).toMatchObject({ status: 'Failed', processed: 100 });
+      const finished = await t.run(['--format', 'json', 'job', 'resume', id]);
       expect(finished.code).toBe(0);
-      expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 151 });
+      expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 301 });
+
+      // The job's own operator may resume it, User Manager or not.
+      const his = await failedHalfway(t, ['--add-statistic', 'RESEARCHER'], 'many', asManager);
+      expect(his.json).toMatchObject({ status: 'Failed', operator: 'MANAGER' });
+      const own = await t.run(['--format', 'json', 'job', 'resume', his.json.id], { env: asManager });
+      expect(own.code).toBe(3);
+      // MANAGER itself holds a restricted role: a User Manager may not change that account.
+      expect(JSON.parse(own.stdout)).toMatchObject({ status: 'Completed with Errors', operator: 'MANAGER', processed: 301, counters: { errors: 1, statistics_added: 300 } });
     } finally {
       t.cleanup();
     }
-  }, 120_000);
+  });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patron, query, seedUsers } from '../helpers/seed.js';
-import { holdWriteLock, makeSet, patrons, runJob, spawnCli, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+import { failedHalfway as failHalfway, holdWriteLock, makeSet, patrons, runJob, spawnCli, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -76,19 +76,13 @@ describe('final statuses', () => {
 
   it('Failed: a bulk that cannot be written rolls back whole; exit 1; resume completes it, each user once', async () => {
     const s = await store(patrons(300));
-    const d = new Database(s.db);
-    d.exec(`CREATE TRIGGER broken BEFORE UPDATE ON users WHEN NEW.primary_id = 'P00150' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-    d.close();
-    const r = await runJob(s, 'members', ['--add-role', 'license-viewer', '--bulk-size', '100']);
+    const r = await failHalfway(s, ['--add-role', 'license-viewer']);
     expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ status: 'Failed', processed: 100, total: 300 });
     expect(r.json.notes.join('\n') + (await s.run(['job', 'show', r.json.id])).stdout).toContain('disk on fire');
     // The failed bulk left no trace: users 101-200 are as they were.
     expect(perMember(s.db, r.json.id, 'license-viewer').roleCounts.slice(100, 200).every((n) => n === 0)).toBe(true);
 
-    const fix = new Database(s.db);
-    fix.exec('DROP TRIGGER broken');
-    fix.close();
     const resumed = await s.run(['--format', 'json', 'job', 'resume', r.json.id]);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 300, counters: { changed: 300, roles_added: 300 } });
@@ -199,16 +193,10 @@ describe('jobs and sets', () => {
 });
 
 /** A job that Failed at its second bulk of 100 (users 1-100 done), its cause fixed: ready to resume. */
-async function failedHalfway(n = 300): Promise<{ s: Store; id: string }> {
-  const s = await store(patrons(n));
-  const d = new Database(s.db);
-  d.exec(`CREATE TRIGGER broken BEFORE UPDATE ON users WHEN NEW.primary_id = 'P00150' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-  d.close();
-  const r = await runJob(s, 'members', ['--add-role', 'license-viewer', '--bulk-size', '100']);
+async function failedHalfway(): Promise<{ s: Store; id: string }> {
+  const s = await store(patrons(300));
+  const r = await failHalfway(s, ['--add-role', 'license-viewer']);
   expect(r.json).toMatchObject({ status: 'Failed', processed: 100 });
-  const fix = new Database(s.db);
-  fix.exec('DROP TRIGGER broken');
-  fix.close();
   return { s, id: r.json.id };
 }
 
@@ -261,7 +249,9 @@ describe('who runs a job', () => {
     const { done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--bulk-size', '25']);
     const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
     // As `job resume` in another process would leave it: Running, owned by that (live) process.
-    setJob(s.db, seen.id, { pid: process.pid, host: os.hostname() });
+    // Under the write lock, so the job cannot finish before the takeover.
+    const lock = holdWriteLock(s.db);
+    lock.release((d) => d.prepare('UPDATE jobs SET pid = ?, host = ? WHERE id = ?').run(process.pid, os.hostname(), seen.id));
     const r = await done;
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`job ${seen.id} was taken over while this process ran it (it is now Running, pid ${process.pid} on ${os.hostname()}); this process stopped without finishing it`);

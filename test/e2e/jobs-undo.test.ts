@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patron, query } from '../helpers/seed.js';
-import { makeSet, patrons, runJob, storeWithSet, userRow, type Store } from '../helpers/jobs.js';
+import { failedHalfway, makeSet, patrons, runJob, storeWithSet, userRow, type Store } from '../helpers/jobs.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -100,14 +99,8 @@ describe('job undo', () => {
   it('undoes a job that stopped halfway (the users it reached), after which the job can no longer be resumed', async () => {
     const s = await storeWithSet(patrons(300));
     cleanups.push(s.cleanup);
-    const d = new Database(s.db);
-    d.exec(`CREATE TRIGGER broken BEFORE UPDATE ON users WHEN NEW.primary_id = 'P00150' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-    d.close();
-    const a = await runJob(s, 'members', ['--status', 'inactive', '--bulk-size', '100']);
+    const a = await failedHalfway(s, ['--status', 'inactive']);
     expect(a.json).toMatchObject({ status: 'Failed', processed: 100 });
-    const fix = new Database(s.db);
-    fix.exec('DROP TRIGGER broken');
-    fix.close();
 
     const u = await s.run(['--format', 'json', 'job', 'undo', a.json.id]);
     expect(u.code).toBe(0);

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import Database from 'better-sqlite3';
-import type { UserInput } from '../../src/domain/user.js';
+import { CODE_TABLES, CodeBook, DEFAULT_CODES } from '../../src/domain/codes.js';
+import type { ActionEnv } from '../../src/domain/jobs/actions.js';
+import { userSchema, type UserInput } from '../../src/domain/user.js';
+import type { StoredUser } from '../../src/domain/user-fields.js';
 import { BIN, ROOT, tempStore, type CliResult } from './cli.js';
 import { patron, seedUsers } from './seed.js';
 
@@ -53,6 +56,57 @@ export interface JobJson {
   processed: number;
   total: number;
   notes: string[];
+}
+
+/**
+ * Makes the store refuse to write user `primaryId`, as a failing disk would: a job that
+ * reaches it Fails, and its bulk in flight rolls back. Returns the cure.
+ */
+export function breakWritesOf(db: string, primaryId: string): () => void {
+  const d = new Database(db);
+  d.prepare(`CREATE TRIGGER broken BEFORE UPDATE ON users WHEN NEW.primary_id = '${primaryId.replace(/'/g, "''")}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`).run();
+  d.close();
+  return () => {
+    const fix = new Database(db);
+    fix.exec('DROP TRIGGER broken');
+    fix.close();
+  };
+}
+
+/**
+ * A job on `set` (patrons P00001...) that Failed at its second bulk of 100 (users 1-100
+ * done, 101-200 rolled back), its cause then removed: ready to resume or undo.
+ */
+export async function failedHalfway(s: Store, args: string[], set = 'members', env: Record<string, string> = {}): Promise<CliResult & { json: JobJson }> {
+  const cure = breakWritesOf(s.db, 'P00150');
+  try {
+    return await runJob(s, set, [...args, '--bulk-size', '100'], env);
+  } finally {
+    cure();
+  }
+}
+
+/** A user's password hash: what no command shows, read from the store file. */
+export function passwordHash(db: string, primaryId: string): string | null {
+  const d = new Database(db, { readonly: true });
+  try {
+    return (d.prepare('SELECT password_hash FROM users WHERE primary_id = ?').pluck().get(primaryId) as string | null | undefined) ?? null;
+  } finally {
+    d.close();
+  }
+}
+
+/** A user as `users show ID --format json` gives it (Alma's REST user object). */
+export async function shownUser(s: Store, primaryId: string): Promise<AlmaUser> {
+  const r = await s.run(['users', 'show', primaryId, '--format', 'json']);
+  if (r.code !== 0) throw new Error(`users show ${primaryId} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as AlmaUser;
+}
+
+/** The parts of Alma's user object the job tests read. */
+export interface AlmaUser {
+  [field: string]: unknown;
+  status: { value: string; desc: string };
 }
 
 /** A user row as stored, lists parsed. */
@@ -113,14 +167,35 @@ export async function waitForJob(db: string, test: (job: { id: string; status: s
  * Holds the store's write lock from the test, so the job cannot commit its next bulk: what
  * the test sees then stays as it is until release().
  */
-export function holdWriteLock(db: string): { release(): void } {
+export function holdWriteLock(db: string): { release(write?: (d: Database.Database) => void): void } {
   const d = new Database(db);
   d.pragma('busy_timeout = 10000');
   d.exec('BEGIN IMMEDIATE');
   return {
-    release() {
-      d.exec('ROLLBACK');
+    /** Lets go of the lock; with `write`, after committing what it writes (a change the job sees only after it). */
+    release(write) {
+      if (write) {
+        write(d);
+        d.exec('COMMIT');
+      } else d.exec('ROLLBACK');
       d.close();
     },
   };
+}
+
+/** The code tables a fresh store starts with (init), in memory. */
+export function defaultCodeBook(): CodeBook {
+  return new CodeBook(CODE_TABLES.flatMap((table) => DEFAULT_CODES[table].map(([code, description, attrs]) => ({ table, code, description, attrs: attrs ?? {} }))));
+}
+
+export const TODAY = '2026-03-15';
+
+export function env(over: Partial<ActionEnv> = {}): ActionEnv {
+  return { today: TODAY, operator: 'admin', isAdministrator: true, codes: defaultCodeBook(), ...over };
+}
+
+/** A user as the store gives it back, checked by the model's schema. */
+export function stored(input: Partial<UserInput> & { primary_id: string }, id = 1): StoredUser {
+  const user = userSchema.parse({ first_name: 'Pat', last_name: 'Ron', user_group: 'UNDERGRAD', status: 'ACTIVE', account_type: 'INTERNAL', ...input });
+  return { ...user, id, created_at: '2026-01-01T00:00:00.000Z', created_by: 'seed', updated_at: '2026-01-01T00:00:00.000Z', updated_by: 'seed' };
 }
