@@ -27,7 +27,7 @@ export interface SessionOptions {
  * recovered first, the operator resolved on demand, the code book read when asked for.
  */
 export class Session {
-  private users_: UserStore | undefined;
+  private users: UserStore | undefined;
 
   private constructor(
     readonly db: Db,
@@ -46,17 +46,14 @@ export class Session {
     }
   }
 
-  get users(): UserStore {
-    return (this.users_ ??= new UserStore(this.db));
-  }
-
   codes(): CodeBook {
     return loadCodeBook(this.db);
   }
 
   /** The staff user named by --operator or ALMA_USERS_OPERATOR, checked for an active User Manager or User Administrator role. */
   operator(id: string | undefined, now = new Date()): Operator {
-    return resolveOperator((primaryId) => this.users.get(primaryId), id, now);
+    const users = (this.users ??= new UserStore(this.db));
+    return resolveOperator((primaryId) => users.get(primaryId), id, now);
   }
 
   close(): void {

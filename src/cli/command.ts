@@ -37,14 +37,6 @@ export interface CommandGroup {
   register(program: Command, bind: Bind): void;
 }
 
-/**
- * Transitional: a handler loaded from a handlers/ file when its command runs. Goes away
- * once every group is one file per command.
- */
-export function lazy(load: () => Promise<Handler>): Handler {
-  return async (ctx, args, opts) => (await load())(ctx, args, opts);
-}
-
 /** A noun and its verbs: `group('codes', '...', [list, add, remove])`. */
 export function group(name: string, description: string, commands: CommandDef[]): CommandGroup {
   return {

@@ -58,10 +58,6 @@ export class Context {
     return this.session(opts).db;
   }
 
-  get users(): Session['users'] {
-    return this.session().users;
-  }
-
   codes(): CodeBook {
     return this.session().codes();
   }
