@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../domain/errors.js';
 import { mergeStoreLabels, parseLabelFile, type LanguageLabels } from '../../domain/letters/labels.js';
-import { LetterRenderer } from '../../domain/letters/renderer.js';
+import { LetterRenderer, type RendererParts } from '../../domain/letters/renderer.js';
 import { loadCodeBook } from '../../store/codes.js';
 import { readConfig } from '../../store/config.js';
 import type { Db } from '../../store/db.js';
@@ -21,14 +21,7 @@ export interface LoadOptions {
 }
 
 /** The files of a templates folder, read: the layouts and the label files. */
-export interface LetterFiles {
-  templatesDir: string;
-  htmlFile: string;
-  htmlSource: string;
-  textFile: string;
-  textSource: string;
-  labels: Map<string, LanguageLabels>;
-}
+export type LetterFiles = Pick<RendererParts, 'templatesDir' | 'htmlFile' | 'htmlSource' | 'textFile' | 'textSource' | 'labels'>;
 
 /**
  * Loads and checks the User Notifications Letter: the layout (HTML and plain text), the
