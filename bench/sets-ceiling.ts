@@ -53,7 +53,7 @@ if (mode === 'load') {
     // A compiled query may call unicode_lower, which openStore registers on its connections.
     const { registerSqlFunctions } = await import('../src/store/sql-functions.js');
     registerSqlFunctions(db);
-    ({ sql, params } = memberQuery(db, getSet(db, setName ?? '')));
+    ({ sql, params } = memberQuery(getSet(db, setName ?? '')));
   }
   const started = process.hrtime.bigint();
   let rows = 0;

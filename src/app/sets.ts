@@ -1,10 +1,11 @@
 import { nanoid } from 'nanoid';
 import type { Db } from '../store/db.js';
+import { JobStore, type JobRow } from '../store/jobs.js';
 import { loadCodeBook } from '../store/codes.js';
-import { compileQuery, type CompiledQuery } from '../store/query-sql.js';
+import { compileQuery } from '../store/query-sql.js';
 import {
   combineMembers, copyMembers, deleteSetRow, findSet, insertSet, isNameTaken, itemizedMemberCounts,
-  jobHoldingSet, listSetRecords, memberQuery as membersSelect, renameSetRow, type CombineOp, type SetRecord,
+  listSetRecords, renameSetRow, type CombineOp, type SetRecord,
 } from '../store/sets.js';
 import type { Operator } from '../domain/authz.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../domain/errors.js';
@@ -12,7 +13,12 @@ import { samePrimaryId } from '../domain/primary-id.js';
 import { codeReferences, parseQuery } from '../domain/query.js';
 
 export type { CombineOp, SetRecord } from '../store/sets.js';
-export { countMembers, jobHoldingSet, setMembers } from '../store/sets.js';
+export { countMembers, memberQuery, setMembers } from '../store/sets.js';
+
+/** The job holding a set (Pending or Running), if any: a held set is not deleted or given to another job. */
+export function jobHoldingSet(db: Db, setId: string): JobRow | undefined {
+  return new JobStore(db).holder(setId);
+}
 
 /**
  * User sets, as in Alma: itemized (a stored list of members) or logical (a saved query,
@@ -51,15 +57,6 @@ export function getSet(db: Db, name: string, operator?: Operator): SetRecord {
     throw new NotFoundError(`no set named ${name}`, 'list the sets you can use: alma-users set list');
   }
   return set;
-}
-
-/**
- * A SELECT of `user_id, primary_id` of the set's current members, for the job engine.
- * The store is not read: `db` stays for the callers (app/jobs/run.ts, app/jobs/resume.ts,
- * bench/sets-ceiling.ts) until they take store/sets.ts memberQuery(set).
- */
-export function memberQuery(_db: Db, set: SetRecord, now: Date = new Date()): CompiledQuery {
-  return membersSelect(set, now);
 }
 
 /** A set name as given, trimmed and checked. */

@@ -144,11 +144,3 @@ export function combineMembers(db: Db, setId: string, a: SetRecord, b: SetRecord
     params: [...qa.params, ...qb.params],
   });
 }
-
-/** The job holding the set, if one is Pending or Running (ARCHITECTURE.md, "Contracts"). */
-export function jobHoldingSet(db: Db, setId: string): { id: string; type: string; status: string } | undefined {
-  return db.prepare<[string], { id: string; type: string; status: string }>(
-    "SELECT id, type, status FROM jobs WHERE set_id = ? AND status IN ('Pending', 'Running') ORDER BY submitted_at LIMIT 1",
-  ).get(setId);
-}
-

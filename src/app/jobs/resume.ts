@@ -40,7 +40,7 @@ export async function prepareResume(place: JobPlace, op: Operator, codes: CodeBo
     const params = storedParams(job.params);
     // A job recorded before this rule could never finish; say why and what to run instead.
     refuseUntoldPasswords(params);
-    prepared = { planner: updateNotifyPlanner(params, env), members: set ? memberQuery(db, set) : undefined };
+    prepared = { planner: updateNotifyPlanner(params, env), members: set ? memberQuery(set) : undefined };
     if (params.notify) prepared.letters = await openJobLetters(place, params.notify, jobOperator.user);
   }
   try {

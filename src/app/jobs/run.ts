@@ -73,7 +73,7 @@ export function prepareUpdateNotify(db: Db, operator: Operator, codes: CodeBook,
   const restrictedRoles = operator.isAdministrator
     ? []
     : [...params.add_roles, ...params.remove_roles].filter((r) => codes.get('role', r.role)?.attrs.restricted).map((r) => r.role);
-  return { set, members: memberQuery(db, set), params, restrictedRoles, planner: updateNotifyPlanner(params, actionEnv(operator, codes)) };
+  return { set, members: memberQuery(set), params, restrictedRoles, planner: updateNotifyPlanner(params, actionEnv(operator, codes)) };
 }
 
 /** Opens the letters of a run that notifies, checked against the set's first member (or the operator). */
