@@ -10,7 +10,7 @@ import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from './user-enums.js';
 
 const text = z.string().trim().min(1);
 const optionalText = text.optional();
-const isoDate = z.string().trim().refine(isIsoDate, { message: 'expected a date as YYYY-MM-DD' });
+const isoDate = z.string().trim().refine(isIsoDate, { message: 'expected a date as YYYY-MM-DD, from 1900-01-01 to 9999-12-31' });
 export const segment = z.enum(['Internal', 'External']);
 export const activeStatus = z.enum(STATUSES);
 

@@ -43,4 +43,23 @@ describe('dates', () => {
     expect(parseAlmaDate('2023-09-01')).toBe('2023-09-01');
     expect(parseAlmaDate('01/09/2023')).toBeUndefined();
   });
+
+  it('refuses dates before 1900 and past 9999, absolute or relative', () => {
+    const now = new Date(2026, 10, 21, 12, 0);
+    expect(isIsoDate('1899-12-31')).toBe(false);
+    expect(isIsoDate('1900-01-01')).toBe(true);
+    expect(isIsoDate('9999-12-31')).toBe(true);
+    expect(() => parseDateArg('+9999y', now)).toThrow(/past 9999-12-31/);
+    expect(() => parseDateArg('-200y', now)).toThrow(/before 1900-01-01/);
+    expect(() => parseDateArg('+99999999999999999999d', now)).toThrow(/past 9999-12-31/);
+    expect(() => parseDateArg('0999-01-01', now)).toThrow(/outside 1900-01-01\.\.9999-12-31/);
+    expect(parseDateArg('+7000y', now)).toBe('9026-11-21');
+  });
+
+  it('reads only real times of day in a timestamp', () => {
+    expect(parseAlmaDate('2017-04-29T25:00:00Z')).toBeUndefined();
+    expect(parseAlmaDate('2017-04-29T23:60:00Z')).toBeUndefined();
+    expect(parseAlmaDate('2017-04-29T23:59:59+02:00')).toBe('2017-04-29');
+    expect(parseAlmaDate('1850-04-29T10:00:00Z')).toBeUndefined();
+  });
 });
