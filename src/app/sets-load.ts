@@ -83,7 +83,7 @@ export interface LoadPlan {
 /** Excel keeps 15 significant digits of a number; a longer ID typed as a number is already wrong. */
 const EXCEL_DIGITS = 15;
 
-function paddedHint(id: string, candidates: string[] | undefined): string | undefined {
+function paddedHint(candidates: string[] | undefined): string | undefined {
   if (!candidates?.length) return undefined;
   if (candidates.length === 1) return `with its leading zeros restored it would match exactly one user: ${candidates[0]}`;
   return `with leading zeros restored it would match ${candidates.length} users (${candidates.slice(0, 5).join(', ')}${candidates.length > 5 ? ', …' : ''}), so it cannot be told which`;
@@ -92,7 +92,7 @@ function paddedHint(id: string, candidates: string[] | undefined): string | unde
 function numericMessage(cell: string, id: string, matched: string | null, candidates: string[] | undefined, op: LoadOperation): string {
   let m = `${cell} holds the number ${id}, not text: Excel drops leading zeros from numbers (0123456 becomes 123456)`;
   if (id.replace(/^-/, '').length > EXCEL_DIGITS) m += `, and keeps only ${EXCEL_DIGITS} digits, so this ID is likely wrong`;
-  const hint = paddedHint(id, candidates);
+  const hint = paddedHint(candidates);
   if (matched) {
     m += `; it matched user ${matched} as written`;
     if (hint) m += `, but ${hint}: check which was meant`;
@@ -129,7 +129,7 @@ export async function loadMembers(db: Db, file: IdFile, plan: LoadPlan): Promise
       const found = staging.summary();
       const padded = found.digits > 0 ? staging.zeroPadded(type) : new Map<number, string[]>();
       const notFound: NotFoundLine[] = (found.notFound > 0 ? staging.notFound() : []).map((r) => {
-        const hint = paddedHint(r.id, padded.get(r.line));
+        const hint = paddedHint(padded.get(r.line));
         return { line: r.line, id: r.id, ...(r.cell ? { cell: r.cell } : {}), ...(hint ? { hint } : {}) };
       });
       for (const a of found.ambiguous > 0 ? staging.ambiguous() : []) {
