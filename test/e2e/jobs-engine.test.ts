@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patron, query, seedUsers } from '../helpers/seed.js';
-import { failedHalfway as failHalfway, holdWriteLock, makeSet, patrons, runJob, spawnCli, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+import { failedHalfway as failHalfway, holdWriteLock, makeSet, patrons, runJob, spawnCliOn, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -95,7 +95,7 @@ describe('final statuses', () => {
 describe('a job whose process dies', () => {
   it('is found by the next command, marked Aborted by System, and resumed: every member changed once, one audit row and one letter each', async () => {
     const s = await store(patrons(1500));
-    const { child, done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--notify', 'GENERAL_MESSAGE', '--bulk-size', '25']);
+    const { child, done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--notify', 'GENERAL_MESSAGE', '--bulk-size', '25']);
     const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
     const lock = holdWriteLock(s.db);
     const at = (await waitForJob(s.db, () => true)).processed;
@@ -125,7 +125,7 @@ describe('a job whose process dies', () => {
 describe('stopping a job', () => {
   it('SIGINT finishes the bulk in flight, ends Aborted by User (exit 1) with a report; resume finishes the rest', async () => {
     const s = await store(patrons(3000));
-    const { child, done } = spawnCli(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--bulk-size', '50']);
+    const { child, done } = spawnCliOn(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--bulk-size', '50']);
     await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 50);
     const lock = holdWriteLock(s.db);
     child.kill('SIGINT');
@@ -150,7 +150,7 @@ describe('stopping a job', () => {
   it('job cancel asks a running job to stop after its bulk', async () => {
     // New passwords cost an scrypt hash each, so this job takes seconds.
     const s = await store(patrons(400));
-    const { done } = spawnCli(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '40']);
+    const { done } = spawnCliOn(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '40']);
     const running = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 40);
     const c = await s.run(['job', 'cancel', running.id.slice(0, 6)]);
     expect(c.code).toBe(0);
@@ -172,7 +172,7 @@ describe('jobs and sets', () => {
     const s = await store(patrons(120));
     seedUsers(s.db, Array.from({ length: 50 }, (_, i) => patron(`Q${String(i).padStart(4, '0')}`)));
     await makeSet(s, 'others', Array.from({ length: 50 }, (_, i) => `Q${String(i).padStart(4, '0')}`));
-    const first = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '20']);
+    const first = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '20']);
     const running = await waitForJob(s.db, (j) => j.status === 'Running');
 
     const second = await s.run(['job', 'run', 'update-notify', '--set', 'MEMBERS', '--add-role', 'license-viewer']);
@@ -226,8 +226,8 @@ describe('who runs a job', () => {
     const { s, id } = await failedHalfway();
     // Both read the job as resumable while the test holds the write lock; then both try to claim it.
     const lock = holdWriteLock(s.db);
-    const a = spawnCli(s, ['--format', 'json', 'job', 'resume', id]);
-    const b = spawnCli(s, ['--format', 'json', 'job', 'resume', id]);
+    const a = spawnCliOn(s, ['--format', 'json', 'job', 'resume', id]);
+    const b = spawnCliOn(s, ['--format', 'json', 'job', 'resume', id]);
     const until = Date.now() + 9_000; // within the store's busy timeout (10 s)
     while (!(waitsForLock(a.child.pid!) && waitsForLock(b.child.pid!)) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     lock.release();
@@ -246,7 +246,7 @@ describe('who runs a job', () => {
 
   it('a process whose job was taken over (judged dead, claimed by another) stops at its next bulk without finishing the job or writing that bulk', async () => {
     const s = await store(patrons(1500));
-    const { done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--bulk-size', '25']);
+    const { done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--bulk-size', '25']);
     const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
     // As `job resume` in another process would leave it: Running, owned by that (live) process.
     // Under the write lock, so the job cannot finish before the takeover.

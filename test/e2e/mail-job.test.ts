@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/domain/password.js';
-import { patrons, runJob, spawnCli, storeWithSet, userRow, waitForJob } from '../helpers/jobs.js';
+import { patrons, runJob, spawnCliOn, storeWithSet, userRow, waitForJob } from '../helpers/jobs.js';
 import { listedLetters, startSmtp, storeText } from '../helpers/smtp.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -131,7 +131,7 @@ describe('job run update-notify --notify, by SMTP', () => {
 
   it('across a kill -9 and job resume, no letter is sent twice, and every letter not sent is accounted for', async () => {
     const { s, smtp } = await setup(160);
-    const { child, done } = spawnCli(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '20']);
+    const { child, done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '20']);
     const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 40, 60_000);
     await smtp.waitFor(20);
     child.kill('SIGKILL');

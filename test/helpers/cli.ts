@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,24 +61,31 @@ export async function cli(args: string[], opts: CliOptions = {}): Promise<CliRes
 }
 
 /**
- * Runs the built CLI as a separate process, as a cron script would: no TTY, the given
- * environment only (plus PATH and HOME pointing at a temporary folder).
+ * The built CLI started as a separate process, as a cron script would run it: no TTY, the
+ * given environment only (plus PATH and HOME pointing at a temporary folder). `child` is
+ * there for tests that signal or kill it; `done` settles when it ends.
  */
-export function cliProcess(args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, HOME: os.tmpdir(), TZ: process.env.TZ, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+export function spawnCli(args: string[], opts: CliOptions = {}): { child: ChildProcessWithoutNullStreams; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH, HOME: os.tmpdir(), TZ: process.env.TZ, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
   });
+  child.stdin.end(opts.input ?? '');
+  return { child, done };
+}
+
+/** The built CLI run to its end in a separate process (see spawnCli). */
+export function cliProcess(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return spawnCli(args, opts).done;
 }
 
 /**

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import os from 'node:os';
 import Database from 'better-sqlite3';
 import { CODE_TABLES, CodeBook, DEFAULT_CODES } from '../../src/domain/codes.js';
 import type { ActionEnv } from '../../src/domain/jobs/actions.js';
 import { userSchema, type UserInput } from '../../src/domain/user.js';
 import type { StoredUser } from '../../src/domain/user-fields.js';
-import { BIN, ROOT, tempStore, type CliResult } from './cli.js';
+import { spawnCli, tempStore, type CliResult } from './cli.js';
 import { patron, seedUsers } from './seed.js';
 
 export type Store = Awaited<ReturnType<typeof tempStore>>;
@@ -124,22 +122,9 @@ export function userRow(db: string, primaryId: string): Record<string, unknown> 
   }
 }
 
-/** The CLI started in the background (no TTY), for tests that signal or kill it mid-job. */
-export function spawnCli(s: Store, args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: os.tmpdir(), TZ: process.env.TZ, ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, done };
+/** The CLI started in the background against the store, as `admin`, for tests that signal or kill it mid-job. */
+export function spawnCliOn(s: Store, args: string[]): ReturnType<typeof spawnCli> {
+  return spawnCli(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin' } });
 }
 
 /** Polls the store (read-only, never blocked in WAL mode) until `test` holds for the newest job. */
