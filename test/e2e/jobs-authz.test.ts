@@ -67,7 +67,7 @@ describe('who may run a job', () => {
     expect(JSON.parse((await s.run(['job', 'list', '--format', 'json'])).stdout)).toHaveLength(3);
   });
 
-  it("only the job's operator or a User Administrator may cancel or resume a job, and only an administrator may declare it dead (exit 4)", async () => {
+  it("one rule: only the job's operator or a User Administrator may cancel, abort, resume or undo a job (exit 4)", async () => {
     // The ownership rule is checked before the job's state: a job that stopped halfway shows it,
     // with no process to race and no password to hash.
     const t = await storeWithSet([...patrons(300), patron('MANAGER', { record_type: 'STAFF', roles: [{ role: 'user-manager', status: 'ACTIVE' }] })], 'many');
@@ -75,16 +75,12 @@ describe('who may run a job', () => {
       const admins = await failedHalfway(t, ['--add-role', 'license-viewer'], 'many');
       expect(admins.json).toMatchObject({ status: 'Failed', operator: 'admin', processed: 100 });
       const id = admins.json.id;
-      const notHis = await t.run(['job', 'cancel', id], { env: asManager });
-      expect(notHis.code).toBe(4);
-      expect(notHis.stderr).toContain(`job ${id} was run by admin; only they or a User Administrator may cancel it`);
-      const takeOver = await t.run(['job', 'abort', id, '--force'], { env: asManager });
-      expect(takeOver.code).toBe(4);
-      expect(takeOver.stderr).toContain("declare a job's process dead needs the User Administrator role; operator MANAGER holds User Manager only");
-      const resume = await t.run(['job', 'resume', id], { env: asManager });
-      expect(resume.code).toBe(4);
-      expect(resume.stderr).toContain(`job ${id} was run by admin; only they or a User Administrator may resume it`);
-      expect(JSON.parse((await t.run(['job', 'show', id, '--format', 'json'])).stdout)).toMatchObject({ status: 'Failed', processed: 100 });
+      for (const verb of ['cancel', 'abort', 'resume', 'undo']) {
+        const notHis = await t.run(['job', verb, id, ...(verb === 'abort' ? ['--force'] : []), ...(verb === 'undo' ? ['--yes'] : [])], { env: asManager });
+        expect(notHis.code, verb).toBe(4);
+        expect(notHis.stderr).toContain(`job ${id} was run by admin; only they or a User Administrator may ${verb} it`);
+      }
+      expect(JSON.parse((await t.run(['job', 'show', id, '--format', 'json'])).stdout)).toMatchObject({ status: 'Failed', processed: 100, undone_by: [] });
       const finished = await t.run(['--format', 'json', 'job', 'resume', id]);
       expect(finished.code).toBe(0);
       expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 301 });
@@ -96,6 +92,10 @@ describe('who may run a job', () => {
       expect(own.code).toBe(3);
       // MANAGER itself holds a restricted role: a User Manager may not change that account.
       expect(JSON.parse(own.stdout)).toMatchObject({ status: 'Completed with Errors', operator: 'MANAGER', processed: 301, counters: { errors: 1, statistics_added: 300 } });
+      // ...and undo it: the same rule.
+      const undo = await t.run(['--format', 'json', 'job', 'undo', his.json.id, '--yes'], { env: asManager });
+      expect(undo.stderr).not.toContain('only they or a User Administrator');
+      expect(JSON.parse(undo.stdout)).toMatchObject({ type: 'undo', operator: 'MANAGER', undo_of: his.json.id });
     } finally {
       t.cleanup();
     }

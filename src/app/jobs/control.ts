@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { requireAdministrator, type Operator } from '../../domain/authz.js';
+import type { Operator } from '../../domain/authz.js';
 import { ConflictError, PermissionError, UsageError } from '../../domain/errors.js';
 import { isHolding } from '../../domain/jobs/status.js';
 import { samePrimaryId } from '../../domain/primary-id.js';
@@ -8,19 +8,26 @@ import type { Db } from '../../store/db.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { findJob } from './submit.js';
 
-/** Who may stop, take over or resume a job, and when: `job cancel`, `job abort`, and the check `job resume` makes. */
+/** Who may act on a job once it exists, and when: `job cancel`, `job abort`, and the checks `job resume` and `job undo` make. */
 
-/** Only the job's operator or a User Administrator may stop, resume or take over a job. */
-export function requireJobOwner(op: Operator, job: JobRow, what: string): void {
+/** What may be done to a job that exists: each is the job operator's, or a User Administrator's. */
+export type JobControl = 'cancel' | 'resume' | 'abort' | 'undo';
+
+/**
+ * The one rule for acting on a job: only the operator who ran it or a User Administrator
+ * may cancel, resume, abort or undo it. A User Manager's own jobs are theirs to manage;
+ * another operator's work is not, whatever the job did (docs/jobs.md, "Who may act on a job").
+ */
+export function requireJobControl(op: Operator, job: JobRow, action: JobControl): void {
   if (op.isAdministrator || samePrimaryId(op.user.primary_id, job.operator)) return;
-  throw new PermissionError(`job ${job.id} was run by ${job.operator}; only they or a User Administrator may ${what} it`);
+  throw new PermissionError(`job ${job.id} was run by ${job.operator}; only they or a User Administrator may ${action} it`);
 }
 
 /** `job cancel ID`: asks a job that holds its set to stop after the bulk in flight; the job as it was asked. */
 export function cancelJob(db: Db, op: Operator, id: string | undefined): JobRow {
   const jobs = new JobStore(db);
   const job = findJob(jobs, id);
-  requireJobOwner(op, job, 'cancel');
+  requireJobControl(op, job, 'cancel');
   if (!jobs.requestCancel(job.id)) {
     throw new ConflictError(`job ${job.id} is not running (${jobs.get(job.id)?.status ?? job.status}); there is nothing to cancel`);
   }
@@ -30,13 +37,13 @@ export function cancelJob(db: Db, op: Operator, id: string | undefined): JobRow 
 /**
  * `job abort ID --force`: for a job left Running by a process that a person knows is dead
  * but this host cannot tell (it ran on another host, or the system gives no boot id and
- * the pid was reused). User Administrator only; the job becomes Aborted by System, resumable.
+ * the pid was reused). The job becomes Aborted by System, resumable.
  * Returns the job as it is now, and where its process was said to run.
  */
 export function abortJob(db: Db, op: Operator, id: string | undefined, force: boolean, now = new Date()): { job: JobRow; where: string } {
-  requireAdministrator(op, 'declare a job\'s process dead');
   const jobs = new JobStore(db);
   const job = findJob(jobs, id);
+  requireJobControl(op, job, 'abort');
   if (!isHolding(job.status)) throw new ConflictError(`job ${job.id} is not running (${job.status}); there is nothing to abort`);
   const where = `pid ${job.pid ?? '?'} on ${job.host ?? '?'}`;
   if (!force) {

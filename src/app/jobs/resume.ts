@@ -10,7 +10,7 @@ import { JobStore, type JobRow } from '../../store/jobs.js';
 import { findSet } from '../../store/sets.js';
 import { UserStore } from '../../store/users.js';
 import { memberQuery } from '../sets.js';
-import { requireJobOwner } from './control.js';
+import { requireJobControl } from './control.js';
 import { actionEnv, openJobLetters, type JobPlace, type PreparedJob } from './run.js';
 import { claimJob, findJob, resumeRefusal } from './submit.js';
 
@@ -24,7 +24,7 @@ export async function prepareResume(place: JobPlace, op: Operator, codes: CodeBo
   const { db } = place;
   const jobs = new JobStore(db);
   const job = findJob(jobs, id);
-  requireJobOwner(op, job, 'resume');
+  requireJobControl(op, job, 'resume');
   const refusal = resumeRefusal(jobs, job);
   if (refusal) throw refusal;
   const users = new UserStore(db);

@@ -9,6 +9,7 @@ import type { Db } from '../../store/db.js';
 import type { MemberSelect } from '../../store/job-members.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters } from '../../store/outbox.js';
+import { requireJobControl } from './control.js';
 import { actionEnv, type PreparedJob } from './run.js';
 import { claimJob, findJob, refuseHeldSet, submitJob, type JobSetRef } from './submit.js';
 
@@ -33,6 +34,7 @@ export interface UndoRun extends PreparedJob {
 export function prepareUndo(db: Db, op: Operator, codes: CodeBook, id: string | undefined, o: { dryRun: boolean; force: boolean }): UndoRun {
   const jobs = new JobStore(db);
   const original = findJob(jobs, id);
+  requireJobControl(op, original, 'undo');
   if (isHolding(original.status)) {
     throw new ConflictError(`job ${original.id} is still ${original.status.toLowerCase()}`, `wait for it to end, or stop it first: alma-users job cancel ${original.id}`);
   }

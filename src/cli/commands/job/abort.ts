@@ -7,7 +7,7 @@ export const abort: CommandDef = {
   define: (job) =>
     job
       .command('abort <id>')
-      .description('User Administrator: end a job whose process you know is dead (another host, a reused pid) as Aborted by System')
+      .description("The job's operator or a User Administrator: end a job whose process you know is dead (another host, a reused pid) as Aborted by System")
       .option('--force', 'required: you have checked that the process running the job is gone')
       .addHelpText('after', `
 A job whose process died on this machine (kill -9, a crash, a reboot) is found by the next
