@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireAdministrator, type Operator } from '../domain/authz.js';
 import type { CodeAttrs, CodeTable } from '../domain/codes.js';
 import { ConflictError, NotFoundError, UsageError } from '../domain/errors.js';
+import { unprintableIn } from '../domain/text.js';
 import { addCode, countCodeUsage, removeCode } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 
@@ -21,6 +22,11 @@ export function addCodeAs(db: Db, operator: Operator, table: CodeTable, code: st
   requireAdministrator(operator, 'changing code tables');
   const value = code.trim();
   if (!value) throw new UsageError('a code may not be empty');
+  // A code is shown in every listing and letter: a control character in it would be obeyed by a terminal.
+  for (const [what, text] of [['code', value], ['description', description ?? '']] as const) {
+    const bad = unprintableIn(text);
+    if (bad) throw new UsageError(`the ${what} holds an unprintable character (${bad}: a control character or half of a broken pair)`, 'type it again without it');
+  }
   const attrs: CodeAttrs = {
     ...(o.almaCode ? { alma_code: o.almaCode } : {}),
     ...(o.needsParameters ? { needs_parameters: true } : {}),

@@ -34,7 +34,7 @@ export function diagnose(db: Db, file: string): Diagnosis {
   checks.push({ name: 'integrity', ok: integrity.length === 1 && integrity[0] === 'ok', detail: integrity.slice(0, 5).join('; ') });
 
   const fk = facts.danglingReferences;
-  checks.push({ name: 'foreign keys', ok: fk === 0, detail: fk ? `${fk} dangling references` : 'ok' });
+  checks.push({ name: 'foreign keys', ok: fk === 0, detail: fk === undefined ? 'not checked: damaged pages' : fk ? `${fk} dangling references` : 'ok' });
 
   const mode = fs.statSync(file).mode & 0o777;
   checks.push({
@@ -45,6 +45,9 @@ export function diagnose(db: Db, file: string): Diagnosis {
 
   const journal = facts.journalMode;
   checks.push({ name: 'journal', ok: journal === 'wal', detail: journal });
+  if (facts.readOnlyCopy) {
+    checks.push({ name: 'access', ok: true, detail: 'read-only: this user cannot write the store\'s folder, so it was read from a copy in memory' });
+  }
 
   const initialised = initialisedBy(db);
   checks.push({

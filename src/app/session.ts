@@ -1,7 +1,9 @@
 import { resolveOperator, type Operator } from '../domain/authz.js';
 import type { CodeBook } from '../domain/codes.js';
+import { systemError, type AlmaUsersError } from '../domain/errors.js';
 import { loadCodeBook } from '../store/codes.js';
-import { openStore, type Db } from '../store/db.js';
+import { guardWrites, openStore, type Db } from '../store/db.js';
+import { isReadOnlyFailure, storeFailure } from '../store/failures.js';
 import { UserStore } from '../store/users.js';
 import { recoverAbandonedJobs } from './jobs/recover.js';
 
@@ -28,9 +30,11 @@ export interface SessionOptions {
  */
 export class Session {
   private users: UserStore | undefined;
+  private checked = false;
 
   private constructor(
     readonly db: Db,
+    private readonly file: string,
     /** Jobs left running by a process that is gone, now Aborted by System. */
     readonly recovered: string[],
   ) {}
@@ -38,8 +42,7 @@ export class Session {
   static open(file: string, options: SessionOptions = {}): Session {
     const db = openStore(file, options);
     try {
-      // A job whose process died (kill -9, power loss) is found by the next command.
-      return new Session(db, recoverAbandonedJobs(db));
+      return new Session(db, file, recover(db));
     } catch (e) {
       db.close();
       throw e;
@@ -50,8 +53,16 @@ export class Session {
     return loadCodeBook(this.db);
   }
 
-  /** The staff user named by --operator or ALMA_USERS_OPERATOR, checked for an active User Manager or User Administrator role. */
+  /**
+   * The staff user named by --operator or ALMA_USERS_OPERATOR, checked for an active User
+   * Manager or User Administrator role. A command that names its operator is about to act:
+   * the store's pages are checked first, and a damaged store refuses its writes.
+   */
   operator(id: string | undefined, now = new Date()): Operator {
+    if (!this.checked) {
+      this.checked = true;
+      guardWrites(this.db, this.file);
+    }
     const users = (this.users ??= new UserStore(this.db));
     return resolveOperator((primaryId) => users.get(primaryId), id, now);
   }
@@ -59,4 +70,25 @@ export class Session {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * A job whose process died (kill -9, power loss) is found by the next command. A store this
+ * user cannot write is still read: its dead jobs wait for a command that can mark them.
+ */
+function recover(db: Db): string[] {
+  try {
+    return recoverAbandonedJobs(db);
+  } catch (e) {
+    if (isReadOnlyFailure(e)) return [];
+    throw e;
+  }
+}
+
+/**
+ * The typed error for a failure of a library (SQLite, the file system), for main.ts to
+ * print with its hint and exit code; undefined when it is none of those.
+ */
+export function libraryFailure(e: unknown): AlmaUsersError | undefined {
+  return storeFailure(e) ?? systemError(e);
 }

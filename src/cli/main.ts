@@ -16,13 +16,13 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);
   });
-  process.exitCode = await run(argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
-  });
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  // An error thrown outside the command's own flow (a stream's event, a timer) is still
+  // a message with a hint and an exit code, not Node's dump of the stack.
+  const fatal = (e: unknown) => void reportError(e, io).then((code) => process.exit(code));
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  process.exitCode = await run(argv.slice(2), io);
 }
 
 /** Runs one command line and returns its exit code; typed errors become codes here. */
@@ -37,16 +37,25 @@ export async function run(args: string[], io: Io): Promise<ExitCode> {
   }
 }
 
-function reportError(e: unknown, io: Io): ExitCode {
+/** The stack of an error is for whoever debugs alma-users: shown only with ALMA_USERS_DEBUG=1. */
+function debugging(io: Io): boolean {
+  return io.env.ALMA_USERS_DEBUG === '1';
+}
+
+async function reportError(e: unknown, io: Io): Promise<ExitCode> {
   if (e instanceof CommanderError) {
     // Commander has already printed its message (and help, where asked for).
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  // A library's own failure (SQLite, the file system) becomes the typed error it means.
+  // Loaded only here: --help and --version never load the store.
+  const typed = e instanceof AlmaUsersError ? e : (await import('../app/session.js')).libraryFailure(e);
+  if (typed && debugging(io) && e instanceof Error) io.stderr.write(`${e.stack}\n`);
   // Messages quote files and values; their control characters are shown, not obeyed.
-  if (e instanceof AlmaUsersError) {
-    io.stderr.write(`error: ${visible(e.message)}\n`);
-    if (e.hint) io.stderr.write(`hint: ${visible(e.hint)}\n`);
-    switch (e.kind) {
+  if (typed) {
+    io.stderr.write(`error: ${visible(typed.message)}\n`);
+    if (typed.hint) io.stderr.write(`hint: ${visible(typed.hint)}\n`);
+    switch (typed.kind) {
       case 'usage':
       case 'input':
       case 'not-found':
@@ -55,11 +64,13 @@ function reportError(e: unknown, io: Io): ExitCode {
         return EXIT.notPermitted;
       case 'conflict':
       case 'store':
+      case 'environment':
         return EXIT.failure;
     }
   }
   const err = e instanceof Error ? e : new Error(String(e));
   io.stderr.write(`error: ${visible(err.message)}\n`);
-  if (io.env.ALMA_USERS_DEBUG) io.stderr.write(`${err.stack}\n`);
+  if (debugging(io)) io.stderr.write(`${err.stack}\n`);
+  else io.stderr.write('hint: an unexpected failure; run the command again with ALMA_USERS_DEBUG=1 to see where it happened, and report it\n');
   return EXIT.failure;
 }

@@ -19,6 +19,10 @@ export const CONFIG_KEYS = {
     description: 'the institution that signs letters',
     example: 'Example University Library',
   },
+  'institution.code': {
+    description: "Alma's institution code; a role scoped to it (or to INSTITUTION) is institution-wide, as a role without a scope",
+    example: '01EXAMPLE_INST',
+  },
   'institution.address': {
     description: 'its postal address; separate lines with \\n',
     example: '1 Library Way\\nSpringfield',
@@ -58,6 +62,14 @@ export const CONFIG_KEYS = {
   'mail.outbox_dir': {
     description: 'where the .eml transport writes letters (default: <store>.outbox beside the store)',
     example: '/var/spool/alma-users',
+  },
+  'purge.keep_days': {
+    description: 'days a user deleted by job run purge or users delete is kept for job undo; the next purge removes older ones (default 90)',
+    example: '90',
+  },
+  'mail.job_letters': {
+    description: 'on or off: the "job completed" letter to the operator when a job ends (default on, to operators with an e-mail)',
+    example: 'off',
   },
   'letters.default_language': {
     description: 'the labels used when a user has no preferred language or it has no labels (default en)',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../domain/errors.js';
+import { noteOpened, refuseWrites, storeFailure } from './failures.js';
 import { migrations } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
 
@@ -10,32 +11,52 @@ export type Db = Database.Database;
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
 export interface OpenOptions {
-  /** Create the file (mode 0600) when it does not exist; otherwise a missing store is an error. */
+  /** Create the file (mode 0600) when it does not exist, and lay out an empty one; otherwise a missing or empty store is an error. */
   create?: boolean;
 }
 
 /**
- * Opens a store: checks its schema version before anything is written, sets the pragmas,
- * and applies pending migrations. A store written by a newer alma-users is refused untouched.
+ * Waits for another writer's turn this long before giving up: a job's bulk holds the write
+ * lock about a second, so a command queued behind a few of them still goes through.
+ */
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * A store in a folder this user cannot write is read from a copy in memory (SQLite needs to
+ * create its -shm file beside a WAL store even to read it); past this size that would cost
+ * too much memory, and the store is refused with what to do instead.
+ */
+const READ_ONLY_COPY_MAX_BYTES = 256 * 1024 * 1024;
+
+const REFUSED_UNTOUCHED = 'the file was left as it was';
+
+/** Stores read from a copy in memory (readOnlyCopy). */
+const copies = new WeakSet<Db>();
+
+/**
+ * Opens a store: checks that the file is one and its schema version before anything is
+ * written, sets the pragmas, and applies pending migrations. A store written by a newer
+ * alma-users, an empty file, a folder or another program's database are refused untouched.
  */
 export function openStore(file: string, options: OpenOptions = {}): Db {
-  const exists = fs.existsSync(file);
-  if (!exists) {
+  const stat = statOf(file);
+  if (!stat) {
     if (!options.create) {
       throw new StoreError(`no store at ${file}`, 'create one with: alma-users init --admin YOUR_ID (or name another with --db PATH)');
     }
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     // SQLite gives the -wal and -shm files the permissions of the database file.
     fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } else if (stat.isDirectory()) {
+    throw new StoreError(`${file} is a folder, not a store`, 'name the store file with --db PATH (for example --db ~/alma/store.db)');
+  } else if (stat.size === 0 && !options.create) {
+    throw new StoreError(`${file} is empty (0 bytes): it is not an alma-users store; ${REFUSED_UNTOUCHED}`,
+      'a copy cut short, or a file made by mistake: restore the store from a backup, or remove the file and run alma-users init');
   }
-  let db: Db;
+  noteOpened(file);
+  const db = connect(file);
   try {
-    db = new Database(file);
-  } catch (e) {
-    throw new StoreError(`cannot open store ${file}: ${(e as Error).message}`);
-  }
-  try {
-    const version = readVersion(db, file);
+    const version = readVersion(db, file, options);
     if (version > SCHEMA_VERSION) {
       throw new StoreError(
         `store ${file} has schema version ${version}, newer than this alma-users understands (${SCHEMA_VERSION})`,
@@ -45,7 +66,7 @@ export function openStore(file: string, options: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Letter bodies carry temporary passwords; deleted content must not linger in free pages.
     db.pragma('secure_delete = ON');
     if (version < SCHEMA_VERSION) migrate(db);
@@ -53,7 +74,96 @@ export function openStore(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw storeFailure(e, file) ?? e;
+  }
+}
+
+/**
+ * Checks the store's pages (PRAGMA quick_check, about a second per gigabyte) before a
+ * command acts on it: a damaged store keeps answering reads, so that what it holds can be
+ * exported, but refuses every write with the hint to run doctor. True when it is sound.
+ */
+export function guardWrites(db: Db, file: string): boolean {
+  const problems = pageCheck(db, 'quick_check(5)');
+  if (problems.length === 1 && problems[0] === 'ok') return true;
+  refuseWrites(db, file, new StoreError(
+    `the store ${file} failed its integrity check (${problems.join('; ')}); it was not changed`,
+    'see what is wrong with: alma-users doctor; restore the store from a backup (reading it still works: alma-users users export)',
+  ));
+  return false;
+}
+
+/** The lines of SQLite's integrity_check or quick_check: one `ok` when all is well. A page too damaged to read is a line too. */
+function pageCheck(db: Db, pragma: 'integrity_check' | 'quick_check(5)'): string[] {
+  return unlessDamaged(() => (db.pragma(pragma) as Record<string, string>[]).map((r) => Object.values(r)[0]!), (e) => [e.message]);
+}
+
+/** What `read` returns, or `damaged(error)` when SQLite finds a page it cannot read. */
+function unlessDamaged<T, D = undefined>(read: () => T, damaged?: (e: Error) => D): T | D {
+  try {
+    return read();
+  } catch (e) {
+    if (!String((e as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw e;
+    return damaged ? damaged(e as Error) : (undefined as D);
+  }
+}
+
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StoreError(`cannot reach the store ${file}: ${(e as Error).message}`, 'check the path and the permissions of the folders above it');
+  }
+}
+
+/** A connection to the file, or to a read-only copy in memory when its folder cannot be written. */
+function connect(file: string): Db {
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (e) {
+    throw new StoreError(`cannot open store ${file}: ${(e as Error).message}`, 'check that it is a file this user may read and write');
+  }
+  try {
+    // The first read is where SQLite finds the folder read-only (it cannot create the -shm file).
+    db.pragma('user_version', { simple: true });
+    return db;
+  } catch (e) {
+    if (!folderReadOnly(e)) return db;
+    db.close();
+    return readOnlyCopy(file);
+  }
+}
+
+function folderReadOnly(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN';
+}
+
+function readOnlyCopy(file: string): Db {
+  const size = fs.statSync(file).size;
+  const wal = statOf(`${file}-wal`);
+  if (size > READ_ONLY_COPY_MAX_BYTES || (wal && wal.size > 0)) {
+    throw new StoreError(
+      `the store ${file} is in a folder this user cannot write, and ${wal && wal.size > 0 ? 'its -wal file holds changes not yet in it' : `it is too large to read from memory (${Math.round(size / 1048576)} MB)`}`,
+      'SQLite needs to write beside the store even to read it: run as the user who owns the folder, or copy the store (with its -wal file) to a folder you can write',
+    );
+  }
+  let image: Buffer;
+  try {
+    image = fs.readFileSync(file);
+  } catch (e) {
+    throw new StoreError(`cannot read the store ${file}: ${(e as Error).message}`, 'check that this user may read it');
+  }
+  // Bytes 18 and 19 say WAL; a copy in memory is read as a plain (rollback-journal) database.
+  if (image.length >= 20) image[18] = image[19] = 1;
+  try {
+    const db = new Database(image, { readonly: true });
+    copies.add(db);
+    return db;
+  } catch (e) {
+    throw storeFailure(e, file) ?? e;
   }
 }
 
@@ -62,25 +172,41 @@ export interface StoreFacts {
   schemaVersion: number;
   /** SQLite's integrity_check lines: one `ok` when all is well. */
   integrity: string[];
-  danglingReferences: number;
+  /** Undefined when damaged pages keep them from being counted. */
+  danglingReferences: number | undefined;
   journalMode: string;
+  /** Read from a copy in memory: this user cannot write the store's folder. */
+  readOnlyCopy: boolean;
 }
 
 export function inspectStore(db: Db): StoreFacts {
   return {
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
-    integrity: (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check),
-    danglingReferences: (db.pragma('foreign_key_check') as unknown[]).length,
-    journalMode: db.pragma('journal_mode', { simple: true }) as string,
+    integrity: pageCheck(db, 'integrity_check'),
+    danglingReferences: unlessDamaged(() => (db.pragma('foreign_key_check') as unknown[]).length),
+    // A copy in memory journals nowhere; the file it was read from is in WAL mode.
+    journalMode: copies.has(db) ? 'wal' : db.pragma('journal_mode', { simple: true }) as string,
+    readOnlyCopy: copies.has(db),
   };
 }
 
-function readVersion(db: Db, file: string): number {
+function readVersion(db: Db, file: string, options: OpenOptions): number {
+  let version: number;
   try {
-    return db.pragma('user_version', { simple: true }) as number;
+    version = db.pragma('user_version', { simple: true }) as number;
   } catch (e) {
-    throw new StoreError(`${file} is not an alma-users store: ${(e as Error).message}`);
+    if ((e as { code?: unknown }).code !== 'SQLITE_NOTADB') throw e;
+    throw new StoreError(`${file} is not an alma-users store (not an SQLite database); ${REFUSED_UNTOUCHED}`, 'name the store with --db PATH, or create one with alma-users init');
   }
+  // Version 0 is a database nobody laid out: only init does, and only on one without tables.
+  if (version === 0 && db.prepare("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").pluck().get() !== 0) {
+    throw new StoreError(`${file} is an SQLite database of another program, not an alma-users store; ${REFUSED_UNTOUCHED}`, 'name a new file for the store: alma-users --db PATH init');
+  }
+  if (version === 0 && !options.create) {
+    throw new StoreError(`${file} is not an alma-users store (an SQLite database without its schema); ${REFUSED_UNTOUCHED}`,
+      'name the store with --db PATH, or create one with alma-users init');
+  }
+  return version;
 }
 
 function migrate(db: Db): void {

@@ -23,6 +23,9 @@ export interface CliOptions {
   cwd?: string;
   /** Whether stdout and stderr claim to be a terminal (tables, prompts, progress). */
   tty?: boolean;
+  /** spawnCli only: run as this user and group (a test running as root acting as someone who may not write). */
+  uid?: number;
+  gid?: number;
 }
 
 /** A stream that keeps what is written to it, as a terminal or a pipe would receive it. */
@@ -70,6 +73,8 @@ export function spawnCli(args: string[], opts: CliOptions = {}): { child: ChildP
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH, HOME: os.tmpdir(), TZ: process.env.TZ, ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   let stdout = '';
   let stderr = '';

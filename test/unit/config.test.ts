@@ -23,6 +23,28 @@ describe('checkConfigValue', () => {
     expect(() => checkConfigValue('mail.allowed_emails', 'example.edu')).toThrow(/comma-separated addresses/);
   });
 
+  it('keeps numbers and durations within sane ranges, and names the range', () => {
+    expect(() => checkConfigValue('mail.pool_size', '1000000')).toThrow('mail.pool_size: expected a whole number from 1 to 50');
+    expect(checkConfigValue('mail.pool_size', '50')).toBe('50');
+    expect(() => checkConfigValue('mail.rate_limit', '1001')).toThrow('expected a whole number from 1 to 1000');
+    expect(() => checkConfigValue('mail.timeout', '0')).toThrow('mail.timeout: expected from 1s to 10m');
+    expect(() => checkConfigValue('mail.timeout', '500ms')).toThrow('mail.timeout: expected from 1s to 10m');
+    expect(() => checkConfigValue('mail.timeout', '11m')).toThrow('mail.timeout: expected from 1s to 10m');
+    expect([checkConfigValue('mail.timeout', '1s'), checkConfigValue('mail.timeout', '10m')]).toEqual(['1s', '10m']);
+    expect(() => checkConfigValue('mail.retry_delays', Array(11).fill('1s').join(','))).toThrow('expected at most 10 retries');
+    expect(() => checkConfigValue('mail.retry_delays', '2s,61m')).toThrow('expected each wait to be at most 1h');
+    expect(checkConfigValue('mail.retry_delays', 'none')).toBe('none');
+  });
+
+  it('refuses control characters and broken characters in any value (a postal address keeps its line breaks)', () => {
+    expect(() => checkConfigValue('institution.name', 'Library\u001b[2J')).toThrow('institution.name: the value holds an unprintable character (U+001B');
+    expect(() => checkConfigValue('mail.from', 'Library <a@b.org>\r\nBcc: x@y.org')).toThrow('(U+000D');
+    expect(() => checkConfigValue('institution.name', 'Bad \ud800 half')).toThrow('(U+D800');
+    expect(checkConfigValue('institution.address', '1 Way\nTown')).toBe('1 Way\nTown');
+    expect(checkConfigValue('institution.name', 'Bibliothèque 📚')).toBe('Bibliothèque 📚');
+    expect(() => checkConfigValue('institution.name', 'x'.repeat(2001))).toThrow('at most 2000 are kept');
+  });
+
   it('refuses a password inside mail.smtp_url', () => {
     expect(() => checkConfigValue('mail.smtp_url', 'smtp://user:secret@relay.example.edu:587')).toThrow(/does not belong in the store/);
     expect(checkConfigValue('mail.smtp_url', 'smtp://user@relay.example.edu:587')).toBe('smtp://user@relay.example.edu:587');
