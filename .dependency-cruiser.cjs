@@ -1,5 +1,5 @@
 // The layers of alma-users and the one direction their imports may point (ARCHITECTURE.md):
-//   domain  <-  store / io / mail  <-  app  <-  cli
+//   domain  <-  store / io / mail / alma  <-  app  <-  cli
 // `npm test` runs this; a wrong import fails it with the rule's name and comment.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -13,9 +13,9 @@ module.exports = {
     },
     {
       name: 'adapters-import-only-domain',
-      comment: 'src/store, src/io and src/mail import only src/domain (and their own folder): not each other, not app or cli.',
+      comment: 'src/store, src/io, src/mail and src/alma (the adapters) import only src/domain (and their own folder): not each other, not app or cli.',
       severity: 'error',
-      from: { path: '^src/(store|io|mail)/' },
+      from: { path: '^src/(store|io|mail|alma)/' },
       to: { path: '^src/', pathNot: ['^src/domain/', '^src/$1/'] },
     },
     {
@@ -27,10 +27,10 @@ module.exports = {
     },
     {
       name: 'cli-goes-through-app',
-      comment: 'src/cli imports src/app and src/domain only; the store, files and mail are reached through a use case.',
+      comment: 'src/cli imports src/app and src/domain only; the store, files, mail and the Alma API are reached through a use case.',
       severity: 'error',
       from: { path: '^src/cli/' },
-      to: { path: '^src/(store|io|mail)/' },
+      to: { path: '^src/(store|io|mail|alma)/' },
     },
     {
       name: 'sqlite-only-in-store',
