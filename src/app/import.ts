@@ -1,32 +1,49 @@
 import { AuditTrail } from '../store/audit.js';
-import { addCode, loadCodeBook } from '../store/codes.js';
+import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 import { sameUser, UserStore } from '../store/users.js';
 import { isRestrictedAccount, type Operator } from '../domain/authz.js';
-import { USER_CODE_FIELDS, type CodeAttrs, type CodeBook, type CodeTable } from '../domain/codes.js';
 import { SeenIds } from '../domain/import-seen.js';
-import { codeKey, controlCharacter, type ImportRecord, type ReadItem, type SourceRef } from '../domain/import-record.js';
-import { userChanges } from '../domain/jobs/changes.js';
+import { controlCharacter, type ImportRecord, type ReadItem, type SourceRef } from '../domain/import-record.js';
+import { describeChange, userChanges, type FieldChange } from '../domain/jobs/changes.js';
+import { revert } from '../domain/jobs/undo.js';
 import { hashPassword, verifyPassword } from '../domain/password.js';
-import { shellWord } from '../domain/shell.js';
-import { describeIssue, userSchema, type Email, type Identifier, type Phone, type Role, type User } from '../domain/user.js';
+import { describeIssue, userSchema, type User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
+import { ImportCodes, type CodeAdded } from './import-codes.js';
+import { combineRoles, givesRoles, recordOntoUser, type RoleMode } from './import-merge.js';
+
+export type { CodeAdded } from './import-codes.js';
 
 /**
  * `users import`: records from the readers (src/io) are validated against the user model
  * and the code tables, compared with the store, and written in transactions of a few
  * thousand users. A record that cannot be used is rejected with its place and reason and
  * the others load; a rerun of the same files changes nothing more (unchanged users stay so).
+ * A primary ID given twice: the later record wins, as if the earlier had not been given.
  */
 
 export interface ImportSource {
   items: AsyncIterable<ReadItem> | Iterable<ReadItem>;
 }
 
+/** A user the import would create or change, with its changes as the job preview words them. */
+export interface ImportChange {
+  primary_id: string;
+  outcome: 'create' | 'update';
+  /** Where the record is: file:line. */
+  at: string;
+  changes: string[];
+}
+
 export interface ImportOptions {
   operator: Operator;
   dryRun?: boolean;
   addMissingCodes?: boolean;
+  /** What the files' roles do to the roles users hold (default merge: they are added). */
+  roles?: RoleMode;
+  /** Every change the import makes or would make, as it is decided (the dry run's preview file). */
+  onChange?: (change: ImportChange) => void;
   now?: Date;
 }
 
@@ -38,11 +55,13 @@ export interface Rejection {
   reason: string;
 }
 
-export interface CodeAdded {
-  table: CodeTable;
-  code: string;
-  description: string | null;
-  alma_code?: string;
+/** An earlier record of a primary ID that a later one replaced. */
+export interface Supersession {
+  primary_id: string;
+  /** file:line of the earlier record, which was not used. */
+  superseded: string;
+  /** file:line of the record used instead. */
+  by: string;
 }
 
 export interface ImportReport {
@@ -54,79 +73,63 @@ export interface ImportReport {
   rejections: Rejection[];
   /** Rejections beyond MAX_REJECTIONS are counted in `rejected` but not listed. */
   rejections_not_listed: number;
+  /** Records not used because a later record gave the same primary ID. */
+  superseded: number;
+  superseded_records: Supersession[];
+  /** Roles removed from users (only `--roles replace` removes any). */
+  roles_removed: number;
+  /** The first users a dry run would create or change (all of them go to the preview file). */
+  samples: ImportChange[];
   codes_added: CodeAdded[];
 }
 
-/** How many rejections a report lists; a file of a million bad rows must not fill memory. */
+/** How many rejections (and superseded records) a report lists; a file of a million bad rows must not fill memory. */
 export const MAX_REJECTIONS = 10_000;
 const BATCH = 4000;
+const SAMPLES = 10;
 
-/** The user's code fields and their tables, listed once rather than per record. */
-const CODE_FIELDS = Object.entries(USER_CODE_FIELDS) as [keyof typeof USER_CODE_FIELDS, CodeTable][];
+/** What became of a record, kept with its place for the record of the same ID that may follow. */
+const CREATED = 0;
+const UPDATED = 1;
+const UNCHANGED = 2;
+const NOT_USED = 3;
+type Outcome = typeof CREATED | typeof UPDATED | typeof UNCHANGED | typeof NOT_USED;
 
 /** SQLite's NOCASE folds ASCII letters only; so does the duplicate check. */
 function fold(id: string): string {
   return /[^\x00-\x7f]/.test(id) ? id.replace(/[A-Z]/g, (c) => c.toLowerCase()) : id.toLowerCase();
 }
 
-function slug(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}
+/** Alma's mandatory fields of a new user (the user details page requires them; the primary ID is checked by the schema). */
+const MANDATORY: [keyof User, string][] = [['first_name', 'First Name'], ['last_name', 'Last Name']];
 
 interface Pending {
   rec: ImportRecord;
   passwordHash?: string;
 }
 
-interface Missing {
-  table: CodeTable;
-  code: string;
-  desc: string | undefined;
-  /** For a role named by Alma's role_type code: the slug it would get. */
-  slug?: string;
-}
-
-/** The one preferred entry of a list, set to `value` (others kept, no longer preferred). */
-function setPreferred<T extends { preferred: boolean }>(list: T[], key: keyof T, value: string | null, make: (v: string) => T): T[] {
-  const current = list.find((e) => e.preferred) ?? list[0];
-  if (value === null) return list.filter((e) => e !== current);
-  const same = list.find((e) => e[key] === value);
-  if (same) return list.map((e) => ({ ...e, preferred: e === same }));
-  if (current) return list.map((e) => (e === current ? { ...e, [key]: value, preferred: true } : { ...e, preferred: false }));
-  return [...list.map((e) => ({ ...e, preferred: false })), make(value)];
-}
-
-function setBarcode(list: Identifier[], value: string | null): Identifier[] {
-  const i = list.findIndex((x) => x.type === 'BARCODE' && x.status === 'ACTIVE');
-  if (value === null) return i < 0 ? list : list.filter((_, j) => j !== i);
-  if (i >= 0) return list.map((x, j) => (j === i ? { ...x, value } : x));
-  return [...list, { type: 'BARCODE', value, status: 'ACTIVE', segment: 'Internal' }];
-}
-
 export async function importUsers(db: Db, sources: ImportSource[], opts: ImportOptions): Promise<ImportReport> {
   const dryRun = opts.dryRun === true;
+  const roleMode = opts.roles ?? 'merge';
   const at = (opts.now ?? new Date()).toISOString();
   const actor = opts.operator.user.primary_id;
   const users = new UserStore(db);
   // Updates are audited as jobs' changes are, so `users history` shows them and `job undo`
   // sees a later import as a conflict. A creation's record is the user's created_* columns.
   const audit = new AuditTrail(db);
-  const codes: CodeBook = loadCodeBook(db);
-  const roleByAlma = new Map<string, string>();
-  for (const r of codes.codes('role')) if (r.attrs.alma_code) roleByAlma.set(r.attrs.alma_code, r.code);
+  const codes = new ImportCodes(db, loadCodeBook(db), { dryRun, addMissing: opts.addMissingCodes === true });
   const report: ImportReport = {
-    dry_run: dryRun, created: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], rejections_not_listed: 0, codes_added: [],
+    dry_run: dryRun, created: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], rejections_not_listed: 0,
+    superseded: 0, superseded_records: [], roles_removed: 0, samples: [], codes_added: codes.added,
   };
   const files: string[] = [];
   const seen = new SeenIds();
 
-  const reject = (where: SourceRef, primaryId: string | undefined, reason: string) => {
+  const reject = (where: SourceRef, primaryId: string | undefined, reason: string): Outcome => {
     report.rejected++;
-    if (report.rejections.length >= MAX_REJECTIONS) {
-      report.rejections_not_listed++;
-      return;
-    }
-    report.rejections.push({ file: where.file, line: where.line ?? null, record: where.record, primary_id: primaryId || null, reason });
+    if (report.rejections.length >= MAX_REJECTIONS) report.rejections_not_listed++;
+    else report.rejections.push({ file: where.file, line: where.line ?? null, record: where.record, primary_id: primaryId || null, reason });
+    return NOT_USED;
   };
 
   const place = (where: SourceRef) => {
@@ -134,140 +137,102 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     if (f < 0) f = files.push(where.file) - 1;
     return f * 2 ** 32 + (where.line ?? where.record);
   };
-  const describePlace = (n: number) => {
-    const file = files[Math.floor(n / 2 ** 32)]!;
-    return `${file}:${n % 2 ** 32}`;
+  const describePlace = (n: number) => `${files[Math.floor(n / 2 ** 32)]!}:${n % 2 ** 32}`;
+
+  /** The user as it was before this import's earlier record of it changed it (read back from the audit). */
+  const beforeImport = (current: StoredUser): StoredUser => {
+    const row = audit.history(current.id).filter((a) => a.job_id === null && a.at === at && a.operator === actor).pop();
+    if (!row) return current;
+    const changes = JSON.parse(row.changes) as FieldChange[];
+    return changes.reduceRight((u: User, c) => revert(u, c), current) as StoredUser;
   };
 
-  const resolveRole = (token: string) => (codes.has('role', token) ? token : roleByAlma.get(token));
-
-  const addMissing = (m: Missing) => {
-    const description = m.desc ?? null;
-    let code = m.code;
-    const attrs: CodeAttrs = {};
-    if (m.table === 'role' && m.slug !== undefined) {
-      code = m.slug;
-      attrs.alma_code = m.code;
-    }
-    if (!dryRun) addCode(db, m.table, code, description ?? undefined, attrs);
-    codes.put({ table: m.table, code, description: description ?? undefined, attrs });
-    if (attrs.alma_code) roleByAlma.set(attrs.alma_code, code);
-    report.codes_added.push({ table: m.table, code, description, ...(attrs.alma_code ? { alma_code: attrs.alma_code } : {}) });
-  };
-
-  /** The slug a role named by an unknown Alma role_type gets: from its desc, kept unique. */
-  const newRoleSlug = (token: string, desc: string | undefined) => {
-    let s = desc ? slug(desc) : '';
-    if (!s) s = `role-${slug(token) || 'unnamed'}`;
-    return codes.has('role', s) ? `${s}-${slug(token)}` : s;
-  };
-
-  const checkCodes = (user: User, rec: ImportRecord): Missing[] => {
-    const missing: Missing[] = [];
-    const need = (table: CodeTable, code: string | undefined) => {
-      if (code === undefined || codes.has(table, code)) return;
-      if (missing.some((m) => m.table === table && m.code === code)) return;
-      missing.push({ table, code, desc: rec.descs.get(codeKey(table, code)) });
+  const noteChange = (user: User, before: User | undefined, rec: ImportRecord) => {
+    if (!dryRun || (!opts.onChange && report.samples.length >= SAMPLES)) return;
+    const from = before ?? userSchema.parse({ primary_id: user.primary_id });
+    const change: ImportChange = {
+      primary_id: user.primary_id, outcome: before ? 'update' : 'create', at: describePlace(place(rec.at)),
+      changes: userChanges(from, user).map(describeChange),
     };
-    for (const [field, table] of CODE_FIELDS) need(table, user[field]);
-    for (const role of user.roles) {
-      const resolved = resolveRole(role.role);
-      if (resolved !== undefined) role.role = resolved;
-      else if (!missing.some((m) => m.table === 'role' && m.code === role.role)) {
-        const desc = rec.descs.get(codeKey('role', role.role));
-        missing.push({ table: 'role', code: role.role, desc, ...(/^\d+$/.test(role.role) ? { slug: newRoleSlug(role.role, desc) } : {}) });
-      }
-      need('library', role.scope);
-    }
-    for (const x of user.identifiers) need('identifier_type', x.type);
-    for (const b of user.blocks) need('block_description', b.description);
-    for (const n of user.notes) need('note_type', n.type);
-    for (const s of user.statistics) need('statistic_category', s.category);
-    for (const l of user.rs_libraries) need('rs_library', l);
-    return missing;
+    if (report.samples.length < SAMPLES) report.samples.push(change);
+    opts.onChange?.(change);
   };
 
-  const missingReason = (missing: Missing[]) =>
-    missing
-      .map((m) => {
-        const name = m.table === 'role' && m.slug !== undefined ? `role_type "${m.code}"${m.desc ? ` (${m.desc})` : ''}` : `${m.table} "${m.code}"`;
-        const add =
-          m.table === 'role' && m.slug !== undefined
-            ? `alma-users codes add role ${m.slug} ${shellWord(m.desc ?? m.code)} --alma-code ${m.code}`
-            : `alma-users codes add ${m.table} ${shellWord(m.code)}${m.desc ? ` ${shellWord(m.desc)}` : ''}`;
-        return `unknown ${name}: add it with \`${add}\``;
-      })
-      .join('; ') + ', or import with --add-missing-codes';
+  /** One record, against `base` (the user before this import; undefined: none), written over `current`. */
+  const apply = (p: Pending, rawId: string, base: StoredUser | undefined, current: StoredUser | undefined): Outcome => {
+    const rec = p.rec;
+    const parsed = userSchema.safeParse(recordOntoUser(base, rec, p.passwordHash));
+    if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
+    const user = parsed.data;
+    if (!base) {
+      const missing = MANDATORY.filter(([f]) => !String(user[f] ?? '').trim()).map(([f, label]) => `${label} (${f})`);
+      if (missing.length) {
+        return reject(rec.at, rawId, `a new user needs Alma's mandatory fields First Name, Last Name and Primary Identifier; missing: ${missing.join(', ')}`);
+      }
+    }
+    const problem = codes.check(user, rec);
+    if (problem) return reject(rec.at, rawId, problem);
+    let removed = 0;
+    if (base && givesRoles(rec)) ({ roles: user.roles, removed } = combineRoles(base.roles, user.roles, rec, roleMode));
+    const bare = user.roles.find((r) => r.parameters.length === 0 && codes.book.get('role', r.role)?.attrs.needs_parameters);
+    if (bare) return reject(rec.at, rawId, `role ${bare.role} needs parameters (such as its circulation desk), which the file does not give`);
 
-  const mergeRoles = (refs: NonNullable<ImportRecord['roleList']>, held: Role[]): unknown[] =>
-    refs.map((ref) => {
-      const slugOf = resolveRole(ref.role) ?? ref.role;
-      const same = held.find((r) => r.role === slugOf && (r.scope ?? '') === (ref.scope ?? ''));
-      return same ?? ref;
-    });
+    const outcome = !base ? CREATED : sameUser(base, user) ? UNCHANGED : UPDATED;
+    if (outcome !== UNCHANGED && !opts.operator.isAdministrator && ((base && isRestrictedAccount(codes.book, base)) || isRestrictedAccount(codes.book, user))) {
+      return reject(rec.at, rawId, `only a User Administrator may create or change a user holding a restricted role (operator ${actor} holds User Manager)`);
+    }
+    if (outcome !== UNCHANGED) {
+      report.roles_removed += removed;
+      noteChange(user, base, rec);
+    }
+    if (dryRun) return outcome;
+    if (!current) users.insert(user, actor, at);
+    else if (!sameUser(current, user)) {
+      users.update(current.id, user, actor, at);
+      // A user this import created is audited by its created_* columns alone.
+      if (base) {
+        audit.insert({
+          job_id: null, seq: null, user_id: current.id, primary_id: current.primary_id, operator: actor,
+          reason: `users import ${rec.at.file}`, at, changes: JSON.stringify(userChanges(current, user)),
+        });
+      }
+    }
+    return outcome;
+  };
 
   /** One record, inside its batch's transaction: counted in the tally, or rejected. */
-  const processOne = (p: Pending, tally: { created: number; updated: number; unchanged: number }) => {
+  const processOne = (p: Pending, tally: Record<'created' | 'updated' | 'unchanged', number>) => {
     const rec = p.rec;
     const rawId = typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
     const control = controlCharacter(rec);
     if (control) return reject(rec.at, rawId, control);
-    const existing: StoredUser | undefined = rawId ? users.get(rawId) : undefined;
-    if (rawId) {
-      const first = seen.firstOrAdd(fold(rawId), place(rec.at));
-      if (first !== undefined) {
-        reject(rec.at, rawId, `primary_id ${rawId} appears more than once in this import (first at ${describePlace(first)})`);
-        return;
-      }
-    }
-    const merged: Record<string, unknown> = existing ? { ...existing } : {};
-    Object.assign(merged, rec.fields);
-    if (existing) merged.primary_id = existing.primary_id;
-    if (rec.preferredEmail !== undefined) {
-      merged.emails = setPreferred((merged.emails as Email[] | undefined) ?? [], 'address', rec.preferredEmail,
-        (address) => ({ address, types: [], preferred: true, segment: 'Internal' as const }));
-    }
-    if (rec.preferredPhone !== undefined) {
-      merged.phones = setPreferred((merged.phones as Phone[] | undefined) ?? [], 'number', rec.preferredPhone,
-        (number) => ({ number, types: [], preferred: true, preferred_sms: false, segment: 'Internal' as const }));
-    }
-    if (rec.barcode !== undefined) merged.identifiers = setBarcode((merged.identifiers as Identifier[] | undefined) ?? [], rec.barcode);
-    if (rec.roleList !== undefined) merged.roles = mergeRoles(rec.roleList, existing?.roles ?? []);
-    if (p.passwordHash !== undefined) merged.password_hash = p.passwordHash;
-
-    const parsed = userSchema.safeParse(merged);
-    if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
-    const user = parsed.data;
-
-    const missing = checkCodes(user, rec);
-    if (missing.length) {
-      if (!opts.addMissingCodes) return reject(rec.at, rawId, missingReason(missing));
-      for (const m of missing) addMissing(m);
-      for (const role of user.roles) role.role = resolveRole(role.role) ?? role.role;
-    }
-    const bare = user.roles.find((r) => r.parameters.length === 0 && codes.get('role', r.role)?.attrs.needs_parameters);
-    if (bare) return reject(rec.at, rawId, `role ${bare.role} needs parameters (such as its circulation desk), which the file does not give`);
-
-    if (existing && sameUser(existing, user)) {
-      tally.unchanged++;
+    const current: StoredUser | undefined = rawId ? users.get(rawId) : undefined;
+    if (!rawId) return apply(p, rawId, current, current);
+    const key = fold(rawId);
+    const here = place(rec.at);
+    const earlier = seen.swap(key, here * 4 + NOT_USED);
+    const was = earlier === undefined ? undefined : ((earlier % 4) as Outcome);
+    // The later record wins: it is laid onto the user as it was before the earlier one.
+    const base = was === CREATED ? undefined : was === UPDATED && current && !dryRun ? beforeImport(current) : current;
+    const outcome = apply(p, rawId, base, current);
+    if (outcome === NOT_USED) {
+      // A rejected record supersedes nothing: the earlier one stands.
+      if (earlier !== undefined) seen.swap(key, earlier);
       return;
     }
-    if (!opts.operator.isAdministrator && ((existing && isRestrictedAccount(codes, existing)) || isRestrictedAccount(codes, user))) {
-      return reject(rec.at, rawId, `only a User Administrator may create or change a user holding a restricted role (operator ${actor} holds User Manager)`);
-    }
-    if (existing) {
-      if (!dryRun) {
-        users.update(existing.id, user, actor, at);
-        audit.insert({
-          job_id: null, seq: null, user_id: existing.id, primary_id: existing.primary_id, operator: actor,
-          reason: `users import ${rec.at.file}`, at, changes: JSON.stringify(userChanges(existing, user)),
-        });
+    seen.swap(key, here * 4 + outcome);
+    if (was !== undefined) {
+      report.superseded++;
+      if (report.superseded_records.length < MAX_REJECTIONS) {
+        report.superseded_records.push({ primary_id: rawId, superseded: describePlace(Math.floor(earlier! / 4)), by: describePlace(here) });
       }
-      tally.updated++;
-    } else {
-      if (!dryRun) users.insert(user, actor, at);
-      tally.created++;
+      if (was === CREATED) tally.created--;
+      else if (was === UPDATED) tally.updated--;
+      else if (was === UNCHANGED) tally.unchanged--;
     }
+    if (outcome === CREATED) tally.created++;
+    else if (outcome === UPDATED) tally.updated++;
+    else tally.unchanged++;
   };
 
   const flush = async (batch: Pending[]) => {

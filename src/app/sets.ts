@@ -8,6 +8,7 @@ import {
   listSetRecords, renameSetRow, type CombineOp, type SetRecord,
 } from '../store/sets.js';
 import type { Operator } from '../domain/authz.js';
+import { didYouMean } from '../domain/codes.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../domain/errors.js';
 import { samePrimaryId } from '../domain/primary-id.js';
 import { codeReferences, parseQuery } from '../domain/query.js';
@@ -114,9 +115,9 @@ export function createLogicalSet(db: Db, op: Operator, s: NewSet & { query: stri
   const warnings = codeReferences(tree)
     .filter((r) => !codes.has(r.table, r.value))
     .map((r) => {
-      const near = codes.codes(r.table).find((c) => c.code.toLowerCase() === r.value.toLowerCase());
+      const near = codes.suggest(r.table, r.value);
       return `${r.field} ${JSON.stringify(r.value)} is not in the ${r.table} code table, so it matches no one` +
-        (near ? `; did you mean "${near.code}"?` : ` (${codes.validList(r.table, 10)})`);
+        (near.length ? `; ${didYouMean(near)}` : ` (${codes.validList(r.table, 10)})`);
     });
   const set = newSetRecord(op, s, 'LOGICAL', query, now);
   db.transaction(() => {

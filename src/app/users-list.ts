@@ -1,4 +1,7 @@
+import type { CodeBook, CodeTable } from '../domain/codes.js';
+import { UsageError } from '../domain/errors.js';
 import type { StoredUser } from '../domain/user-fields.js';
+import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 import { compileQuery } from '../store/query-sql.js';
 import { listUsers as findUsers, type UserFilter } from '../store/users-find.js';
@@ -8,11 +11,24 @@ export interface ListFilter extends Omit<UserFilter, 'where'> {
   query?: string | undefined;
 }
 
+/** A filter's code as the code table has it ("cataloger" is Cataloger), or a usage error naming the closest. */
+function filterCode(codes: CodeBook, table: CodeTable, option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const found = codes.lookup(table, value);
+  if ('found' in found) return found.found.code;
+  throw new UsageError(`${option}: ${codes.problem(table, value, found)}`, `the codes: alma-users codes list ${table}`);
+}
+
 /**
- * `users list`: users matching every filter given, in primary-ID order, streamed. The query
- * is compiled here, before the first row, so a bad one is refused before any output.
+ * `users list`: users matching every filter given, in primary-ID order, streamed. Codes and
+ * the query are checked here, before the first row, so a bad one is refused before any output.
  */
 export function listUsers(db: Db, f: ListFilter): Generator<StoredUser> {
   const { query, ...columns } = f;
+  if (columns.userGroup !== undefined || columns.jobCategory !== undefined) {
+    const codes = loadCodeBook(db);
+    columns.userGroup = filterCode(codes, 'user_group', '--user-group', columns.userGroup);
+    columns.jobCategory = filterCode(codes, 'job_category', '--job-category', columns.jobCategory);
+  }
   return findUsers(db, { ...columns, where: query === undefined ? undefined : compileQuery(query) });
 }

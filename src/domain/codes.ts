@@ -1,3 +1,5 @@
+import { shellWord } from './shell.js';
+
 /**
  * Code tables: the configurable lists a user's coded fields must come from. Alma keeps
  * these in its configuration; here they live in the store and start from these defaults.
@@ -72,11 +74,60 @@ export const DEFAULT_CODES: Record<CodeTable, readonly Seed[]> = {
   rs_library: [['MAIN', 'Main Library']],
 };
 
-/** An in-memory snapshot of the code tables, for validating many users quickly. */
+/** What a code as typed names in its table: one code, several, or none (with the closest ones). */
+export type CodeLookup =
+  | { found: Code }
+  | { ambiguous: Code[] }
+  | { unknown: true; near: Code[] };
+
+/** The scope word that names the whole institution, as a role without a scope holds it. */
+export const INSTITUTION_SCOPE = 'INSTITUTION';
+
+/**
+ * How a typed code is compared: case folded, and runs of spaces, `_` and `-` as one, so
+ * that "notify password change", "Notify_Password_Change" and NOTIFY_PASSWORD_CHANGE meet.
+ */
+function folded(text: string): string {
+  return text.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+}
+
+function addTo(index: Map<string, Code[]>, key: string, c: Code): void {
+  const list = index.get(key);
+  if (!list) index.set(key, [c]);
+  else if (!list.includes(c)) list.push(c);
+}
+
+/** Edit distance, for "did you mean": only on the error path, over short strings. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+interface TableIndex {
+  /** Codes by their folded code, and for roles by Alma's role_type code. */
+  codes: Map<string, Code[]>;
+  /** Codes by their folded description. */
+  descriptions: Map<string, Code[]>;
+}
+
+/**
+ * An in-memory snapshot of the code tables, for validating many users quickly, and the one
+ * place where a code as people type it ("staff", "Notify Password Change", "Undergraduate")
+ * is resolved to the code as the table has it, or refused with the closest codes.
+ */
 export class CodeBook {
   private readonly tables = new Map<CodeTable, Map<string, Code>>();
+  private readonly indexes = new Map<CodeTable, TableIndex>();
 
-  constructor(codes: Iterable<Code>) {
+  /** `institution` is the configured institution code (config institution.code), if any. */
+  constructor(codes: Iterable<Code>, readonly institution?: string) {
     for (const c of codes) this.put(c);
   }
 
@@ -84,6 +135,7 @@ export class CodeBook {
     let t = this.tables.get(c.table);
     if (!t) this.tables.set(c.table, (t = new Map()));
     t.set(c.code, c);
+    this.indexes.delete(c.table);
   }
 
   has(table: CodeTable, code: string): boolean {
@@ -103,6 +155,52 @@ export class CodeBook {
     return this.codes('role').find((r) => r.attrs.alma_code === almaCode);
   }
 
+  /**
+   * The code a typed value names: the code itself; else the one code equal to it ignoring
+   * case and separators (for roles, Alma's role_type code too); else the one code whose
+   * description it is. Two candidates at a step make it ambiguous, never a guess.
+   */
+  lookup(table: CodeTable, text: string): CodeLookup {
+    const t = text.trim();
+    const exact = this.get(table, t);
+    if (exact) return { found: exact };
+    const index = this.index(table);
+    const key = folded(t);
+    for (const candidates of [index.codes.get(key), index.descriptions.get(key)]) {
+      if (candidates?.length === 1) return { found: candidates[0]! };
+      if (candidates) return { ambiguous: candidates };
+    }
+    return { unknown: true, near: this.near(table, key) };
+  }
+
+  /** The code as the table has it, or undefined when the value names none or several. */
+  resolve(table: CodeTable, text: string): string | undefined {
+    const r = this.lookup(table, text);
+    return 'found' in r ? r.found.code : undefined;
+  }
+
+  /**
+   * Why a value names no code, for messages everywhere (command line, files, queries):
+   * `unknown role code "licence-viewer" (did you mean "license-viewer"?)`, or the codes it could mean.
+   */
+  problem(table: CodeTable, text: string, lookup: CodeLookup = this.lookup(table, text)): string {
+    const v = JSON.stringify(text.trim());
+    if ('ambiguous' in lookup) return `${table} ${v} could mean ${lookup.ambiguous.map(described).join(' or ')}; give the code`;
+    const near = this.suggest(table, text, lookup);
+    return `unknown ${table} code ${v}${near.length ? ` (${didYouMean(near)})` : ''}`;
+  }
+
+  /** The codes a value may have been meant as: the one it names, those it could name, or the closest. */
+  suggest(table: CodeTable, text: string, lookup: CodeLookup = this.lookup(table, text)): Code[] {
+    return 'found' in lookup ? [lookup.found] : 'ambiguous' in lookup ? lookup.ambiguous : lookup.near;
+  }
+
+  /** Whether a role's scope names the whole institution: INSTITUTION, or the configured institution code. */
+  isInstitution(scope: string): boolean {
+    const s = scope.trim().toUpperCase();
+    return s === INSTITUTION_SCOPE || (this.institution !== undefined && s === this.institution.trim().toUpperCase());
+  }
+
   /** "valid: A, B, C" for messages; long tables are cut with a count. */
   validList(table: CodeTable, max = 30): string {
     const all = this.codes(table).map((c) => c.code);
@@ -110,6 +208,47 @@ export class CodeBook {
     const shown = all.slice(0, max).join(', ');
     return `valid: ${shown}${all.length > max ? `, … (${all.length - max} more: alma-users codes list ${table})` : ''}`;
   }
+
+  private index(table: CodeTable): TableIndex {
+    let index = this.indexes.get(table);
+    if (index) return index;
+    index = { codes: new Map(), descriptions: new Map() };
+    for (const c of this.codes(table)) {
+      addTo(index.codes, folded(c.code), c);
+      if (c.attrs.alma_code) addTo(index.codes, folded(c.attrs.alma_code), c);
+      if (c.description) addTo(index.descriptions, folded(c.description), c);
+    }
+    this.indexes.set(table, index);
+    return index;
+  }
+
+  /** Up to three codes whose code or description is a few edits away, or which contain the value. */
+  private near(table: CodeTable, key: string): Code[] {
+    if (!key) return [];
+    const scored: [number, Code][] = [];
+    for (const c of this.codes(table)) {
+      const names = [folded(c.code), ...(c.description ? [folded(c.description)] : [])];
+      const score = Math.min(...names.map((n) => (key.length >= 3 && (n.includes(key) || key.includes(n)) ? 0.5 : distance(key, n))));
+      if (score <= Math.min(3, Math.floor(key.length / 3) + 1)) scored.push([score, c]);
+    }
+    return scored.sort((a, b) => a[0] - b[0]).slice(0, 3).map(([, c]) => c);
+  }
+}
+
+/** A code in a message: its code, and its description where that says more. */
+function described(c: Code): string {
+  const code = JSON.stringify(c.code);
+  return c.description && folded(c.description) !== folded(c.code) ? `${code} (${c.description})` : code;
+}
+
+/** `did you mean "STAFF"?`, `did you mean "GRAD" (Graduate) or "UNDERGRAD" (Undergraduate)?` */
+export function didYouMean(codes: readonly Code[]): string {
+  return `did you mean ${codes.map(described).join(' or ')}?`;
+}
+
+/** The command that adds a code, quoted so that it runs when pasted. */
+export function addCodeCommand(table: CodeTable, code: string, description?: string, almaCode?: string): string {
+  return `alma-users codes add ${table} ${shellWord(code)}${description ? ` ${shellWord(description)}` : ''}${almaCode ? ` --alma-code ${shellWord(almaCode)}` : ''}`;
 }
 
 /** Which code table each coded field of a user comes from. */

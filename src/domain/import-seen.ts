@@ -12,14 +12,18 @@ export class SeenIds {
   private used = new Uint8Array(1 << 16);
   private size = 0;
 
-  /** The place recorded for this key, or undefined (and the place is recorded). */
-  firstOrAdd(key: string, place: number): number | undefined {
+  /** The place recorded for this key, or undefined; either way `place` is recorded now. */
+  swap(key: string, place: number): number | undefined {
     if ((this.size + 1) * 2 > this.used.length) this.grow();
     const [h, l] = hash(key);
     const mask = this.used.length - 1;
     let i = l & mask;
     while (this.used[i]) {
-      if (this.hi[i] === h && this.lo[i] === l) return this.where[i];
+      if (this.hi[i] === h && this.lo[i] === l) {
+        const was = this.where[i];
+        this.where[i] = place;
+        return was;
+      }
       i = (i + 1) & mask;
     }
     this.used[i] = 1;

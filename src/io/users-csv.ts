@@ -21,6 +21,32 @@ const SIMPLE = ['email', 'phone', 'barcode', 'password'] as const;
 /** Every column a user CSV may have, in the order they are listed in messages. */
 export const CSV_COLUMNS: readonly string[] = [...SCALAR_FIELDS, ...SIMPLE, ...LIST_FIELDS];
 
+/**
+ * Column names of Alma's own exports (the user details page, the Analytics "Users" subject
+ * area) and the field each stands for, compared ignoring case and with `_`, `-` and spaces
+ * alike. docs/users.md lists them.
+ */
+export const COLUMN_ALIASES: Readonly<Record<string, string>> = {
+  'primary identifier': 'primary_id', 'primary id': 'primary_id', 'user name': 'primary_id', username: 'primary_id',
+  'first name': 'first_name', 'middle name': 'middle_name', 'last name': 'last_name',
+  'preferred first name': 'pref_first_name', 'preferred middle name': 'pref_middle_name', 'preferred last name': 'pref_last_name',
+  'user title': 'user_title', title: 'user_title',
+  'user group': 'user_group', 'job category': 'job_category', 'job title': 'job_description', 'job description': 'job_description',
+  'expiry date': 'expiry_date', 'expiration date': 'expiry_date', 'purge date': 'purge_date', 'birth date': 'birth_date',
+  'status date': 'status_date', 'user status': 'status',
+  'account type': 'account_type', 'user type': 'account_type', 'record type': 'record_type', 'user record type': 'record_type',
+  'external id': 'external_id', 'campus code': 'campus_code', campus: 'campus_code', 'preferred language': 'preferred_language',
+  'cataloger level': 'cataloger_level', 'preferred email': 'email', 'email address': 'email', 'preferred phone': 'phone',
+  'phone number': 'phone', 'user role': 'roles', role: 'roles', 'force password change': 'force_password_change',
+};
+
+/** A header cell as the field it names: a field name as it is, an alias as its field. */
+export function columnName(header: string): string {
+  const name = header.trim().toLowerCase();
+  if (CSV_COLUMNS.includes(name)) return name;
+  return COLUMN_ALIASES[name.replace(/[\s_-]+/g, ' ')] ?? name;
+}
+
 /** Columns that say the same thing twice. */
 const CONFLICTS: [string, string][] = [['email', 'emails'], ['phone', 'phones'], ['barcode', 'identifiers']];
 
@@ -120,17 +146,18 @@ function shownId(cell: string | undefined): string | undefined {
 
 /** Checks a header; an unknown, repeated or conflicting column makes the file unusable. */
 export function csvHeader(fields: string[], file: string): string[] {
-  const names = fields.map((f) => f.trim().toLowerCase());
+  const names = fields.map(columnName);
   const unknown = names.filter((n) => !CSV_COLUMNS.includes(n));
   if (unknown.length) {
     throw new InputError(
       `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`,
       { file, line: 1 },
-      `nothing was imported; valid columns: ${CSV_COLUMNS.join(', ')}`,
+      `nothing was imported; valid columns: ${CSV_COLUMNS.join(', ')} (or Alma's own names, such as "Primary Identifier": see docs/users.md)`,
     );
   }
   const repeated = names.find((n, i) => names.indexOf(n) !== i);
-  if (repeated) throw new InputError(`column "${repeated}" appears twice`, { file, line: 1 }, 'nothing was imported');
+  const as = [...new Set(fields.filter((_, i) => names[i] === repeated).map((f) => `"${f.trim()}"`))];
+  if (repeated) throw new InputError(`column "${repeated}" appears twice${as.length > 1 ? ` (as ${as.join(' and ')})` : ''}`, { file, line: 1 }, 'nothing was imported');
   for (const [a, b] of CONFLICTS) {
     if (names.includes(a) && names.includes(b)) {
       throw new InputError(`columns "${a}" and "${b}" both give the same field`, { file, line: 1 }, `nothing was imported; keep one of them`);

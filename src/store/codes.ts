@@ -1,4 +1,5 @@
 import { CodeBook, DEFAULT_CODES, type Code, type CodeAttrs, type CodeTable } from '../domain/codes.js';
+import { getConfig } from './config.js';
 import type { Db } from './db.js';
 
 interface CodeRow {
@@ -32,8 +33,9 @@ export function listCodes(db: Db, table?: CodeTable): Code[] {
   return rows.map(toCode);
 }
 
+/** The code tables, with the configured institution code (a role scoped to it is institution-wide). */
 export function loadCodeBook(db: Db): CodeBook {
-  return new CodeBook(listCodes(db));
+  return new CodeBook(listCodes(db), getConfig(db, 'institution.code'));
 }
 
 /** Adds a code; returns false when it was already there (nothing changes then). */

@@ -25,7 +25,7 @@ describe('users history of imports', () => {
 
   it('makes a later import a conflict for job undo', async () => {
     const s = await store();
-    await s.run(['users', 'import', s.file('a.csv', 'primary_id,last_name,user_group\n0042,Lovelace,STAFF\n')]);
+    await s.run(['users', 'import', s.file('a.csv', 'primary_id,first_name,last_name,user_group\n0042,Ada,Lovelace,STAFF\n')]);
     await s.run(['set', 'create', 'one', '--from-file', s.file('ids.txt', '0042\n')]);
     const job = JSON.parse((await s.run(['--format', 'json', 'job', 'run', 'update-notify', '--set', 'one', '--user-group', 'FACULTY', '--yes'])).stdout) as { id: string };
     await s.run(['users', 'import', s.file('b.csv', 'primary_id,last_name,user_group\n0042,Lovelace,GRAD\n')]);

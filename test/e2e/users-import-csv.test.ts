@@ -82,10 +82,10 @@ describe('users import: CSV', () => {
     expect(r.code).toBe(3);
     expect(r.report).toMatchObject({ created: 1, rejected: 1 });
     expect(r.report?.rejections[0]).toMatchObject({ line: 2, record: 1, primary_id: '1' });
-    expect(r.report?.rejections[0]!.reason).toContain('unknown user_group "VISITOR": add it with `alma-users codes add user_group VISITOR`');
+    expect(r.report?.rejections[0]!.reason).toContain('unknown user_group code "VISITOR": add it with `alma-users codes add user_group VISITOR`');
     expect(r.report?.rejections[0]!.reason).toContain('--add-missing-codes');
     const table = await s.run(['users', 'import', f]);
-    expect(table.stdout).toMatch(/codes\.csv:2\s+1\s+unknown user_group "VISITOR"/);
+    expect(table.stdout).toMatch(/codes\.csv:2\s+1\s+unknown user_group code "VISITOR"/);
 
     const added = await s.json(['users', 'import', '--add-missing-codes', f]);
     expect(added.code).toBe(0);
@@ -98,25 +98,27 @@ describe('users import: CSV', () => {
   it('rejects bad rows with their line and reason and loads the rest', async () => {
     const s = await store();
     const f = s.file('mixed.csv', [
-      'primary_id,first_name,email,expiry_date,status',
-      '1,Ann,ann@example.edu,2027-02-30,ACTIVE',
-      '2,"Two, Jr",two@example.edu,2027-02-28,active',
-      '3,Bob,not-an-address,2027-01-01,ACTIVE',
-      '4,Cy,cy@example.edu,,RETIRED',
-      '5,Di,di@example.edu,2027-01-01',
-      '2,Again,again@example.edu,,ACTIVE',
-      ',NoId,x@example.edu,,',
-      '6,Ed,ed@example.edu,2027-01-01Z,ACTIVE',
+      'primary_id,first_name,last_name,email,expiry_date,status',
+      '1,Ann,A,ann@example.edu,2027-02-30,ACTIVE',
+      '2,"Two, Jr",B,two@example.edu,2027-02-28,active',
+      '3,Bob,C,not-an-address,2027-01-01,ACTIVE',
+      '4,Cy,D,cy@example.edu,,RETIRED',
+      '5,Di,E,di@example.edu,2027-01-01',
+      '2,Again,F,again@example.edu,,ACTIVE',
+      ',NoId,G,x@example.edu,,',
+      '6,Ed,H,ed@example.edu,2027-01-01Z,ACTIVE',
     ].join('\n') + '\n');
     const r = await s.json(['users', 'import', f]);
     expect(r.code).toBe(3);
-    expect(r.report).toMatchObject({ created: 2, rejected: 6 });
+    expect(r.report).toMatchObject({ created: 2, rejected: 5, superseded: 1 });
     const byLine = Object.fromEntries(r.report!.rejections.map((x) => [x.line, x.reason]));
     expect(byLine[2]).toMatch(/expiry_date: expected a date/);
     expect(byLine[4]).toMatch(/emails\[1\]\.address: not an e-mail address/);
     expect(byLine[5]).toMatch(/status/);
-    expect(byLine[6]).toMatch(/the row has 4 fields, the header 5/);
-    expect(byLine[7]).toMatch(/primary_id 2 appears more than once in this import \(first at .*mixed\.csv:3\)/);
+    expect(byLine[6]).toMatch(/the row has 5 fields, the header 6/);
+    // The same primary ID again: the later record is used (see users-import-safety.test.ts).
+    expect(byLine[7]).toBeUndefined();
+    expect(r.report?.superseded_records).toEqual([{ primary_id: '2', superseded: `${f}:3`, by: `${f}:7` }]);
     expect(byLine[8]).toMatch(/primary_id is empty/);
   });
 
@@ -146,7 +148,7 @@ describe('users import: CSV', () => {
 
   it('stores a password from the file only as an scrypt hash and never shows it', async () => {
     const s = await store();
-    const f = s.file('pw.json', JSON.stringify({ primary_id: 'pw1', password: 'S3cret-Pass', force_password_change: 'TRUE' }));
+    const f = s.file('pw.json', JSON.stringify({ primary_id: 'pw1', first_name: 'P', last_name: 'W', password: 'S3cret-Pass', force_password_change: 'TRUE' }));
     const r = await s.run(['users', 'import', f]);
     expect(r.code).toBe(0);
     // No command shows a hash, so the store's files are read: the hash is there, the password nowhere.
@@ -174,7 +176,7 @@ describe('users import: who may', () => {
     const none = await s.run(['users', 'import', FIXTURE], { env: { ALMA_USERS_OPERATOR: '' } });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--operator ID');
-    const mgr = s.file('mgr.csv', 'primary_id,record_type,roles\nmgr,STAFF,user-manager\n');
+    const mgr = s.file('mgr.csv', 'primary_id,first_name,last_name,record_type,roles\nmgr,Uma,Manager,STAFF,user-manager\n');
     expect((await s.run(['users', 'import', mgr])).code).toBe(0);
     const codes = await s.run(['--operator', 'mgr', 'users', 'import', '--add-missing-codes', FIXTURE]);
     expect(codes.code).toBe(4);
@@ -184,8 +186,8 @@ describe('users import: who may', () => {
 
   it('lets a User Manager load patrons but not change a restricted account', async () => {
     const s = await store();
-    await s.run(['users', 'import', s.file('mgr.csv', 'primary_id,record_type,roles\nmgr,STAFF,user-manager\nboss,STAFF,user-administrator\n')]);
-    const f = s.file('m.csv', 'primary_id,first_name\npatron1,Pat\nboss,Changed\n');
+    await s.run(['users', 'import', s.file('mgr.csv', 'primary_id,first_name,last_name,record_type,roles\nmgr,Uma,Manager,STAFF,user-manager\nboss,Bo,Boss,STAFF,user-administrator\n')]);
+    const f = s.file('m.csv', 'primary_id,first_name,last_name\npatron1,Pat,Ron\nboss,Changed,Boss\n');
     const r = await s.json(['--operator', 'mgr', 'users', 'import', f]);
     expect(r.code).toBe(3);
     expect(r.report).toMatchObject({ created: 1, rejected: 1 });

@@ -10,6 +10,10 @@ export interface ImportReport {
   unchanged: number;
   rejected: number;
   rejections: { file: string; line: number | null; record: number; primary_id: string | null; reason: string }[];
+  superseded: number;
+  superseded_records: { primary_id: string; superseded: string; by: string }[];
+  roles_removed: number;
+  samples: { primary_id: string; outcome: string; at: string; changes: string[] }[];
   codes_added: { table: string; code: string; description: string | null; alma_code?: string }[];
 }
 

@@ -36,14 +36,17 @@ function previewRow(plan: UserPlan, letter: PreviewLetter): string[] {
   return [plan.before.primary_id, outcome, describeChanges(plan.changes), l, plan.issues.map((i) => i.message).join('; ')];
 }
 
-/** A CSV file written line by line in chunks, so a million-line preview never sits in memory. */
-class CsvLines {
+/**
+ * A CSV file written line by line in chunks, so a million-line preview never sits in memory;
+ * created 0600, as it holds personal data (`job run` and `users import` previews).
+ */
+export class CsvLines {
   private readonly fd: number;
   private buffer: string[] = [];
 
   constructor(readonly file: string) {
     try {
-      this.fd = fs.openSync(file, 'w');
+      this.fd = fs.openSync(file, 'w', 0o600);
     } catch (e) {
       throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

@@ -1,4 +1,4 @@
-import type { CodeBook, CodeTable } from '../codes.js';
+import { addCodeCommand, type CodeBook, type CodeTable } from '../codes.js';
 import { parseDateArg } from '../dates.js';
 import { UsageError } from '../errors.js';
 import type { Action } from './actions.js';
@@ -61,11 +61,10 @@ export function checkChoices(values: ActionValues): void {
 function resolver(codes: CodeBook, now: Date): Resolver {
   const r: Resolver = {
     code(table: CodeTable, value: string, option: string): string {
-      const v = value.trim();
-      if (!codes.has(table, v)) {
-        throw new UsageError(`${option}: unknown ${table} code "${v}"; ${codes.validList(table)}`, `add it first: alma-users codes add ${table} ${v}`);
-      }
-      return v;
+      const found = codes.lookup(table, value);
+      if ('found' in found) return found.found.code;
+      const hint = 'ambiguous' in found ? undefined : `or add it first: ${addCodeCommand(table, value.trim())}`;
+      throw new UsageError(`${option}: ${codes.problem(table, value, found)}; ${codes.validList(table)}`, hint);
     },
     codes: (table, values, option) => [...new Set(values.map((v) => r.code(table, v, option)))],
     role(spec, option, adding) {
@@ -79,11 +78,17 @@ function resolver(codes: CodeBook, now: Date): Resolver {
           `add it to each user in Alma's user editor, or pick a role without parameters`,
         );
       }
-      if (scope !== undefined) {
-        if (!scope) throw new UsageError(`${option} ${spec}: the scope after @ is empty`, 'write ROLE@LIBRARY, e.g. cataloger@MAIN');
-        r.code('library', scope, `${option} ${role}@`);
+      if (scope === undefined) return { role };
+      if (!scope) throw new UsageError(`${option} ${spec}: the scope after @ is empty`, 'write ROLE@LIBRARY, e.g. cataloger@MAIN');
+      if (codes.isInstitution(scope)) {
+        if (adding) return { role };
+        // A removal without a scope removes the role in every scope: more than was asked.
+        throw new UsageError(
+          `${option} ${spec}: removing only the institution-wide ${role} is not an action of this job`,
+          `--remove-role ${role} removes it in every scope; --remove-role ${role}@LIBRARY in one library`,
+        );
       }
-      return scope ? { role, scope } : { role };
+      return { role, scope: r.code('library', scope, `${option} ${role}@`) };
     },
     date(text, option) {
       const d = parseDateArg(text, now);

@@ -110,7 +110,8 @@ function current(user: User, c: FieldChange): unknown {
   return (v as unknown[]).find((e) => elementKey(c.field, e) === c.key) ?? null;
 }
 
-function revert(user: User, c: FieldChange): User {
+/** The user with one audited change taken back (its `before` put back). */
+export function revert(user: User, c: FieldChange): User {
   const u = { ...user } as unknown as Record<string, unknown>;
   if (c.key === undefined) {
     if (c.before === null) delete u[c.field];

@@ -9,8 +9,8 @@ export const list: CommandDef = {
     users
       .command('list')
       .description('list users, filtered by their fields')
-      .option('--user-group <code>', 'only this user group')
-      .option('--job-category <code>', 'only this job category')
+      .option('--user-group <code>', 'only this user group (its code in any case, or its description: staff, Undergraduate)')
+      .option('--job-category <code>', 'only this job category (its code in any case, or its description)')
       .option('--status <status>', 'ACTIVE or INACTIVE')
       .option('--record-type <type>', 'PUBLIC, STAFF or CONTACT')
       .option('--account-type <type>', 'INTERNAL or EXTERNAL')
