@@ -103,7 +103,7 @@ function refuseBoth(added: string[], removed: string[], what: string, r: Resolve
 /** The actions in the order they apply, are listed in help, and are stored with a job. */
 export const UPDATE_NOTIFY_ACTIONS = [
   entry<{ add_roles: RoleRef[] }>({
-    option: { flags: '--add-role <role[@scope]>', help: 'add a role, in a library scope if given (repeatable)', repeatable: true },
+    option: { flags: '--add-role <role[@scope]>', help: 'add a role, in a library scope if given; without one (or @INSTITUTION) it is institution-wide (repeatable)', repeatable: true },
     counter: 'roles_added',
     empty: { add_roles: [] },
     resolve: (given, r) => ({ add_roles: uniqueRoles(given.list('--add-role').map((s) => r.role(s, '--add-role', true))) }),
