@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CodeBook } from '../domain/codes.js';
 import { almaUser } from '../io/alma-json-write.js';
 import { almaUserXml } from '../io/alma-xml-write.js';
-import { openExportFile } from '../io/export-file.js';
+import { openPrivateFile } from '../io/private-file.js';
 import { csvHeaderLine, csvUserLine } from '../io/users-csv-write.js';
 import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
@@ -91,7 +91,7 @@ export type ExportTarget = { sink: TextSink } | { file: string; cwd: string };
  */
 export function exportUsersTo(db: Db, format: ExportFormat, target: ExportTarget): number {
   if ('sink' in target) return exportUsers(db, loadCodeBook(db), format, target.sink);
-  const file = openExportFile(target.file, path.resolve(target.cwd, target.file), `users.${EXTENSIONS[format]}`);
+  const file = openPrivateFile({ option: '-o', given: target.file, example: `users.${EXTENSIONS[format]}` }, path.resolve(target.cwd, target.file));
   try {
     const n = exportUsers(db, loadCodeBook(db), format, file);
     file.commit();

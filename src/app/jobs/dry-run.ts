@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { csvCell } from '../../domain/csv-cell.js';
-import { UsageError } from '../../domain/errors.js';
 import { describeChanges } from '../../domain/jobs/changes.js';
 import type { UserPlan } from '../../domain/jobs/plan.js';
+import { openPrivateFile, type PrivateFile } from '../../io/private-file.js';
 import type { Db } from '../../store/db.js';
 import { JobMembers, type MemberSelect } from '../../store/job-members.js';
 import { previewJob, type Preview, type PreviewLetter } from './preview.js';
@@ -41,15 +40,11 @@ function previewRow(plan: UserPlan, letter: PreviewLetter): string[] {
  * created 0600, as it holds personal data (`job run` and `users import` previews).
  */
 export class CsvLines {
-  private readonly fd: number;
+  private readonly out: PrivateFile;
   private buffer: string[] = [];
 
   constructor(readonly file: string) {
-    try {
-      this.fd = fs.openSync(file, 'w', 0o600);
-    } catch (e) {
-      throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    this.out = openPrivateFile({ option: '--preview-file', given: file, example: 'preview.csv' }, file);
   }
 
   line(cells: string[]): void {
@@ -59,11 +54,11 @@ export class CsvLines {
 
   close(): void {
     this.flush();
-    fs.closeSync(this.fd);
+    this.out.commit();
   }
 
   private flush(): void {
-    if (this.buffer.length) fs.writeSync(this.fd, this.buffer.join(''));
+    if (this.buffer.length) this.out.write(this.buffer.join(''));
     this.buffer = [];
   }
 }

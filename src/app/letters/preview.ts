@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.js';
 import type { RenderedLetter } from '../../domain/letters/renderer.js';
 import { preferredEmail, type StoredUser } from '../../domain/user-fields.js';
+import { writePrivateFile } from '../../io/private-file.js';
 import type { Db } from '../../store/db.js';
 import { UserStore } from '../../store/users.js';
 import { loadLetters, SAMPLE_PASSWORD } from './load.js';
@@ -37,7 +37,7 @@ export async function previewLetter(db: Db, o: PreviewOptions, cwd: string): Pro
   let htmlFile: string | undefined;
   if (o.html) {
     htmlFile = path.resolve(cwd, o.html);
-    fs.writeFileSync(htmlFile, letter.html);
+    writePrivateFile({ option: '--html', given: o.html, example: 'letter.html' }, htmlFile, letter.html);
   }
   return { user, letter, to: preferredEmail(user) ?? null, samplePassword, htmlFile };
 }
