@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { UsageError } from '../domain/errors.js';
 import type { Context } from './context.js';
 import type { ExitCode } from './exit-codes.js';
+import { notChoice } from './options.js';
 import type { Output } from './output.js';
 
 /** What every command returns: data to present, and how the run went. */
@@ -58,6 +59,9 @@ export function parseOptions<S extends z.ZodType>(schema: S, opts: Record<string
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const name = issue.path.length ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` : 'options';
+  const value = issue.path.length ? opts[String(issue.path[0])] : undefined;
+  // An option of a few words is worded as the zod-free checks word it (options.ts).
+  if (issue.code === 'invalid_value' && typeof value === 'string') throw notChoice(name, value, issue.values.map(String));
   throw new UsageError(`${name}: ${issue.message}`);
 }
 

@@ -25,6 +25,7 @@ export interface GlobalOptions {
   format?: Format;
   quiet?: boolean;
   color?: boolean;
+  utc?: boolean;
 }
 
 /** Where a store lives when neither --db nor ALMA_USERS_DB names one (XDG data directory). */

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import type TableClass from 'cli-table3';
 import { csvCell } from '../domain/csv-cell.js';
 import type { Format } from './formats.js';
+import { drawTable } from './table.js';
 import { visible } from './visible.js';
 
 /**
@@ -14,6 +13,8 @@ export { FORMATS, type Format } from './formats.js';
 export interface Column {
   key: string;
   header: string;
+  /** Free text (a name, an address, a description) that a person's table may cut to fit the terminal. */
+  free?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -23,6 +24,8 @@ export interface ListOutput {
   kind: 'list';
   columns: Column[];
   rows: Iterable<Row>;
+  /** What matched nothing, said on stderr when a person's table is empty ("no users match --status INACTIVE"). */
+  empty?: string | undefined;
 }
 
 /** One object for scripts (`json`), shown to people as titled sections. */
@@ -42,14 +45,26 @@ export type Output = ListOutput | ReportOutput;
 export interface Sink {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width; tables for people fit it. */
+  columns?: number;
 }
 
-export function render(output: Output, format: Format, out: Sink): void {
-  if (output.kind === 'list') renderList(output, format, out);
-  else renderReport(output, format, out);
+/** How a person's table shows times: in the local time zone, or in UTC (--utc). */
+export interface ScreenOptions {
+  utc?: boolean | undefined;
 }
 
-function renderList(output: ListOutput, format: Format, out: Sink): void {
+/**
+ * Writes the output to `out`. A list drawn as a person's table with no rows draws nothing:
+ * the result is false, and the caller says what matched nothing (ListOutput.empty).
+ */
+export function render(output: Output, format: Format, out: Sink, screen: ScreenOptions = {}): boolean {
+  if (output.kind === 'list') return renderList(output, format, out, screen);
+  renderReport(output, format, out, screen);
+  return true;
+}
+
+function renderList(output: ListOutput, format: Format, out: Sink, screen: ScreenOptions): boolean {
   const { columns, rows } = output;
   switch (format) {
     case 'json': {
@@ -61,26 +76,29 @@ function renderList(output: ListOutput, format: Format, out: Sink): void {
         first = false;
       }
       out.write(first ? ']\n' : '\n]\n');
-      return;
+      return true;
     }
     case 'ndjson':
       for (const r of rows) out.write(JSON.stringify(r) + '\n');
-      return;
+      return true;
     case 'csv':
       out.write(columns.map((c) => csvCell(c.key)).join(',') + '\r\n');
       for (const r of rows) out.write(columns.map((c) => csvCell(cellText(r[c.key]))).join(',') + '\r\n');
-      return;
-    case 'table':
+      return true;
+    case 'table': {
       if (!out.isTTY) {
         // Piped: tab-separated rows with no header, borders or colour, as `gh` does, for cut and awk.
         for (const r of rows) out.write(columns.map((c) => plain(cellText(r[c.key]))).join('\t') + '\n');
-        return;
+        return true;
       }
-      out.write(table(columns, rows) + '\n');
+      const drawn = table(columns, rows, out, screen);
+      if (drawn) out.write(drawn + '\n');
+      return drawn !== '';
+    }
   }
 }
 
-function renderReport(output: ReportOutput, format: Format, out: Sink): void {
+function renderReport(output: ReportOutput, format: Format, out: Sink, screen: ScreenOptions): void {
   if (format === 'json') {
     out.write(JSON.stringify(output.json, null, 2) + '\n');
     return;
@@ -100,9 +118,7 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
       if (format === 'csv') {
         blocks.push(['field,value', ...shown.map(([k, v]) => `${csvCell(k)},${csvCell(cellText(v))}`)].join('\r\n'));
       } else if (tty) {
-        const t = newTable({ style: { head: [], border: [] }, chars: NO_ROW_RULES });
-        for (const [k, v] of shown) t.push({ [onScreen(k)]: onScreen(cellText(v)) });
-        blocks.push(head + t.toString());
+        blocks.push(head + drawTable(shown.map(([k, v]) => [onScreen(k), onScreen(cellText(v), screen)]), { width: out.columns }));
       } else {
         // Piped: `label<TAB>value` lines, like the rows of a table section.
         blocks.push(head + shown.map(([k, v]) => `${plain(k)}\t${plain(cellText(v))}`).join('\n'));
@@ -114,7 +130,7 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
             ...s.rows.map((r) => s.columns.map((c) => csvCell(cellText(r[c.key]))).join(','))].join('\r\n'),
         );
       } else if (tty) {
-        blocks.push(head + table(s.columns, s.rows));
+        blocks.push(head + table(s.columns, s.rows, out, screen));
       } else {
         const lines = [s.columns.map((c) => c.header).join('\t'),
           ...s.rows.map((r) => s.columns.map((c) => plain(cellText(r[c.key]))).join('\t'))];
@@ -125,28 +141,12 @@ function renderReport(output: ReportOutput, format: Format, out: Sink): void {
   if (blocks.length) out.write(blocks.join('\n\n') + '\n');
 }
 
-let Table: typeof TableClass | undefined;
-
-/** Tables are drawn only on a terminal: piped, JSON and CSV runs (cron) never load cli-table3. */
-function newTable(options: TableClass.TableConstructorOptions): TableClass.Table {
-  Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableClass;
-  return new Table(options);
-}
-
-/** cli-table3 draws a rule between every two rows unless these are empty. */
-const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-/** A bordered table with a rule under its header and none between rows. */
-function table(columns: Column[], rows: Iterable<Row>): string {
-  const t = newTable({ head: columns.map((c) => c.header), style: { head: [], border: [] } });
-  for (const r of rows) t.push(columns.map((c) => onScreen(cellText(r[c.key]))));
-  // The rule under the header uses the same characters as those between rows; keep only it.
-  let ruled = false;
-  return t
-    .toString()
-    .split('\n')
-    .filter((line) => !line.startsWith('├') || (!ruled && (ruled = true)))
-    .join('\n');
+/** A person's table, fitted to the terminal's width; '' when there are no rows. */
+function table(columns: Column[], rows: Iterable<Row>, out: Sink, screen: ScreenOptions): string {
+  const cells: string[][] = [];
+  for (const r of rows) cells.push(columns.map((c) => onScreen(cellText(r[c.key]), screen)));
+  const free = columns.map((c) => c.free === true);
+  return cells.length ? drawTable(cells, { head: columns.map((c) => onScreen(c.header)), width: out.columns, free }) : '';
 }
 
 export function cellText(v: unknown): string {
@@ -157,9 +157,22 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
-/** A table cell: a tab would misalign the columns. */
-function onScreen(s: string): string {
-  return visible(s).replace(/\t/g, ' ');
+/** A table cell: a tab would misalign the columns; times are shown as a person reads them. */
+function onScreen(s: string, screen?: ScreenOptions): string {
+  const shown = visible(s).replace(/\t/g, ' ');
+  return screen ? shown.replace(TIMESTAMP, (t) => screenTime(t, screen.utc === true)) : shown;
+}
+
+/** A stored time (ISO 8601 in UTC, as the store keeps it), wherever it stands in a cell. */
+const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
+
+/** `2026-11-29 09:36:22` in the local time zone, or `2026-11-29 08:36:22 UTC`. */
+export function screenTime(iso: string, utc: boolean): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  if (utc) return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** Tabs and newlines inside a value would break a tab-separated line. */

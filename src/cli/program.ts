@@ -33,6 +33,11 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void, runne
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
     .option('-q, --quiet', 'no messages on stderr except warnings and errors')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--utc', 'times in tables in UTC rather than the local time zone')
+    // Every command's help lists the global options it accepts (settings are inherited by
+    // the commands added below); `help` is the command at the end, which goes to any depth.
+    .configureHelp({ showGlobalOptions: true })
+    .helpCommand(false)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -54,7 +59,9 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void, runne
     const ctx = new Context(globals, io, runner);
     try {
       const result = await handler(ctx, args, opts);
-      if (result.output) render(result.output, ctx.format, io.stdout);
+      if (result.output && !render(result.output, ctx.format, io.stdout, { utc: globals.utc }) && result.output.kind === 'list') {
+        ctx.info(result.output.empty ?? 'nothing to list');
+      }
       onResult(result);
     } finally {
       ctx.close();
@@ -62,5 +69,17 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void, runne
   };
 
   for (const group of GROUPS) group.register(program, bind);
+  program
+    .command('help [command...]')
+    .description('display help for a command at any depth: alma-users help job run')
+    .action((words: string[]) => {
+      let command = program;
+      for (const word of words) {
+        const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+        if (!sub) command.error(`error: unknown command '${visible(words.join(' '))}'`, { code: 'commander.unknownCommand' });
+        command = sub!;
+      }
+      command.help();
+    });
   return program;
 }

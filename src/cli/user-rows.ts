@@ -4,14 +4,14 @@ import type { Column, Row } from './output.js';
 /** The columns every user listing shows (users list, users search, set members). */
 export const USER_LIST_COLUMNS: Column[] = [
   { key: 'primary_id', header: 'Primary ID' },
-  { key: 'name', header: 'Name' },
+  { key: 'name', header: 'Name', free: true },
   { key: 'record_type', header: 'Record type' },
   { key: 'account_type', header: 'Account' },
   { key: 'user_group', header: 'User group' },
   { key: 'job_category', header: 'Job category' },
   { key: 'status', header: 'Status' },
   { key: 'expiry_date', header: 'Expiry' },
-  { key: 'email', header: 'E-mail' },
+  { key: 'email', header: 'E-mail', free: true },
 ];
 
 export function userListRow(u: StoredUser): Row {

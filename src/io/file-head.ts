@@ -18,7 +18,7 @@ export function readHead(file: string, display = file, enough: (chunk: Buffer) =
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
-    throw new InputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: display });
+    throw unreadable(e as NodeJS.ErrnoException, display);
   }
   try {
     if (fs.fstatSync(fd).isDirectory()) throw new InputError('is a folder, not a file', { file: display });
@@ -35,6 +35,19 @@ export function readHead(file: string, display = file, enough: (chunk: Buffer) =
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Why a file cannot be opened, in words, with what to do; the system's code stays at the end for searching. */
+function unreadable(e: NodeJS.ErrnoException, display: string): InputError {
+  const why: Record<string, [string, string]> = {
+    ENOENT: ['no such file', 'check the name and folder (a relative path is read from the current folder)'],
+    EACCES: ['permission denied', 'make the file readable for this user (ls -l shows who may read it)'],
+    EPERM: ['permission denied', 'make the file readable for this user (ls -l shows who may read it)'],
+    ENOTDIR: ['a folder in its path is a file', 'check the path'],
+    ELOOP: ['too many symbolic links in its path', 'check the path'],
+  };
+  const [what, fix] = why[e.code ?? ''] ?? [e.message, 'check the file'];
+  return new InputError(`cannot read the file: ${what}${e.code ? ` (${e.code})` : ''}`, { file: display }, fix);
 }
 
 /** The head as text: UTF-8 without its byte-order mark. */

@@ -66,7 +66,7 @@ describe('job undo', () => {
     const u = undoJson(r);
     expect(u.status).toBe('Completed with Warnings');
     expect(u.counters).toMatchObject({ conflicts: 1, changed: 3 });
-    expect(u.issues).toEqual([expect.objectContaining({ message: `conflict: expiry_date: 2027-06-30 -> 2030-01-01 was changed again by job ${b.json.id}; left as it is`, users: 1 })]);
+    expect(u.issues).toEqual([expect.objectContaining({ message: `conflict: expiry_date: 2027-06-30 -> 2030-01-01 was changed again by job ${b.json.id}; left as it is (to put it back anyway: alma-users job undo ${a} --force)`, users: 1 })]);
     expect(userRow(s.db, 'U1')).toMatchObject({ expiry_date: '2031-12-31', status: 'ACTIVE', roles: [{ role: 'patron', status: 'ACTIVE', parameters: [] }] });
     expect(userRow(s.db, 'U2')).toMatchObject({ expiry_date: '2027-06-30', status: 'ACTIVE' });
 

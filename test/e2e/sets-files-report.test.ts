@@ -87,7 +87,7 @@ describe('the Add Members to Set report and --fail-on-invalid', () => {
   it('refuses a missing file (exit 2) and changes nothing', async () => {
     const r = await s.run(['set', 'create', 'ghost', '--from-file', path.join(s.dir, 'nope.txt')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nope.txt: cannot read the file: ENOENT');
+    expect(r.stderr).toContain('nope.txt: cannot read the file: no such file (ENOENT)');
     expect((await s.run(['set', 'show', 'ghost'])).code).toBe(2);
   });
 });

@@ -28,11 +28,11 @@ describe('the preflight of update/notify', () => {
       add_blocks: [{ code: '02-GLOBAL', note: 'card lost' }], remove_blocks: [],
       add_note: { text: 'Welcome', type: 'GENERAL', user_viewable: true },
       add_statistics: [], remove_statistics: ['GRADUATE'], add_rs_libraries: [], remove_rs_libraries: [],
-      convert_to: undefined, external_id: undefined, password_reset: true, notify: 'GENERAL_MESSAGE',
+      convert_to: undefined, external_id: undefined, password_reset: undefined, notify: 'GENERAL_MESSAGE',
     });
     expect(Object.keys(JSON.parse(JSON.stringify(p)))).toEqual([
       'add_roles', 'remove_roles', 'status', 'user_group', 'expiry_date', 'add_blocks', 'remove_blocks', 'add_note',
-      'add_statistics', 'remove_statistics', 'add_rs_libraries', 'remove_rs_libraries', 'password_reset', 'notify',
+      'add_statistics', 'remove_statistics', 'add_rs_libraries', 'remove_rs_libraries', 'notify',
     ]);
   });
 
@@ -66,6 +66,6 @@ describe('the preflight of update/notify', () => {
   });
 
   it('reads a stored job whose parameters lack an entry as not giving it', () => {
-    expect(storedParams('{"status":"ACTIVE"}')).toMatchObject({ status: 'ACTIVE', add_roles: [], remove_blocks: [], password_reset: true });
+    expect(storedParams('{"status":"ACTIVE"}')).toMatchObject({ status: 'ACTIVE', add_roles: [], remove_blocks: [] });
   });
 });

@@ -41,6 +41,8 @@ export interface LetterPlace {
   db: Db;
   storePath: string;
   env: NodeJS.ProcessEnv;
+  /** Told once when letters would go out with a default From address (warnings only). */
+  notes?: { warn(message: string): void } | undefined;
 }
 
 export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters> {

@@ -1,4 +1,3 @@
-import { UsageError } from '../../domain/errors.js';
 import { describeChanges, type FieldChange } from '../../domain/jobs/changes.js';
 import { isHolding, isResumable } from '../../domain/jobs/status.js';
 import { letterCounters, parseTally, type ActionStat } from '../../domain/jobs/tally.js';
@@ -98,26 +97,16 @@ export function showJob(db: Db, id: string | undefined): JobReport {
   return jobReport(db, findJob(new JobStore(db), id));
 }
 
-/** `--limit` of job list: a positive whole number, 50 when not given (in the words the other commands' options use). */
-function limitOf(text: string | undefined): number {
-  if (text === undefined) return 50;
-  const n = Number(text);
-  const wrong = !Number.isFinite(n) ? `Invalid input: expected number, received ${String(n)}`
-    : !Number.isInteger(n) ? 'Invalid input: expected int, received number'
-      : n <= 0 ? 'Too small: expected number to be >0' : undefined;
-  if (wrong) throw new UsageError(`--limit: ${wrong}`);
-  return n;
-}
-
 export interface JobListFilter {
   running?: boolean | undefined;
   history?: boolean | undefined;
-  limit?: string | undefined;
+  /** At most this many; 50 when not given. */
+  limit?: number | undefined;
 }
 
 /** `job list`: the newest jobs first, with their progress. */
 export function listJobs(db: Db, f: JobListFilter) {
-  return new JobStore(db).list({ running: f.running, history: f.history, limit: limitOf(f.limit) }).map((j) => ({
+  return new JobStore(db).list({ running: f.running, history: f.history, limit: f.limit ?? 50 }).map((j) => ({
     id: j.id, name: j.name, type: j.type, set: j.set_name, operator: j.operator, submitted: j.submitted_at, status: j.status,
     stage: j.stage, progress: j.total ? `${Math.floor((j.processed / j.total) * 100)}%` : isHolding(j.status) ? '' : '100%',
     processed: j.processed, total: j.total,

@@ -30,6 +30,8 @@ export interface JobPlace {
   db: Db;
   storePath: string;
   env: NodeJS.ProcessEnv;
+  /** Told once when letters would go out with a default From address (warnings only). */
+  notes?: { warn(message: string): void } | undefined;
 }
 
 /** What a job needs to run: its rule per user, its members, and its letters if it sends any. */

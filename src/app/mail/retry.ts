@@ -18,6 +18,8 @@ export interface RetryPlace {
   db: Db;
   storePath: string;
   env: NodeJS.ProcessEnv;
+  /** Told once when letters would go out with a default From address (warnings only). */
+  notes?: { warn(message: string): void } | undefined;
   operator: Operator;
   codes: CodeBook;
 }

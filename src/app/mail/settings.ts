@@ -26,6 +26,8 @@ export interface TransportPlace {
   /** The store's file: the .eml outbox folder is beside it. */
   storePath: string;
   env: NodeJS.ProcessEnv;
+  /** Told once when letters would go out with a default From address (warnings only). */
+  notes?: { warn(message: string): void } | undefined;
 }
 
 /** `<store dir>/<store name>.outbox`: beside the store, as its journal is. */
@@ -38,14 +40,19 @@ export function defaultOutboxDir(storePath: string): string {
  * The configured transport: SMTP when ALMA_USERS_SMTP_URL (or mail.smtp_url) is set,
  * else .eml files in the outbox folder.
  */
-export function openTransport({ db, storePath, env }: TransportPlace): Transport {
+export function openTransport({ db, storePath, env, notes }: TransportPlace): Transport {
   const config = readConfig(db);
   const name = config.get('institution.name') ?? 'The Library';
   const email = config.get('institution.email');
   const from = config.get('mail.from') ?? (email ? `"${name.replace(/["\\]/g, '')}" <${email}>` : undefined);
   const url = env.ALMA_USERS_SMTP_URL || config.get('mail.smtp_url');
   if (!url) {
-    return new EmlTransport(path.resolve(config.get('mail.outbox_dir') ?? defaultOutboxDir(storePath)), from ?? `"${name}" <alma-users@localhost>`);
+    const fallback = `"${name}" <alma-users@localhost>`;
+    if (!from) {
+      notes?.warn(`letters go out From ${fallback}, a default: the institution's e-mail is not configured ` +
+        '(set it: alma-users config set institution.email library@example.edu, or mail.from)');
+    }
+    return new EmlTransport(path.resolve(config.get('mail.outbox_dir') ?? defaultOutboxDir(storePath)), from ?? fallback);
   }
   if (!from) {
     throw new UsageError('letters sent by SMTP need a From address',

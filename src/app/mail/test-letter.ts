@@ -26,7 +26,7 @@ export interface TestLetterResult {
  * `mail test`: one letter through the configured transport, outside the outbox, to an
  * address mail.allowed_emails allows. A refusal is a result (with the server's words), not an error.
  */
-export async function sendTestLetter(place: { db: Db; storePath: string; env: NodeJS.ProcessEnv }, operator: Operator, o: TestLetterOptions): Promise<TestLetterResult> {
+export async function sendTestLetter(place: { db: Db; storePath: string; env: NodeJS.ProcessEnv; notes?: { warn(message: string): void } }, operator: Operator, o: TestLetterOptions): Promise<TestLetterResult> {
   const { db } = place;
   const allowed = allowListMatcher(getConfig(db, 'mail.allowed_emails'));
   if (allowed && !allowed(o.to)) {

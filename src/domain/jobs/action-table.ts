@@ -210,21 +210,23 @@ export const UPDATE_NOTIFY_ACTIONS = [
     resolve: (given, r) => ({ remove_rs_libraries: r.codes('rs_library', given.list('--remove-rs-library'), '--remove-rs-library') }),
     build: (p) => p.remove_rs_libraries.map(removeRsLibrary),
   }),
-  entry<{ convert_to?: 'internal' | 'external' | undefined; external_id?: string | undefined; password_reset: boolean }>({
+  // password_reset is recorded only with --convert-to internal: a job that converts nothing resets no password.
+  entry<{ convert_to?: 'internal' | 'external' | undefined; external_id?: string | undefined; password_reset?: boolean | undefined }>({
     option: { flags: '--convert-to <type>', help: 'internal or external account', choices: ['internal', 'external'] },
     modifiers: [
       { flags: '--external-id <profile>', help: 'with --convert-to external: the external system (e.g. SIS)' },
       { flags: '--no-password-reset', help: 'with --convert-to internal: keep the password as it is' },
     ],
     counter: 'accounts_converted',
-    empty: { password_reset: true },
+    empty: {},
     resolve(given, r) {
       const to = given.text('--convert-to')?.trim().toLowerCase();
       const external = given.text('--external-id');
       return {
         convert_to: to === 'internal' || to === 'external' ? to : undefined,
         external_id: external === undefined ? undefined : r.nonEmpty(external, '--external-id'),
-        password_reset: given.on('--password-reset') !== false,
+        // false without --convert-to internal is kept for check() to refuse.
+        password_reset: to === 'internal' ? given.on('--password-reset') !== false : given.on('--password-reset') === false ? false : undefined,
       };
     },
     check(p, r) {
@@ -232,10 +234,10 @@ export const UPDATE_NOTIFY_ACTIONS = [
         r.refuse('--convert-to external needs --external-id PROFILE (the external system that owns the accounts)', 'e.g. --convert-to external --external-id SIS');
       }
       if (p.external_id && p.convert_to !== 'external') r.refuse('--external-id is used only with --convert-to external');
-      if (!p.password_reset && p.convert_to !== 'internal') r.refuse('--no-password-reset is used only with --convert-to internal');
+      if (p.password_reset === false && p.convert_to !== 'internal') r.refuse('--no-password-reset is used only with --convert-to internal');
     },
     build: (p) =>
-      p.convert_to === 'internal' ? [convertToInternal(p.password_reset)] : p.convert_to === 'external' ? [convertToExternal(p.external_id ?? '')] : [],
+      p.convert_to === 'internal' ? [convertToInternal(p.password_reset !== false)] : p.convert_to === 'external' ? [convertToExternal(p.external_id ?? '')] : [],
   }),
   // The letter: no action of its own on the user; the planner decides who gets one.
   entry<{ notify?: string | undefined }>({

@@ -88,7 +88,7 @@ function resolver(codes: CodeBook, now: Date): Resolver {
           `--remove-role ${role} removes it in every scope; --remove-role ${role}@LIBRARY in one library`,
         );
       }
-      return { role, scope: r.code('library', scope, `${option} ${role}@`) };
+      return { role, scope: r.code('library', scope, `${option} ${role}@${scope}`) };
     },
     date(text, option) {
       const d = parseDateArg(text, now);
@@ -117,7 +117,7 @@ export function resolveUpdateNotify(values: ActionValues, codes: CodeBook, now: 
   if (p.notify === PASSWORD_LETTER && p.convert_to === 'external') {
     throw new UsageError('--notify NOTIFY_PASSWORD_CHANGE with --convert-to external: external accounts have no password here (the SIS owns it)');
   }
-  if (p.notify === PASSWORD_LETTER && p.convert_to === 'internal' && !p.password_reset) {
+  if (p.notify === PASSWORD_LETTER && p.convert_to === 'internal' && p.password_reset === false) {
     throw new UsageError(
       '--notify NOTIFY_PASSWORD_CHANGE with --convert-to internal --no-password-reset would send no letter: the password letter goes only to users whose password the job resets',
       'drop --no-password-reset, or send another notification type',
@@ -138,7 +138,7 @@ export function resolveUpdateNotify(values: ActionValues, codes: CodeBook, now: 
  * recorded before this rule), naming the ways out.
  */
 export function refuseUntoldPasswords(p: UpdateNotifyParams): void {
-  if (p.convert_to === 'internal' && p.password_reset && p.notify !== undefined && p.notify !== PASSWORD_LETTER) {
+  if (p.convert_to === 'internal' && p.password_reset !== false && p.notify !== undefined && p.notify !== PASSWORD_LETTER) {
     throw new UsageError(
       `--convert-to internal resets each converted user's password, and a ${p.notify} letter does not carry it: the users would be locked out`,
       `send the new passwords with --notify ${PASSWORD_LETTER}, or keep the passwords with --no-password-reset, ` +

@@ -62,7 +62,7 @@ export function updateNotifyPlanner(p: UpdateNotifyParams, env: ActionEnv): Plan
   const notify = p.notify;
   const labels = [...actions.map((a) => a.label), ...(notify ? [`--notify ${notify}`] : [])];
   const counters = [...new Set(actions.flatMap((a) => (a.counter ? [a.counter] : [])))];
-  if (p.convert_to === 'internal' && p.password_reset) counters.push('passwords_reset');
+  if (p.convert_to === 'internal' && p.password_reset !== false) counters.push('passwords_reset');
   if (notify === PASSWORD_LETTER && !counters.includes('passwords_reset')) counters.push('passwords_reset');
   if (notify) counters.push('letters_queued', 'letters_suppressed', 'letters_sent', 'letters_failed', 'letters_pending', 'letters_uncertain', 'no_email');
   if (notify === PASSWORD_LETTER && p.convert_to !== 'internal') counters.push('external_skipped');
@@ -71,7 +71,7 @@ export function updateNotifyPlanner(p: UpdateNotifyParams, env: ActionEnv): Plan
     actionCounters: [...actions.map((a) => a.counter), ...(notify ? [undefined] : [])],
     counters,
     letterType: notify,
-    mayResetPasswords: notify === PASSWORD_LETTER || (p.convert_to === 'internal' && p.password_reset),
+    mayResetPasswords: notify === PASSWORD_LETTER || (p.convert_to === 'internal' && p.password_reset !== false),
     // Roles always: whether a user is a restricted account depends on them.
     columns: notify ? undefined : [...new Set(['roles', ...actions.flatMap((a) => a.columns)])],
     plan: (user) => planUpdateNotify(user, actions, p, env),

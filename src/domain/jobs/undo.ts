@@ -23,6 +23,9 @@ export interface AuditEntry {
   /** Increases with every change written. */
   id: number;
   job_id: string | null;
+  /** Who made a change outside jobs, and why ("users import users.csv"): named in a conflict. */
+  operator: string;
+  reason: string | null;
   /** JSON of FieldChange[]. */
   changes: string;
 }
@@ -36,6 +39,12 @@ export interface UndoAudit {
 }
 
 export const CONFLICT = 'conflict';
+
+/** What made a later change, as a conflict names it: `job ID`, or `users import users.csv (by admin)`. */
+function changedBy(a: AuditEntry): string {
+  if (a.job_id) return `job ${a.job_id}`;
+  return `${a.reason ?? 'a change outside jobs'} (by ${a.operator})`;
+}
 const NOT_RESTORED = new Set([PASSWORD_FIELD, 'force_password_change']);
 
 export function undoPlanner(audit: UndoAudit, params: UndoParams, env: ActionEnv): Planner {
@@ -58,7 +67,7 @@ function planUndo(trail: UndoAudit, params: UndoParams, env: ActionEnv, before: 
   const later = trail.later(before.id, audit.id);
   const touchedBy = new Map<string, string>();
   for (const a of later) {
-    for (const c of JSON.parse(a.changes) as FieldChange[]) touchedBy.set(slot(c), a.job_id ?? 'a change outside jobs');
+    for (const c of JSON.parse(a.changes) as FieldChange[]) touchedBy.set(slot(c), changedBy(a));
   }
 
   let user: User = before;
@@ -80,8 +89,11 @@ function planUndo(trail: UndoAudit, params: UndoParams, env: ActionEnv, before: 
     if (conflict) {
       if (!params.force) {
         extra.conflicts!++;
-        const why = laterJob ? `changed again by job ${laterJob}` : 'changed since by something other than a job';
-        issues.push({ severity: 'warning', code: CONFLICT, message: `conflict: ${describeChange(c)} was ${why}; left as it is` });
+        const why = laterJob ? `changed again by ${laterJob}` : 'changed since by something other than a job';
+        issues.push({
+          severity: 'warning', code: CONFLICT,
+          message: `conflict: ${describeChange(c)} was ${why}; left as it is (to put it back anyway: alma-users job undo ${params.undo_of} --force)`,
+        });
         continue;
       }
       extra.conflicts_overwritten!++;

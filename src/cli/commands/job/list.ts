@@ -1,4 +1,5 @@
 import type { CommandDef } from '../../command.js';
+import { positiveInt } from '../../options.js';
 
 /** alma-users job list [--running | --history] [--limit N] */
 export const list: CommandDef = {
@@ -13,16 +14,17 @@ export const list: CommandDef = {
 
   async run(ctx, _args, opts) {
     const { listJobs } = await import('../../../app/jobs/report.js');
-    const rows = listJobs(ctx.store(), opts as { running?: boolean; history?: boolean; limit?: string });
+    const rows = listJobs(ctx.store(), { running: opts.running === true, history: opts.history === true, limit: positiveInt('--limit', opts.limit) });
     return {
       output: {
         kind: 'list',
         columns: [
-          { key: 'id', header: 'Job' }, { key: 'name', header: 'Name' }, { key: 'set', header: 'Set' },
+          { key: 'id', header: 'Job' }, { key: 'name', header: 'Name', free: true }, { key: 'set', header: 'Set', free: true },
           { key: 'operator', header: 'Operator' }, { key: 'submitted', header: 'Submitted' }, { key: 'status', header: 'Status' },
           { key: 'progress', header: 'Progress' }, { key: 'processed', header: 'Processed' }, { key: 'total', header: 'Total' },
         ],
         rows,
+        empty: opts.running ? 'no job is pending or running' : opts.history ? 'no job has ended yet' : 'no jobs yet',
       },
     };
   },

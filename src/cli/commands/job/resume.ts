@@ -14,7 +14,7 @@ export const resume: CommandDef = {
     const [{ resumeOptions }, { prepareResume }] = await Promise.all([import('../../../app/jobs/options.js'), import('../../../app/jobs/resume.js')]);
     const o = parseOptions(resumeOptions, opts);
     const db = ctx.store();
-    const { job, prepared } = await prepareResume({ db, storePath: ctx.storePath, env: ctx.io.env }, ctx.operator(), ctx.codes(), id);
+    const { job, prepared } = await prepareResume({ db, storePath: ctx.storePath, env: ctx.io.env, notes: ctx }, ctx.operator(), ctx.codes(), id);
     ctx.info(`resuming job ${job.id} at ${job.processed} of ${job.total} users`);
     return execute(ctx, job, prepared, o.bulkSize);
   },

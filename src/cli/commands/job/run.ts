@@ -53,7 +53,7 @@ Examples:
     for (const role of prepared.restrictedRoles) {
       ctx.warn(`operator ${operator.user.primary_id} is a User Manager: only a User Administrator may add or remove ${role}; every user it would change gets the error "restricted account"`);
     }
-    await app.openRunLetters({ db, storePath: ctx.storePath, env: ctx.io.env }, prepared, operator);
+    await app.openRunLetters({ db, storePath: ctx.storePath, env: ctx.io.env, notes: ctx }, prepared, operator);
     // Until the job runs with them, nothing will be sent: a dry run, a declined confirmation or
     // a refusal lets go of the transport (an SMTP pool) at once.
     let handedOver = false;

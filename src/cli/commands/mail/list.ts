@@ -1,4 +1,5 @@
 import type { CommandDef } from '../../command.js';
+import { choice, noneMatch, nonBlank, positiveInt } from '../../options.js';
 
 /** alma-users mail list */
 export const list: CommandDef = {
@@ -12,19 +13,21 @@ export const list: CommandDef = {
       .addHelpText('after', '\nExample:\n  alma-users mail list --job 01J9Z3 --status failed --format csv'),
 
   async run(ctx, _args, opts) {
-    // Read-only and frequent: its options are checked without zod (app/mail/list.ts).
+    // Read-only and frequent: its options are checked without zod.
     const app = await import('../../../app/mail/list.js');
-    const letters = app.listMail(ctx.store(), app.listMailOptions(opts), ctx);
+    const filter = { job: nonBlank('--job', opts.job), status: choice('--status', opts.status, app.LETTER_STATUSES), limit: positiveInt('--limit', opts.limit) };
+    const letters = app.listMail(ctx.store(), filter, ctx);
     return {
       output: {
         kind: 'list',
         columns: [
           { key: 'id', header: 'Letter' }, { key: 'job_id', header: 'Job' }, { key: 'primary_id', header: 'User' },
-          { key: 'notification_type', header: 'Type' }, { key: 'recipient', header: 'To' }, { key: 'status', header: 'Status' },
-          { key: 'attempts', header: 'Attempts' }, { key: 'sent_at', header: 'Sent' }, { key: 'last_reply', header: 'Server reply' },
+          { key: 'notification_type', header: 'Type' }, { key: 'recipient', header: 'To', free: true }, { key: 'status', header: 'Status' },
+          { key: 'attempts', header: 'Attempts' }, { key: 'sent_at', header: 'Sent' }, { key: 'last_reply', header: 'Server reply', free: true },
           { key: 'message_id', header: 'Message-ID' },
         ],
         rows: letters,
+        empty: noneMatch('letters', opts, ['--job', '--status']),
       },
     };
   },

@@ -20,7 +20,7 @@ Example:
   async run(ctx, _args, opts) {
     const app = await import('../../../app/mail/retry.js');
     const o = parseOptions(app.retryOptions, opts);
-    const place = { db: ctx.store(), storePath: ctx.storePath, env: ctx.io.env, operator: ctx.operator(), codes: ctx.codes() };
+    const place = { db: ctx.store(), storePath: ctx.storePath, env: ctx.io.env, notes: ctx, operator: ctx.operator(), codes: ctx.codes() };
     const { result: r, via } = await app.retryMail(place, o, ctx);
     if (r.halted) ctx.warn(`sending stopped: ${r.halted}; the letters not sent stay pending (fix it, then: alma-users mail retry)`);
     if (r.uncertain) ctx.warn(`${r.uncertain} letter(s) are uncertain: a crash left them with the SMTP server unanswered; resend on purpose with: alma-users mail retry --uncertain`);

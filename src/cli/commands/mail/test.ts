@@ -13,7 +13,7 @@ export const test: CommandDef = {
   async run(ctx, _args, opts) {
     const app = await import('../../../app/mail/test-letter.js');
     const o = parseOptions(app.testLetterOptions, opts);
-    const r = await app.sendTestLetter({ db: ctx.store(), storePath: ctx.storePath, env: ctx.io.env }, ctx.operator(), o);
+    const r = await app.sendTestLetter({ db: ctx.store(), storePath: ctx.storePath, env: ctx.io.env, notes: ctx }, ctx.operator(), o);
     if (r.sent) ctx.info(`sent a test letter to ${r.to}`);
     else ctx.warn(`the test letter to ${r.to} was not sent: ${r.reply}`);
     const fields: [string, unknown][] = [['transport', r.transport], ['from', r.from], ['to', r.to], ['message_id', r.message_id], ['sent', r.sent], ['reply', r.reply]];

@@ -25,8 +25,8 @@ export const list: CommandDef = {
     const columns: Column[] = [
       { key: 'name', header: 'Name' }, { key: 'kind', header: 'Type' }, { key: 'owner', header: 'Owner' },
       { key: 'visibility', header: 'Visibility' }, { key: 'members', header: 'Members' },
-      { key: 'description', header: 'Description' }, { key: 'updated_at', header: 'Updated' },
+      { key: 'description', header: 'Description', free: true }, { key: 'updated_at', header: 'Updated' },
     ];
-    return { output: { kind: 'list', columns, rows } };
+    return { output: { kind: 'list', columns, rows, empty: `no sets${chosen[0] ? ` match --${chosen[0]}` : ' yet'} (create one: alma-users set create NAME --query QUERY)` } };
   },
 };

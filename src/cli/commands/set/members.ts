@@ -1,6 +1,6 @@
 import type { CommandDef } from '../../command.js';
-// The zod-free option checks the read-only users commands use; set members is read-only too.
-import { positiveInt } from '../users/options.js';
+// Read-only: its option is checked without zod.
+import { positiveInt } from '../../options.js';
 
 /** alma-users set members <name> [--limit N] */
 export const members: CommandDef = {
@@ -18,6 +18,6 @@ export const members: CommandDef = {
     ]);
     const db = ctx.store();
     const set = app.getSet(db, name ?? '', ctx.operator());
-    return { output: { kind: 'list', columns: USER_LIST_COLUMNS, rows: mapIterable(app.setMembers(db, set, limit), userListRow) } };
+    return { output: { kind: 'list', columns: USER_LIST_COLUMNS, rows: mapIterable(app.setMembers(db, set, limit), userListRow), empty: `set ${set.name} has no members now` } };
   },
 };

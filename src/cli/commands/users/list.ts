@@ -1,7 +1,7 @@
 import { mapIterable } from '../../../domain/iterables.js';
 import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../../../domain/user-enums.js';
 import type { CommandDef } from '../../command.js';
-import { positiveInt, text, upperChoice } from './options.js';
+import { noneMatch, positiveInt, text, upperChoice } from '../../options.js';
 
 /** alma-users users list */
 export const list: CommandDef = {
@@ -34,6 +34,7 @@ export const list: CommandDef = {
     };
     const [app, rows] = await Promise.all([import('../../../app/users-list.js'), import('../../user-rows.js')]);
     const users = app.listUsers(ctx.store(), filter);
-    return { output: { kind: 'list', columns: rows.USER_LIST_COLUMNS, rows: mapIterable(users, rows.userListRow) } };
+    const empty = noneMatch('users', opts, ['--user-group', '--job-category', '--status', '--record-type', '--account-type', '--query']);
+    return { output: { kind: 'list', columns: rows.USER_LIST_COLUMNS, rows: mapIterable(users, rows.userListRow), empty } };
   },
 };

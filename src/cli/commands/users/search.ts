@@ -2,7 +2,7 @@ import { UsageError } from '../../../domain/errors.js';
 import { mapIterable } from '../../../domain/iterables.js';
 import { SEARCH_INDEXES } from '../../../domain/user-fields.js';
 import type { CommandDef } from '../../command.js';
-import { choice, positiveInt } from './options.js';
+import { choice, positiveInt } from '../../options.js';
 
 /** alma-users users search <text> */
 export const search: CommandDef = {
@@ -20,6 +20,7 @@ export const search: CommandDef = {
     if (!text?.trim()) throw new UsageError('give the text to search for', 'alma-users users search TEXT');
     const [app, rows] = await Promise.all([import('../../../app/users-search.js'), import('../../user-rows.js')]);
     const users = app.searchUsers(ctx.store(), text, index, limit);
-    return { output: { kind: 'list', columns: rows.USER_LIST_COLUMNS, rows: mapIterable(users, rows.userListRow) } };
+    const empty = `no users contain ${JSON.stringify(text.trim())}${index === 'all' ? '' : ` in ${index}`}`;
+    return { output: { kind: 'list', columns: rows.USER_LIST_COLUMNS, rows: mapIterable(users, rows.userListRow), empty } };
   },
 };
