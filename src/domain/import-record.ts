@@ -88,10 +88,17 @@ export function readBoolean(v: unknown, what: string): boolean | undefined {
 const MULTI_LINE: Record<string, string> = { notes: 'text', blocks: 'note', addresses: 'address_note' };
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** What may make a value unusable: a control character, or half of a UTF-16 surrogate pair (JSON's "\ud800"). */
+const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function controlIn(value: string, allowLines: boolean): string | undefined {
   const m = (allowLines ? CONTROL_BUT_LINES : CONTROL).exec(value);
-  if (!m) return undefined;
+  if (!m) {
+    const half = LONE_SURROGATE.exec(value);
+    // Stored, it would be invalid UTF-8 that no export or terminal can show.
+    return half ? `holds half of a UTF-16 surrogate pair (U+${half[0].charCodeAt(0).toString(16).toUpperCase()}), which is no character` : undefined;
+  }
   const c = m[0].charCodeAt(0);
   const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
   if (c === 10 || c === 13) return `holds a line break (${code}); only notes (user notes, block notes, address notes) may have several lines`;
@@ -100,13 +107,13 @@ function controlIn(value: string, allowLines: boolean): string | undefined {
 }
 
 /**
- * The first control character in the items of list field `list` (below `key`, the
+ * The first unusable character in the items of list field `list` (below `key`, the
  * property holding `value`), as its path below the field and the reason. Paths are built
  * only for what is found: this runs on every record.
  */
 function inList(value: unknown, list: string, key: string): { path: string; why: string } | undefined {
   if (typeof value === 'string') {
-    if (!CONTROL.test(value)) return undefined;
+    if (!SUSPECT.test(value)) return undefined;
     const why = controlIn(value, MULTI_LINE[list] === key);
     return why === undefined ? undefined : { path: '', why };
   }
@@ -126,24 +133,20 @@ function inList(value: unknown, list: string, key: string): { path: string; why:
 
 /**
  * The first value of a record that holds a control character (C0, DEL, C1; a tab or line
- * break outside the notes that may hold them), as "path: what", or undefined. Such a
- * character would be stored and then dropped or changed by an export (XML cannot carry
- * most of them), corrupt tab-separated output, or drive a terminal.
+ * break outside the notes that may hold them) or a lone surrogate, as "path: what", or
+ * undefined. Such a character would be stored and then dropped or changed by an export
+ * (XML cannot carry most of them), corrupt tab-separated output, or drive a terminal.
  */
 export function controlCharacter(rec: ImportRecord): string | undefined {
   const fields = rec.fields as Record<string, unknown>;
   for (const k in fields) {
-    const v = fields[k];
-    if (typeof v === 'string') {
-      if (CONTROL.test(v)) return `${k}: ${controlIn(v, false)!}`;
-    } else if (typeof v === 'object' && v !== null) {
-      const found = inList(v, k, k);
-      if (found) return `${k}${found.path}: ${found.why}`;
-    }
+    const found = inList(fields[k], k, k);
+    if (found) return `${k}${found.path}: ${found.why}`;
   }
-  if (typeof rec.preferredEmail === 'string' && CONTROL.test(rec.preferredEmail)) return `email: ${controlIn(rec.preferredEmail, false)!}`;
-  if (typeof rec.preferredPhone === 'string' && CONTROL.test(rec.preferredPhone)) return `phone: ${controlIn(rec.preferredPhone, false)!}`;
-  if (typeof rec.barcode === 'string' && CONTROL.test(rec.barcode)) return `barcode: ${controlIn(rec.barcode, false)!}`;
+  for (const [name, v] of [['email', rec.preferredEmail], ['phone', rec.preferredPhone], ['barcode', rec.barcode]] as const) {
+    const found = typeof v === 'string' ? inList(v, name, name) : undefined;
+    if (found) return `${name}: ${found.why}`;
+  }
   const role = rec.roleList && inList(rec.roleList, 'roles', 'roles');
   return role && `roles${role.path}: ${role.why}`;
 }

@@ -23,12 +23,16 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
-/** An ID given as a JSON number is taken as its digits, and only when it is a whole number. */
+/**
+ * An ID is text: a JSON string, or a whole number taken as its digits. true, an object or a
+ * list is refused (JSON "primary_id": true would otherwise make a user named "true").
+ */
 function idText(v: unknown, what: string): string | undefined {
-  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
-    throw new RecordError(`${what}: ${v} is not a whole number, and an ID is text; write it as a JSON string`);
-  }
-  return text(v);
+  if (v === undefined || v === null || typeof v === 'string') return text(v);
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  const shown = typeof v === 'number' || typeof v === 'boolean' ? String(v) : Array.isArray(v) ? 'a list' : 'an object';
+  const why = typeof v === 'number' ? 'is not a whole number, and an ID is text' : 'is not an ID';
+  throw new RecordError(`${what}: ${shown} ${why}; write it as a JSON string`);
 }
 
 function desc(v: unknown): string | undefined {
@@ -47,6 +51,15 @@ function date(v: unknown, what: string): string | undefined {
   const d = parseAlmaDate(t);
   if (d === undefined) throw new RecordError(`${what}: "${t}" is not a date (expected YYYY-MM-DD or YYYY-MM-DDZ)`);
   return d;
+}
+
+/** A creation time as Alma writes it (2017-04-29T20:48:50.853Z, or a date), kept as written once it is a real one. */
+function timestamp(v: unknown, what: string): string | undefined {
+  const t = text(v);
+  if (t !== undefined && parseAlmaDate(t) === undefined) {
+    throw new RecordError(`${what}: "${t}" is not a date or time (expected YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)`);
+  }
+  return t;
 }
 
 function upper(v: unknown): string | undefined {
@@ -133,7 +146,7 @@ export function almaUserToRecord(u: Obj, at: SourceRef): ImportRecord {
       const o = obj(x, `user_block ${i + 1}`);
       return compact({
         type: text(o.block_type), description: noteDesc('block_description', o.block_description),
-        status: upper(o.block_status), note: text(o.block_note), created: text(o.created_date),
+        status: upper(o.block_status), note: text(o.block_note), created: timestamp(o.created_date, `user_block ${i + 1} created_date`),
         expiry_date: date(o.expiry_date, `user_block ${i + 1} expiry_date`), segment: segment(o.segment_type),
       });
     });
@@ -145,7 +158,7 @@ export function almaUserToRecord(u: Obj, at: SourceRef): ImportRecord {
         type: noteDesc('note_type', o.note_type), text: text(o.note_text),
         user_viewable: readBoolean(o.user_viewable, `user_note ${i + 1} user_viewable`),
         popup: readBoolean(o.popup_note, `user_note ${i + 1} popup_note`),
-        created: text(o.created_date), created_by: text(o.created_by), segment: segment(o.segment_type),
+        created: timestamp(o.created_date, `user_note ${i + 1} created_date`), created_by: text(o.created_by), segment: segment(o.segment_type),
       });
     });
   }

@@ -29,7 +29,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   // Numeric character references (M&#252;ller, as SIS exports write them) are decoded;
-  // without this they would be stored as written.
+  // without this they would be stored as written. Named ones other than XML's five are
+  // refused before parsing (refuseUnsafe).
   htmlEntities: true,
   captureMetaData: true,
   isArray: (name) => ITEMS.has(name),
@@ -77,13 +78,68 @@ function controlReferences(xml: string): string {
   });
 }
 
+const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const REFERENCES = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<!DOCTYPE|&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/gi;
+
+/** Why a character reference names no character XML may hold, or undefined. */
+function noCharacter(code: number): string | undefined {
+  if (code > 0x10ffff) return 'beyond U+10FFFF, the last character';
+  if (code >= 0xd800 && code <= 0xdfff) return 'half of a UTF-16 surrogate pair, not a character';
+  if (code === 0 || code === 0xfffe || code === 0xffff) return 'not a character XML may hold';
+  return undefined;
+}
+
+/**
+ * Refuses what a user file never needs and a parser would read in surprising ways: a
+ * DOCTYPE (which may declare entities that expand), a named entity other than XML's five
+ * (&nosuch; would be stored as written), and a reference to no character (&#x110000;
+ * would be stored as written, &#xD800; dropped). Comments and CDATA are skipped.
+ */
+function refuseUnsafe(xml: string, file: string): void {
+  const where = (index: number) => ({ file, line: xml.slice(0, index).split('\n').length });
+  for (let m = REFERENCES.exec(xml); m; m = REFERENCES.exec(xml)) {
+    const [whole, ref] = m;
+    if (whole.toUpperCase() === '<!DOCTYPE') {
+      REFERENCES.lastIndex = 0;
+      throw new InputError('holds a DOCTYPE: alma-users reads no document type or entity declarations', where(m.index),
+        'nothing was imported; remove the <!DOCTYPE ...> declaration (an Alma user file has none) and run again');
+    }
+    if (ref === undefined || whole[0] !== '&') continue;
+    const numeric = ref[0] === '#';
+    const why = numeric ? noCharacter(ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : Number(ref.slice(1))) : PREDEFINED.has(ref) ? undefined : 'an entity no declaration defines';
+    if (why !== undefined) {
+      REFERENCES.lastIndex = 0;
+      throw new InputError(`${whole.slice(0, 40)} is ${why}`, where(m.index),
+        `nothing was imported; write the character itself (the file is UTF-8)${numeric ? '' : ', or &amp; for an &'}, and run again`);
+    }
+  }
+}
+
+/** The parser's own refusals (a reserved name such as __proto__, nesting past its limit) as sentences. */
+function parse(xml: string, file: string): Obj {
+  try {
+    return parser.parse(xml) as Obj;
+  } catch (e) {
+    const msg = (e as Error).message;
+    const reserved = /Invalid name: "([^"]*)" is a reserved/.exec(msg);
+    if (reserved) {
+      const at = xml.indexOf(`<${reserved[1]}`);
+      throw new InputError(`<${reserved[1]}> is no Alma user field, and its name is reserved`, { file, ...(at >= 0 ? { line: xml.slice(0, at).split('\n').length } : {}) },
+        `nothing was imported; remove the element <${reserved[1]}> and run again`);
+    }
+    if (/nested/i.test(msg)) throw new InputError('elements nested too deeply for a user file', { file }, 'nothing was imported; give a file of Alma users');
+    throw new InputError(`not readable as XML: ${msg}`, { file }, 'nothing was imported; fix the file and run again');
+  }
+}
+
 export function readAlmaXml(file: string, text: string, stats: FileStats): ReadItem[] {
   const xml = controlReferences(text.replace(/^\uFEFF/, ''));
+  refuseUnsafe(xml, file);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, line: valid.err.line }, 'nothing was imported; fix the file and run again');
   }
-  const doc = parser.parse(xml) as Obj;
+  const doc = parse(xml, file);
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));
   const root = rootName === undefined ? undefined : doc[rootName];
   let users: unknown[];

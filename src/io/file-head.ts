@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { InputError } from '../domain/errors.js';
 
@@ -65,7 +66,7 @@ const OLE2 = Buffer.from('d0cf11e0a1b11ae1', 'hex');
  * Undefined for UTF-8 text.
  */
 export function notText(head: Buffer): { reason: string; fix: string } | undefined {
-  const saveAsCsv = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-8 (Comma delimited)") and import that file';
+  const saveAsCsv = SAVE_AS_CSV;
   if (head.subarray(0, 4).equals(ZIP)) return { reason: 'is a spreadsheet (xlsx), not CSV', fix: saveAsCsv };
   if (head.subarray(0, 8).equals(OLE2)) return { reason: 'is a spreadsheet (Excel 97-2003 xls), not CSV', fix: saveAsCsv };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
@@ -74,14 +75,74 @@ export function notText(head: Buffer): { reason: string; fix: string } | undefin
   const nul = head.indexOf(0);
   if (nul >= 0) return { reason: `is not a text file (a NUL byte at byte ${nul + 1})`, fix: 'give a CSV, Alma JSON or Alma XML file' };
   const bad = firstInvalidUtf8(head);
-  if (bad !== undefined) {
-    const line = lineOf(head, bad);
-    return {
-      reason: `is not UTF-8 text (byte 0x${head[bad]!.toString(16).toUpperCase()} on line ${line})`,
-      fix: `it is probably in a legacy encoding such as Windows-1252: ${saveAsCsv}, or convert it (iconv -f WINDOWS-1252 -t UTF-8)`,
-    };
+  return bad === undefined ? undefined : notUtf8(head[bad]!, lineOf(head, bad));
+}
+
+function notUtf8(byte: number | undefined, line: number): { reason: string; fix: string } {
+  return {
+    reason: byte === undefined ? `is not UTF-8 text (it ends inside a character, on line ${line})` : `is not UTF-8 text (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} on line ${line})`,
+    fix: `it is probably in a legacy encoding such as Windows-1252: ${SAVE_AS_CSV}, or convert it (iconv -f WINDOWS-1252 -t UTF-8)`,
+  };
+}
+
+const SAVE_AS_CSV = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-8 (Comma delimited)") and import that file';
+
+/**
+ * notText for the whole file, not only its head: a byte that is not UTF-8 after the first
+ * 64 kB (one row of a legacy code page in a long UTF-8 file) would otherwise be read as
+ * U+FFFD and stored (Jürgen as J\uFFFDrgen). The rest is checked in 1 MB chunks, natively (isUtf8).
+ */
+export function notTextFile(file: string, head: Buffer): { reason: string; fix: string } | undefined {
+  const why = notText(head);
+  if (why || head.length < CHUNK) return why;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let carry = 0;
+    let at = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, carry, buf.length - carry, at + carry);
+      const end = n === 0 ? carry : carry + n;
+      // The chunk is checked up to its last whole character; the rest is carried over.
+      const whole = n === 0 ? end : completeUpTo(buf, end);
+      if (!isUtf8(buf.subarray(0, whole))) {
+        // undefined: the file ends inside a character.
+        const bad = firstInvalidUtf8(buf.subarray(0, whole));
+        return notUtf8(bad === undefined ? undefined : buf[bad], lineAtOffset(fd, at + (bad ?? whole)));
+      }
+      if (n === 0) return undefined;
+      buf.copy(buf, 0, whole, end);
+      carry = end - whole;
+      at += whole;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
-  return undefined;
+}
+
+/** Where the last character that may be cut by the end of the buffer begins. */
+function completeUpTo(b: Buffer, end: number): number {
+  for (let i = end - 1; i >= Math.max(0, end - 3); i--) {
+    const c = b[i]!;
+    if (c < 0x80) return end;
+    if (c >= 0xc0) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return i + need > end ? i : end;
+    }
+  }
+  return end;
+}
+
+function lineAtOffset(fd: number, offset: number): number {
+  const buf = Buffer.alloc(1 << 20);
+  let line = 1;
+  for (let at = 0; at < offset; ) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, offset - at), at);
+    if (n === 0) break;
+    for (let k = buf.indexOf(10); k >= 0 && k < n; k = buf.indexOf(10, k + 1)) line++;
+    at += n;
+  }
+  return line;
 }
 
 /** The offset of the first byte that is not valid UTF-8; a sequence cut by the end of the head is not counted. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError, UsageError } from '../domain/errors.js';
 import { detectDelimiter } from './csv-read.js';
-import { headText, notText, readHead } from './file-head.js';
+import { headText, notTextFile, readHead } from './file-head.js';
 import { identifierTypeOf, isPrimaryHeader, type IdHeader, type IdLine } from './id-lines.js';
 import { readCsvIds } from './id-csv.js';
 import { readTextIds } from './id-text.js';
@@ -54,10 +54,10 @@ const GIVE_TEXT = 'give the IDs as plain text (one a line), as CSV, or as an Exc
 /**
  * A file read as text or CSV must be text: the bytes of an image or a PDF would otherwise
  * become a set of garbage "IDs", echoed to the terminal. NUL bytes, or bytes that are not
- * UTF-8, at the start refuse it (exit 2) before anything is read or stored. UTF-16 with a
+ * UTF-8 (anywhere in it), refuse it (exit 2) before anything is read or stored. UTF-16 with a
  * byte-order mark (Excel's "Unicode Text") is text to the plain-text reader.
  */
-function requireText(head: Buffer, format: IdFileFormat, display: string): void {
+function requireText(file: string, head: Buffer, format: IdFileFormat, display: string): void {
   if (format === 'xlsx') return;
   const bom = head.subarray(0, 2);
   if (format === 'text' && (bom.equals(UTF16.le) || bom.equals(UTF16.be))) {
@@ -66,7 +66,7 @@ function requireText(head: Buffer, format: IdFileFormat, display: string): void 
   }
   const nul = head.indexOf(0);
   if (nul >= 0) throw new InputError(`is not a text, CSV or .xlsx file (a NUL byte at byte ${nul + 1})`, { file: display }, GIVE_TEXT);
-  const why = notText(head);
+  const why = notTextFile(file, head);
   if (why) {
     throw new InputError(`is not a text, CSV or .xlsx file alma-users can read: it ${why.reason}`, { file: display },
       'save it as UTF-8 text, or from Excel as "CSV UTF-8" or .xlsx; or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW-FILE');
@@ -95,7 +95,7 @@ function detectFormat(file: string, display: string, head: Buffer, opts: IdFileO
 export function openIdFile(file: string, display: string, opts: IdFileOptions): IdFile {
   const head = readHead(file, display);
   const format = detectFormat(file, display, head, opts);
-  requireText(head, format, display);
+  requireText(file, head, format, display);
   if (format !== 'xlsx' && opts.sheet !== undefined) throw new UsageError(`--sheet applies to .xlsx workbooks; ${display} is read as ${format}`);
   if (format === 'text' && opts.column !== undefined) throw new UsageError(`--column applies to CSV and .xlsx files; ${display} is read as plain text`);
   const idFile: IdFile = {

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
 import { InputError } from '../domain/errors.js';
 import { chooseColumn, cleanId, type IdHeader, type IdLine } from './id-lines.js';
 
@@ -57,12 +58,73 @@ function columnLetters(index: number): string {
   return s;
 }
 
+/**
+ * The parts exceljs holds in memory whole, and the most each may hold once inflated: the
+ * shared-strings table (every text cell of the workbook; 64 MB is some two million IDs)
+ * and the styles. A workbook over these is refused before it is read: a few MB of ZIP can
+ * inflate to gigabytes of strings.
+ */
+export const XLSX_LIMITS: Readonly<Record<string, number>> = { 'xl/sharedStrings.xml': 64 << 20, 'xl/styles.xml': 16 << 20 };
+
+/**
+ * Inflates each bounded part, counting its bytes and keeping none, so what a part's ZIP
+ * entry claims is never taken on trust. Undefined when every part is within its bound.
+ */
+function oversizedPart(file: string): Promise<{ part: string; limit: number } | undefined> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const done = (v: { part: string; limit: number } | undefined, e?: Error) => {
+        zip.close();
+        if (e) reject(e);
+        else resolve(v);
+      };
+      zip.on('error', (e: Error) => done(undefined, e));
+      zip.on('end', () => done(undefined));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const limit = XLSX_LIMITS[entry.fileName];
+        if (limit === undefined) return zip.readEntry();
+        if (entry.uncompressedSize > limit) return done({ part: entry.fileName, limit });
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return done(undefined, e);
+          let bytes = 0;
+          stream.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes > limit) {
+              stream.destroy();
+              done({ part: entry.fileName, limit });
+            }
+          });
+          stream.on('error', (se: Error) => done(undefined, se));
+          stream.on('end', () => zip.readEntry());
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+async function checkSize(file: string, display: string): Promise<void> {
+  let big: { part: string; limit: number } | undefined;
+  try {
+    big = await oversizedPart(file);
+  } catch (e) {
+    throw new InputError(`not a readable .xlsx workbook: ${(e as Error).message}`, { file: display }, 'save it from Excel as .xlsx, or as CSV');
+  }
+  if (big) {
+    const what = big.part === 'xl/sharedStrings.xml' ? 'its table of text cells (shared strings)' : 'its table of cell styles';
+    throw new InputError(`${what} is over ${big.limit >> 20} MB, more than an ID file needs`, { file: display },
+      'save the ID column alone as a new workbook, or as CSV (one ID a line), and give that file');
+  }
+}
+
 export async function* readXlsxIds(
   file: string,
   display: string,
   opts: { column?: string | undefined; sheet?: string | undefined; identifierTypes: readonly string[] },
   state: XlsxIdRead,
 ): AsyncGenerator<IdLine[]> {
+  await checkSize(file, display);
   // Styles are read so that date cells are told from numbers.
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',

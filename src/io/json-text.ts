@@ -16,6 +16,13 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * How deep arrays and objects may nest. An Alma user needs 5 levels (user, list, item,
+ * code object); the bound keeps every reader and check that walks a value recursively far
+ * from the stack's end.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** A number written in a way JSON.parse does not keep exactly stands in the parsed value as this prefix and its text. */
 const INEXACT = '\u0000number:';
 
@@ -35,6 +42,11 @@ const TOKENS = /"(?:[^"\\]|\\.)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0
  * the caller can name it; `inexact` says whether there is any.
  */
 export function parseJson(text: string): { value: unknown; inexact: boolean } {
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const before = text.slice(0, deep);
+    throw new JsonSyntaxError(`arrays and objects nested more than ${MAX_JSON_DEPTH} deep (an Alma user needs 5)`, before.split('\n').length, deep - before.lastIndexOf('\n'));
+  }
   let source = text;
   let inexact = false;
   // Most documents have no number that could be inexact; only those pay for the rewrite.
@@ -52,9 +64,38 @@ export function parseJson(text: string): { value: unknown; inexact: boolean } {
     const at = errorOffset(text) ?? Number(/at position (\d+)/.exec(e.message)?.[1] ?? text.length);
     const before = text.slice(0, at);
     const line = before.split('\n').length;
-    const reason = e.message.replace(/ (?:in JSON )?at position \d+[\s\S]*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
+    // V8 quotes the text around the error ("Unexpected token 'S', "SECRET,PAS"... is not
+    // valid JSON"): the file's own bytes, perhaps a password, are no part of the message.
+    const reason = e.message.replace(/ (?:in JSON )?at position \d+[\s\S]*$/, '').replace(/^(Unexpected token '[\s\S]'),[\s\S]*$/u, '$1');
     throw new JsonSyntaxError(reason, line, at - before.lastIndexOf('\n'));
   }
+}
+
+/**
+ * The offset of the bracket that opens a level deeper than MAX_JSON_DEPTH, or undefined;
+ * strings are skipped, so brackets in text do not count.
+ */
+function tooDeep(t: string): number | undefined {
+  const special = /[[\]{}"]/g;
+  let depth = 0;
+  for (let m = special.exec(t); m; m = special.exec(t)) {
+    const c = m[0];
+    if (c === '"') {
+      let i = m.index + 1;
+      for (;;) {
+        const q = t.indexOf('"', i);
+        if (q < 0) return undefined;
+        let slashes = 0;
+        while (t.charCodeAt(q - 1 - slashes) === 92) slashes++;
+        i = q + 1;
+        if (slashes % 2 === 0) break;
+      }
+      special.lastIndex = i;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_JSON_DEPTH) return m.index;
+    } else depth--;
+  }
+  return undefined;
 }
 
 /** Why a record with this number is refused, and the fix. */

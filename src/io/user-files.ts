@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../domain/errors.js';
 import type { FileStats, ReadItem } from '../domain/import-record.js';
-import { headText, notText, readHead } from './file-head.js';
+import { headText, notTextFile, readHead } from './file-head.js';
 
 /** The file formats `users import` reads. */
 export const INPUT_FORMATS = ['csv', 'alma-json', 'alma-xml'] as const;
@@ -72,7 +72,7 @@ export async function openUserFile(file: string, format?: InputFormat): Promise<
   }
   if (!stat.isFile()) throw new InputError('not a file', { file }, 'nothing was imported');
   const head = readHead(file);
-  const binary = notText(head);
+  const binary = notTextFile(file, head);
   if (binary) throw new InputError(binary.reason, { file }, `nothing was imported; ${binary.fix}`);
   const f = format ?? detectFormat(file, head);
   const stats: FileStats = { lines: 0, records: 0, warnings: [] };

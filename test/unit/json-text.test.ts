@@ -39,4 +39,17 @@ describe('parseJson', () => {
     ]);
     expect(parseJson('{"a": "x.y@z1.org", "b": 9007199254740991}')).toEqual({ value: { a: 'x.y@z1.org', b: 9007199254740991 }, inexact: false });
   });
+
+  it('refuses nesting deeper than 64 levels without walking it, brackets inside strings aside', () => {
+    const deep = `{"primary_id": "1", "x": ${'['.repeat(100000)}${']'.repeat(100000)}}`;
+    const e = syntaxError(deep);
+    expect({ line: e.line, column: e.column, reason: e.reason }).toEqual({ line: 1, column: 89, reason: 'arrays and objects nested more than 64 deep (an Alma user needs 5)' });
+    const quoted = { a: `${'['.repeat(100)}\\"`, b: [[1]] };
+    expect(parseJson(JSON.stringify(quoted)).value).toEqual(quoted);
+  });
+
+  it("never quotes the file's text in a reason", () => {
+    expect(syntaxError('SECRET,PASSWORD\nline2').reason).toBe("Unexpected token 'S'");
+    expect(syntaxError('{"primary_id":"SECRET123", "x": undefined}').reason).toBe("Unexpected token 'u'");
+  });
 });
