@@ -21,6 +21,7 @@ const SUITES: (() => Promise<Suite>)[] = [
   async () => (await import('./sets.js')).suite,
   async () => (await import('./letters.js')).suite,
   async () => (await import('./jobs.js')).suite,
+  async () => (await import('./sync.js')).suite,
 ];
 
 function arg(name: string): string | undefined {
