@@ -27,6 +27,8 @@ export async function prepareResume(place: JobPlace, op: Operator, codes: CodeBo
   requireJobControl(op, job, 'resume');
   const refusal = resumeRefusal(jobs, job);
   if (refusal) throw refusal;
+  // A sync reads its files, not a set; run again, it leaves the users it reached unchanged and does the rest.
+  if (job.type === 'sync') throw new ConflictError(`job ${job.id} is a users sync, which is not resumed`, 'run the same users sync again');
   const users = new UserStore(db);
   const jobOperator = resolveOperator((primaryId) => users.get(primaryId), job.operator);
   const env = actionEnv(jobOperator, codes);
