@@ -14,6 +14,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Milliseconds now, for progress rates and their pace (Date.now unless the caller drives time). */
+  clock?: () => number;
 }
 
 /** Runs one command line (main.ts `run`), given to commands that run others: the demo. */
@@ -25,6 +27,7 @@ export interface GlobalOptions {
   format?: Format;
   quiet?: boolean;
   color?: boolean;
+  progress?: boolean;
   utc?: boolean;
 }
 

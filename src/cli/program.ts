@@ -33,6 +33,7 @@ export function buildProgram(io: Io, onResult: (r: CommandResult) => void, runne
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
     .option('-q, --quiet', 'no messages on stderr except warnings and errors')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--progress', 'progress of long commands on stderr even off a terminal: a line every 10 seconds')
     .option('--utc', 'times in tables in UTC rather than the local time zone')
     // Every command's help lists the global options it accepts (settings are inherited by
     // the commands added below); `help` is the command at the end, which goes to any depth.

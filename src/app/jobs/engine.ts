@@ -34,6 +34,14 @@ export interface JobProgress {
   stage: Stage;
   processed: number;
   total: number;
+  /** Work inside the bulk in flight, so that a long bulk shows it moves (processed counts committed bulks only). */
+  step?: ProgressStep | undefined;
+}
+
+export interface ProgressStep {
+  what: 'passwords' | 'users' | 'letters';
+  done: number;
+  of: number;
 }
 
 export interface EngineDeps {
@@ -88,7 +96,7 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
     if (total === 0) return await finish(deps, job.id, 'Completed with No Bulks', tally, now);
 
     // A resumed job first sends what its last run queued and did not send.
-    if (deps.letters) await deps.letters.deliver(job.id);
+    if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
     let stopped = false;
     while (processed < total) {
       if (deps.signal?.aborted || jobs.cancelRequested(job.id)) {
@@ -99,7 +107,7 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
       tally = await processBulk(deps, fresh, processed, to, tally, now);
       processed = to;
       deps.onProgress?.({ stage: 'Processing', processed, total });
-      if (deps.letters) await deps.letters.deliver(job.id);
+      if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
       // Lets a pending SIGINT/SIGTERM handler run before the next bulk starts.
       await yieldToEventLoop();
     }
@@ -124,12 +132,16 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
   const carriesPassword = planner.letterType === PASSWORD_LETTER;
   // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
   // first, in parallel, for the users that will need one as they are now.
-  const passwords = planner.mayResetPasswords ? await newPasswords(members.bulk(job.id, from, to, planner.columns), planner) : undefined;
+  const step = (what: ProgressStep['what'], done: number, of: number) =>
+    deps.onProgress?.({ stage: 'Processing', processed: from, total: job.total, step: { what, done, of } });
+  const passwords = planner.mayResetPasswords ? await newPasswords(members.bulk(job.id, from, to, planner.columns), planner, step) : undefined;
   const at = now().toISOString();
   const t = structuredClone(before);
   const actionCount = planner.labels.length;
   db.transaction(() => {
+    let done = 0;
     for (const member of members.bulk(job.id, from, to, planner.columns)) {
+      step('users', done++, to - from);
       const user = member.user;
       if (!user) {
         add(t, 'processed');
@@ -170,12 +182,17 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
   return t;
 }
 
-async function newPasswords(members: BulkMember[], planner: Planner): Promise<Map<number, { password: string; hash: string }>> {
+async function newPasswords(
+  members: BulkMember[], planner: Planner, step: (what: 'passwords', done: number, of: number) => void,
+): Promise<Map<number, { password: string; hash: string }>> {
   const ids = members.flatMap((m) => (m.user && planner.plan(m.user).passwordReset ? [m.user.id] : []));
+  let hashed = 0;
   const entries = await Promise.all(
     ids.map(async (id) => {
       const password = generatePassword();
-      return [id, { password, hash: await hashPassword(password) }] as const;
+      const hash = await hashPassword(password);
+      step('passwords', ++hashed, ids.length);
+      return [id, { password, hash }] as const;
     }),
   );
   return new Map(entries);
@@ -187,12 +204,19 @@ async function finish(deps: EngineDeps, id: string, forced: FinalStatus | undefi
   const { jobs } = deps.stores;
   const t = structuredClone(tally);
   if (letters) {
-    if (forced !== 'Completed with No Bulks') await letters.deliver(id);
+    const j = jobs.get(id)!;
+    if (forced !== 'Completed with No Bulks') await letters.deliver(id, lettersProgress(deps, 'Finalization', j.processed, j.total));
     Object.assign(t.counters, letterCounters(letters.counts(id)));
   }
   const status = forced ?? finalStatus(t);
   if (!jobs.finish(id, owner, status, now().toISOString(), null, JSON.stringify(t))) throw new JobTakenOver(jobs, id);
   return jobs.get(id)!;
+}
+
+/** Reports the letters sent as they go, under the users' counts of the job. */
+function lettersProgress(deps: EngineDeps, stage: Stage, processed: number, total: number): ((sent: number, of: number) => void) | undefined {
+  const on = deps.onProgress;
+  return on && ((sent, of) => on({ stage, processed, total, step: { what: 'letters', done: sent, of } }));
 }
 
 /**

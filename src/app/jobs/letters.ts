@@ -22,8 +22,9 @@ export interface LetterPort {
    * Sends the job's pending letters; called after each bulk commits. The calls of one job
    * run are one delivery run: a letter whose tries ran out is not tried again by later
    * bulks, and a server that took nothing stops the sending for the rest of the run.
+   * `onSent` hears the letters sent so far of those this call sends (progress).
    */
-  deliver(jobId: string): Promise<void>;
+  deliver(jobId: string, onSent?: ((sent: number, of: number) => void) | undefined): Promise<void>;
   /** The job's letters by status (pending, sent, failed, suppressed...). */
   counts(jobId: string): Record<string, number>;
 }
@@ -62,8 +63,8 @@ export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters>
         carriesPassword: renderer.carriesPassword(type),
       });
     },
-    async deliver(jobId) {
-      await deliver(db, { jobId, transport, run });
+    async deliver(jobId, onSent) {
+      await deliver(db, { jobId, transport, run, onSent });
     },
     counts: (jobId) => countLetters(db, jobId),
   };

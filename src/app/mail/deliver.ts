@@ -54,6 +54,8 @@ export interface DeliverOptions {
    * person asked for it (`mail retry`). A job's own sending waits for them.
    */
   includeNotDue?: boolean | undefined;
+  /** Hears how many of this call's letters are sent, as they go (a progress line). */
+  onSent?: ((sent: number, of: number) => void) | undefined;
 }
 
 export interface DeliveryFailure {
@@ -104,6 +106,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   }
   const queue = pendingLetterIds(db, jobId, options.includeNotDue ? undefined : new Date().toISOString()).filter((id) => !run.gaveUp.has(id));
   const total = queue.length;
+  if (total > 0) options.onSent?.(0, total);
   let next = 0;
   const moves = new SendingMoves(db);
 
@@ -169,6 +172,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
       .then(
         (reply) => {
           sent++;
+          options.onSent?.(sent, total);
           run.sent++;
           run.fruitless = 0;
           outcomes.push({ id: letter.id, kind: 'sent', reply });
