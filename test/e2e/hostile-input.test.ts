@@ -132,3 +132,32 @@ describe('Alma XML', () => {
     expect((await s.show('x1')).first_name).toBe('Müller & <Co> &x;');
   });
 });
+
+describe('dates past 9999-12-31 or before 1900 (item 4)', () => {
+  it('job run --expiry-date +9999y is refused (exit 2) and changes no one', async () => {
+    const s = await store();
+    expect((await s.run(['set', 'create', 'me', '--query', 'primary_id = "admin"'])).code).toBe(0);
+    const r = await s.run(['job', 'run', 'update-notify', '--set', 'me', '--expiry-date', '+9999y']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: \+9999y from \d{4}-\d\d-\d\d is past 9999-12-31, the last date alma-users takes/);
+    const old = await s.run(['job', 'run', 'update-notify', '--set', 'me', '--expiry-date', '1899-12-31']);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain('error: 1899-12-31 is outside 1900-01-01..9999-12-31');
+    expect((await s.show('admin')).expiry_date).toBeUndefined();
+  });
+
+  it('a query relative to today past 9999 is refused, not compared as text', async () => {
+    const s = await store();
+    const r = await s.run(['users', 'list', '--query', 'expiry_date < today + 9999y']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is past 9999-12-31');
+  });
+
+  it('a CSV expiry date of 1899-12-31 is rejected with its line', async () => {
+    const s = await store();
+    const f = s.file('d.csv', `${HEADER.trim()},expiry_date\nd1,A,B,1899-12-31\nd2,A,B,2030-01-01\n`);
+    const r = await s.json(['users', 'import', f]);
+    expect(r.report?.rejections.map((x) => [x.line, x.reason])).toEqual([[2, expect.stringContaining('from 1900-01-01 to 9999-12-31')]]);
+    expect(await s.ids()).toEqual(['admin', 'd2']);
+  });
+});
