@@ -1,6 +1,8 @@
 import type { AuditEntry, UndoAudit } from '../domain/jobs/undo.js';
 import type { Db } from './db.js';
 import type { MemberSelect } from './job-members.js';
+import type { User } from '../domain/user.js';
+import { UserRecords } from './user-records.js';
 
 /**
  * The audit trail: one row per user per job (or import, or letter reissue) that changed
@@ -20,6 +22,7 @@ export type HistoryRow = AuditRow & { job_type: string | null; job_name: string 
 
 export class AuditTrail implements UndoAudit {
   private readonly insertStmt;
+  private records: UserRecords | undefined;
 
   constructor(readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -52,6 +55,15 @@ export class AuditTrail implements UndoAudit {
   /** The users a job changed (one audit row each), as a member SELECT: an undo's members. */
   changedBy(jobId: string): MemberSelect {
     return { sql: 'SELECT user_id, primary_id FROM audit WHERE job_id = ?', params: [jobId] };
+  }
+
+  /** A record the job deleted, while it is kept (store/user-records.ts). */
+  archived(jobId: string, userId: number): User | undefined {
+    return (this.records ??= new UserRecords(this.db)).archived(jobId, userId);
+  }
+
+  exists(primaryId: string): boolean {
+    return (this.records ??= new UserRecords(this.db)).exists(primaryId);
   }
 
   /** How many users a job changed. */

@@ -3,7 +3,7 @@ import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../domain/user-fiel
 import type { Db } from './db.js';
 
 /** Every column a user row is written with, in one fixed order for the prepared statements. */
-const WRITE_COLUMNS = [...SCALAR_FIELDS, 'password_hash', ...LIST_FIELDS] as const;
+export const WRITE_COLUMNS = [...SCALAR_FIELDS, 'password_hash', ...LIST_FIELDS] as const;
 
 /** A row of the users table, as SQLite returns it. */
 export type UserRow = Record<string, string | number | null>;

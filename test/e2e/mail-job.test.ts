@@ -14,7 +14,9 @@ async function setup(n: number) {
   cleanups.push(s.cleanup);
   const smtp = await startSmtp();
   cleanups.push(() => smtp.close());
-  for (const [k, v] of [['institution.name', 'Example University Library'], ['institution.email', 'library@example.edu'], ['mail.smtp_url', smtp.url]]) {
+  for (const [k, v] of [['institution.name', 'Example University Library'], ['institution.email', 'library@example.edu'], ['mail.smtp_url', smtp.url],
+    // The users' letters only: the operator's job letter is job-letter.test.ts's.
+    ['mail.job_letters', 'off']]) {
     expect((await s.run(['config', 'set', k!, v!])).code).toBe(0);
   }
   return { s, smtp };

@@ -3,13 +3,13 @@ import type { BulkMember, MemberSelect } from '../../store/job-members.js';
 import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
 import { ConflictError } from '../../domain/errors.js';
 import { generatePassword, hashPassword } from '../../domain/password.js';
-import { changedColumns } from '../../domain/jobs/changes.js';
 import type { LetterPort } from './letters.js';
 import { PASSWORD_LETTER } from '../../domain/jobs/params.js';
 import { failedPlan, type Planner, type UserPlan } from '../../domain/jobs/plan.js';
 import type { FinalStatus, Stage } from '../../domain/jobs/status.js';
 import { add, countPlan, letterCounters, newTally, parseTally, type Tally } from '../../domain/jobs/tally.js';
 import type { JobStores } from './stores.js';
+import { writeUserPlan } from './user-writes.js';
 
 export type { MemberSelect } from '../../store/job-members.js';
 
@@ -126,7 +126,7 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
 
 async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<Tally> {
   const { planner, letters, owner } = deps;
-  const { db, jobs, members, results, audit, users } = deps.stores;
+  const { db, jobs, members, results, audit } = deps.stores;
   // Only the password letter carries the new password; a user whose password is reset
   // without one is refused in preflight (resolveUpdateNotify), never silently locked out.
   const carriesPassword = planner.letterType === PASSWORD_LETTER;
@@ -142,7 +142,9 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
     let done = 0;
     for (const member of members.bulk(job.id, from, to, planner.columns)) {
       step('users', done++, to - from);
-      const user = member.user;
+      // A member without a user may be one the job creates (users add, the undo of a deletion).
+      const absent = member.user ? undefined : planner.planAbsent?.(member);
+      const user = member.user ?? absent?.before;
       if (!user) {
         add(t, 'processed');
         add(t, 'errors');
@@ -150,7 +152,7 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
         for (const a of t.actions) a.failed++;
         continue;
       }
-      let plan: UserPlan = planner.plan(user);
+      let plan: UserPlan = absent ?? planner.plan(user);
       let password: string | undefined;
       if (plan.passwordReset && plan.after) {
         const p = passwords?.get(user.id);
@@ -165,9 +167,9 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
       }
       countPlan(t, plan, planner.actionCounters);
       if (plan.after) {
-        users.write(user.id, plan.after, changedColumns(plan.changes), job.operator, at);
+        const userId = writeUserPlan(deps.stores, job, user, { ...plan, after: plan.after }, at);
         audit.insert({
-          job_id: job.id, seq: member.seq, user_id: user.id, primary_id: user.primary_id,
+          job_id: job.id, seq: member.seq, user_id: userId, primary_id: user.primary_id,
           operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
         });
       }

@@ -27,3 +27,13 @@ export const undoOptions = z.object({
   reason: text,
   yes: z.boolean().optional(),
 });
+
+export const purgeOptions = z.object({
+  set: text,
+  due: z.boolean().optional(),
+  reason: text,
+  name: text,
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  bulkSize,
+});

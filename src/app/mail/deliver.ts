@@ -54,6 +54,8 @@ export interface DeliverOptions {
    * person asked for it (`mail retry`). A job's own sending waits for them.
    */
   includeNotDue?: boolean | undefined;
+  /** Only these letters (a job's letter to its operator, sent when the job ends). */
+  letterIds?: readonly string[] | undefined;
   /** Hears how many of this call's letters are sent, as they go (a progress line). */
   onSent?: ((sent: number, of: number) => void) | undefined;
 }
@@ -104,7 +106,8 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   if (run.halted) {
     return { sent: 0, failed: 0, pending: countInStatus(db, 'pending', jobId), uncertain: uncertainCount(), recovered, failures: [], halted: run.halted };
   }
-  const queue = pendingLetterIds(db, jobId, options.includeNotDue ? undefined : new Date().toISOString()).filter((id) => !run.gaveUp.has(id));
+  const queue = pendingLetterIds(db, jobId, options.includeNotDue ? undefined : new Date().toISOString()).filter((id) => !run.gaveUp.has(id))
+    .filter((id) => !options.letterIds || options.letterIds.includes(id));
   const total = queue.length;
   if (total > 0) options.onSent?.(0, total);
   let next = 0;

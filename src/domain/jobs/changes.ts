@@ -20,6 +20,13 @@ export interface FieldChange {
 export const PASSWORD_FIELD = 'password';
 export const PASSWORD_RESET = 'reset';
 
+/**
+ * A whole record created (before null) or deleted (after null) by a job: `users add`,
+ * `users delete`, a purge, or an undo of them. Its value is a summary of the user, never
+ * its password hash; the deleted record itself is kept apart (store/user-records.ts).
+ */
+export const RECORD_FIELD = 'user';
+
 /** How each list field's elements are told apart. */
 export const ELEMENT_KEYS: Record<string, (element: never) => string> = {
   roles: (r: { role: string; scope?: string }) => (r.scope ? `${r.role}@${r.scope}` : r.role),
@@ -38,6 +45,7 @@ export function elementKey(field: string, element: unknown): string {
 /** One change as people read it: "status: ACTIVE -> INACTIVE", "roles +license-viewer@MAIN". */
 export function describeChange(c: FieldChange): string {
   if (c.field === PASSWORD_FIELD) return 'password reset';
+  if (c.field === RECORD_FIELD) return c.before === null ? 'user created' : 'user deleted';
   if (c.key !== undefined) {
     const key = short(c.key);
     if (c.before === null) return `${c.field} +${key}`;
@@ -53,6 +61,8 @@ export function describeChanges(changes: readonly FieldChange[]): string {
 
 function scalarText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '(empty)';
+  // A whole list (identifiers, e-mails... as a sync replaces them) reads as its JSON, not [object Object].
+  if (Array.isArray(v)) return v.length ? short(JSON.stringify(v)) : '(empty)';
   return short(String(v));
 }
 

@@ -35,6 +35,8 @@ export interface UserPlan {
   letter: boolean;
   /** Counts particular to a job type (an undo's conflicts), added to the job's counters. */
   extra?: Record<string, number>;
+  /** The plan creates the user (`after` is the new record) or deletes it; absent: `after`'s changed columns are written. */
+  record?: 'create' | 'delete' | undefined;
 }
 
 /** A job type's rule for one user, shared by the engine and the dry run. */
@@ -52,6 +54,11 @@ export interface Planner {
   /** The user columns the plan reads; undefined: all of them (a letter shows the whole user). */
   columns: readonly string[] | undefined;
   plan(user: StoredUser): UserPlan;
+  /**
+   * A member whose user does not exist: the plan that creates it (`users add`, the undo of a
+   * deletion), or undefined for the error "user-missing".
+   */
+  planAbsent?(member: { userId: number; primaryId: string }): UserPlan | undefined;
 }
 
 export const NO_EMAIL = 'no-email';

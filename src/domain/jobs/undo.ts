@@ -4,6 +4,7 @@ import type { StoredUser } from '../user-fields.js';
 import { RESTRICTED, type ActionEnv } from './actions.js';
 import { describeChange, elementKey, PASSWORD_FIELD, sameValue, type FieldChange } from './changes.js';
 import { failedPlan, type Issue, type Planner, type UserPlan } from './plan.js';
+import { deletedThenReused, isRecordChange, undoCreation, undoDeletion, type RecordArchive } from './records.js';
 
 /**
  * `job undo`: puts back what a finished job changed, from its audit rows. A field or list
@@ -30,8 +31,8 @@ export interface AuditEntry {
   changes: string;
 }
 
-/** What an undo reads of the audit trail. */
-export interface UndoAudit {
+/** What an undo reads of the audit trail (and of the records deleted jobs kept). */
+export interface UndoAudit extends RecordArchive {
   /** The job's changes to this user, if it changed it. */
   of(jobId: string, userId: number): AuditEntry | undefined;
   /** The user's changes written after `afterId`: what the undo must respect. */
@@ -56,6 +57,8 @@ export function undoPlanner(audit: UndoAudit, params: UndoParams, env: ActionEnv
     mayResetPasswords: false,
     columns: undefined,
     plan: (user) => planUndo(audit, params, env, user),
+    // A user the job deleted (users delete, purge) is created again from its kept record.
+    planAbsent: (member) => (audit.of(params.undo_of, member.userId) ? undoDeletion(audit, params.undo_of, member, env) : undefined),
   };
 }
 
@@ -65,6 +68,8 @@ function planUndo(trail: UndoAudit, params: UndoParams, env: ActionEnv, before: 
   if (!audit) return unchanged;
   const done = JSON.parse(audit.changes) as FieldChange[];
   const later = trail.later(before.id, audit.id);
+  const record = done.find(isRecordChange);
+  if (record) return record.before === null ? undoCreation(before, later.length, params.force, env) : deletedThenReused(before);
   const touchedBy = new Map<string, string>();
   for (const a of later) {
     for (const c of JSON.parse(a.changes) as FieldChange[]) touchedBy.set(slot(c), changedBy(a));

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { actionOptions } from '../../../domain/jobs/action-table.js';
 import { UsageError } from '../../../domain/errors.js';
-import { collect, parseOptions, type CommandDef } from '../../command.js';
+import { isJobRunType, JOB_RUN_TYPES, jobRunTypeList, type JobRunType } from '../../../domain/jobs/job-types.js';
+import { collect, parseOptions, type CommandDef, type CommandResult, type Handler } from '../../command.js';
+import type { Context } from '../../context.js';
 import { confirm } from '../../confirm.js';
 import { execute } from './execute.js';
+import { withJobLetter } from './job-letter.js';
 import { dryRunOutput } from './report-output.js';
 
 /** alma-users job run update-notify --set NAME [actions...] */
@@ -11,8 +14,9 @@ export const run: CommandDef = {
   define(job) {
     const command = job
       .command('run <type>')
-      .description('run a job on a set; the type is update-notify (Alma\'s Update/Notify Users)')
-      .requiredOption('--set <name>', 'the set of users to work on');
+      .description(`run a job on a set; the type is ${JOB_RUN_TYPES.map((t) => `${t.type} (${t.help})`).join(', or ')}`)
+      .option('--set <name>', 'the set of users to work on')
+      .option('--due', 'purge: the users whose purge date has passed, instead of a set');
     // The actions' options, in the order they apply, from the one table that declares them.
     for (const o of actionOptions()) {
       if (o.repeatable) command.option(o.flags, o.help, collect);
@@ -24,6 +28,7 @@ export const run: CommandDef = {
       .option('--dry-run', 'change and send nothing: show what would change')
       .option('--preview-file <file.csv>', 'with --dry-run: write every user\'s planned change to a CSV file')
       .option('-y, --yes', 'do not ask for confirmation on a terminal')
+      .option('--no-job-letter', 'send the operator no "job completed" letter when the job ends')
       .option('--bulk-size <n>', 'users per transaction (default 2000; 200 when passwords are reset)')
       .addHelpText('after', `
 Statuses: Completed Successfully, Completed with Warnings, Completed with Errors,
@@ -38,44 +43,57 @@ Examples:
   },
 
   async run(ctx, [type], opts) {
-    if (type !== 'update-notify') {
-      throw new UsageError(`unknown job type ${type ?? ''}`.trim(), 'the job type is update-notify (to revert a job: alma-users job undo ID)');
+    if (!isJobRunType(type)) {
+      throw new UsageError(`unknown job type ${type ?? ''}`.trim(), `the job type is ${jobRunTypeList()} (to revert a job: alma-users job undo ID)`);
     }
-    const [options, params, app] = await Promise.all([
-      import('../../../app/jobs/options.js'), import('../../../domain/jobs/params.js'), import('../../../app/jobs/run.js'),
-    ]);
-    const o = parseOptions(options.runOptions, opts);
-    params.checkChoices(opts);
-    if (o.previewFile && !o.dryRun) throw new UsageError('--preview-file goes with --dry-run');
-    const operator = ctx.operator();
-    const db = ctx.store();
-    const prepared = app.prepareUpdateNotify(db, operator, ctx.codes(), o.set, opts);
-    for (const role of prepared.restrictedRoles) {
-      ctx.warn(`operator ${operator.user.primary_id} is a User Manager: only a User Administrator may add or remove ${role}; every user it would change gets the error "restricted account"`);
-    }
-    await app.openRunLetters({ db, storePath: ctx.storePath, env: ctx.io.env, notes: ctx }, prepared, operator);
-    // Until the job runs with them, nothing will be sent: a dry run, a declined confirmation or
-    // a refusal lets go of the transport (an SMTP pool) at once.
-    let handedOver = false;
-    try {
-      if (o.dryRun) {
-        const file = o.previewFile ? path.resolve(ctx.io.cwd, o.previewFile) : undefined;
-        const { dryRunJob } = await import('../../../app/jobs/dry-run.js');
-        return dryRunOutput(dryRunJob(db, prepared, file), { set: prepared.set.name, jobLabel: 'update-notify', previewFile: file });
-      }
-      const count = app.checkSetFree(db, prepared.set);
-      await confirm(ctx, o.yes, [
-        `Job:      update-notify${o.name ? ` (${o.name})` : ''}`,
-        `Set:      ${prepared.set.name} (${count} member${count === 1 ? '' : 's'} now)`,
-        `Actions:  ${prepared.planner.labels.join('\n          ')}`,
-        ...(o.reason ? [`Reason:   ${o.reason}`] : []),
-      ], 'Run this job?');
-      const job = app.submitUpdateNotify(db, prepared, operator, o);
-      handedOver = true;
-      ctx.info(`job ${job.id} submitted: update-notify on set ${prepared.set.name}`);
-      return await execute(ctx, job, prepared, o.bulkSize);
-    } finally {
-      if (!handedOver) await prepared.letters?.close();
-    }
+    return RUNNERS[type](ctx, [type], opts);
   },
+};
+
+/** `job run update-notify --set NAME [actions...]`. */
+async function updateNotify(ctx: Context, opts: Record<string, unknown>): Promise<CommandResult> {
+  if (typeof opts.set !== 'string') throw new UsageError('job run update-notify needs --set NAME', 'the set of users to work on, e.g. --set catalogers');
+  if (opts.due) throw new UsageError('--due goes with job run purge');
+  const [options, params, app] = await Promise.all([
+    import('../../../app/jobs/options.js'), import('../../../domain/jobs/params.js'), import('../../../app/jobs/run.js'),
+  ]);
+  const o = parseOptions(options.runOptions, opts);
+  params.checkChoices(opts);
+  if (o.previewFile && !o.dryRun) throw new UsageError('--preview-file goes with --dry-run');
+  const operator = ctx.operator();
+  const db = ctx.store();
+  const prepared = app.prepareUpdateNotify(db, operator, ctx.codes(), o.set, opts);
+  for (const role of prepared.restrictedRoles) {
+    ctx.warn(`operator ${operator.user.primary_id} is a User Manager: only a User Administrator may add or remove ${role}; every user it would change gets the error "restricted account"`);
+  }
+  await app.openRunLetters({ db, storePath: ctx.storePath, env: ctx.io.env, notes: ctx }, prepared, operator);
+  // Until the job runs with them, nothing will be sent: a dry run, a declined confirmation or
+  // a refusal lets go of the transport (an SMTP pool) at once.
+  let handedOver = false;
+  try {
+    if (o.dryRun) {
+      const file = o.previewFile ? path.resolve(ctx.io.cwd, o.previewFile) : undefined;
+      const { dryRunJob } = await import('../../../app/jobs/dry-run.js');
+      return dryRunOutput(dryRunJob(db, prepared, file), { set: prepared.set.name, jobLabel: 'update-notify', previewFile: file });
+    }
+    const count = app.checkSetFree(db, prepared.set);
+    await confirm(ctx, o.yes, [
+      `Job:      update-notify${o.name ? ` (${o.name})` : ''}`,
+      `Set:      ${prepared.set.name} (${count} member${count === 1 ? '' : 's'} now)`,
+      `Actions:  ${prepared.planner.labels.join('\n          ')}`,
+      ...(o.reason ? [`Reason:   ${o.reason}`] : []),
+    ], 'Run this job?');
+    const job = app.submitUpdateNotify(db, prepared, operator, o);
+    handedOver = true;
+    ctx.info(`job ${job.id} submitted: update-notify on set ${prepared.set.name}`);
+    return await withJobLetter(ctx, opts, await execute(ctx, job, prepared, o.bulkSize));
+  } finally {
+    if (!handedOver) await prepared.letters?.close();
+  }
+}
+
+/** Each job type of `job run` (domain/jobs/job-types.ts) and what runs it. */
+const RUNNERS: Record<JobRunType, Handler> = {
+  'update-notify': (ctx, _args, opts) => updateNotify(ctx, opts),
+  purge: async (ctx, _args, opts) => (await import('./run-purge.js')).runPurge(ctx, opts),
 };

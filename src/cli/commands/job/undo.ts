@@ -3,6 +3,7 @@ import { UsageError } from '../../../domain/errors.js';
 import { parseOptions, type CommandDef } from '../../command.js';
 import { confirm } from '../../confirm.js';
 import { execute } from './execute.js';
+import { withJobLetter } from './job-letter.js';
 import { dryRunOutput } from './report-output.js';
 
 /** alma-users job undo <id> [--dry-run] [--force] */
@@ -16,6 +17,7 @@ export const undo: CommandDef = {
       .option('--force', 'revert also what was changed again since (conflicts)')
       .option('--reason <text>', 'why: stored with the undo job and on every change it makes')
       .option('-y, --yes', 'do not ask for confirmation on a terminal')
+      .option('--no-job-letter', 'send the operator no "job completed" letter when the undo ends')
       .addHelpText('after', `
 A field, role, block, note... changed again since the job (by a later job or otherwise)
 is a conflict: left as it is unless --force; the job's other changes to that user are
@@ -47,6 +49,6 @@ Example:
     ], 'Run this job?');
     const job = app.submitUndo(db, u, op, o.reason);
     ctx.info(`job ${job.id} submitted: undo of job ${u.original.id}`);
-    return execute(ctx, job, u, undefined, u.notes);
+    return withJobLetter(ctx, opts, await execute(ctx, job, u, undefined, u.notes));
   },
 };

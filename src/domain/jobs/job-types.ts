@@ -1,0 +1,20 @@
+/**
+ * The job types `job run TYPE` runs on a set, with what each does: the command's help, its
+ * refusal of an unknown type and its dispatch are read from this table (no zod here: it
+ * is read when the program is built).
+ */
+export const JOB_RUN_TYPES = [
+  { type: 'update-notify', help: "Alma's Update/Notify Users: change the set's users, send them a letter" },
+  { type: 'purge', help: "delete the set's users (or, with --due, those whose purge date has passed); undone with job undo" },
+] as const;
+
+export type JobRunType = (typeof JOB_RUN_TYPES)[number]['type'];
+
+export function isJobRunType(type: string | undefined): type is JobRunType {
+  return JOB_RUN_TYPES.some((t) => t.type === type);
+}
+
+/** "update-notify or purge", for help and refusals. */
+export function jobRunTypeList(): string {
+  return JOB_RUN_TYPES.map((t) => t.type).join(' or ');
+}
