@@ -33,18 +33,32 @@ export function trialSeed(flow: string, trial: number): number {
   return h;
 }
 
+/** When a trial kills: `afterMs` after `ready()` first holds; `what` says it in the trial's line. */
+export interface KillPoint {
+  ready: () => boolean;
+  afterMs: number;
+  what: string;
+}
+
+/** `afterMs` drawn from [0, runMs) after the process starts. */
+export function anyMoment(rand: () => number, runMs: number): KillPoint {
+  const afterMs = Math.floor(rand() * runMs);
+  return { ready: () => true, afterMs, what: `${afterMs} ms after the start` };
+}
+
 /**
- * Runs `args` as a real process and kills it (SIGKILL) `afterMs` after `ready()` first holds
- * (polled every few ms), or lets it finish if it ends before. Says whether it was killed.
+ * Runs `args` as a real process and kills it (SIGKILL) at `at` (ready() polled every few
+ * ms), or lets it finish if it ends before; prints which. Says whether it was killed.
  */
-export async function killAt(s: Store, args: string[], ready: () => boolean, afterMs: number, env: Record<string, string> = {}): Promise<{ killed: boolean; result: CliResult }> {
+export async function killAt(s: Store, args: string[], at: KillPoint, env: Record<string, string> = {}): Promise<{ killed: boolean; result: CliResult }> {
   const { child, done } = spawnCli(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin', ...env } });
   let ended = false;
   void done.then(() => (ended = true));
   const deadline = Date.now() + 30_000;
-  while (!ended && !safely(ready) && Date.now() < deadline) await sleep(3);
-  if (!ended) await sleep(afterMs);
+  while (!ended && !safely(at.ready) && Date.now() < deadline) await sleep(3);
+  if (!ended) await sleep(at.afterMs);
   const killed = !ended && child.kill('SIGKILL');
+  process.stdout.write(`  ${args.slice(0, 2).join(' ')} killed ${killed ? at.what : 'never: it ended first'}\n`);
   return { killed, result: await done };
 }
 
@@ -75,10 +89,15 @@ export function letterInFlight(db: string): boolean {
  * Where a trial kills a job: at a random moment of its run, or the moment a letter is with
  * the SMTP server (a rare instant that a uniform draw would almost never hit).
  */
-export function killPoint(rand: () => number, db: string, runMs: number): { ready: () => boolean; afterMs: number; what: string } {
+export function killPoint(rand: () => number, db: string, runMs: number): KillPoint {
   if (rand() < 0.5) return { ready: () => letterInFlight(db), afterMs: Math.floor(rand() * 5), what: 'while a letter is with the server' };
+  return jobMoment(rand, db, 'update-notify', runMs);
+}
+
+/** `afterMs` drawn from [0, runMs) after the newest job of `type` is Running. */
+export function jobMoment(rand: () => number, db: string, type: string, runMs: number): KillPoint {
   const afterMs = Math.floor(rand() * runMs);
-  return { ready: () => newestJob(db, 'update-notify')?.status === 'Running', afterMs, what: `${afterMs} ms into the run` };
+  return { ready: () => newestJob(db, type)?.status === 'Running', afterMs, what: `${afterMs} ms into the ${type} job` };
 }
 
 /** A job as `job show --format json` gives it. */

@@ -3,7 +3,7 @@ import { makeSet, patrons, runJob } from '../helpers/jobs.js';
 import { listedLetters, smtpStores } from '../helpers/smtp.js';
 import { tempStores } from '../helpers/cli.js';
 import { seedUsers } from '../helpers/seed.js';
-import { auditOfJob, deliveries, doctorPasses, everyLetterOnce, finishJob, killAt, killPoint, newestJob, random, TRIALS, trialSeed } from './crash.js';
+import { auditOfJob, deliveries, doctorPasses, everyLetterOnce, finishJob, jobMoment, killAt, killPoint, newestJob, random, TRIALS, trialSeed } from './crash.js';
 
 /**
  * kill -9 of a job with letters to a real SMTP server, of a job resetting passwords, and of
@@ -21,26 +21,33 @@ async function listed(run: (args: string[]) => Promise<{ stdout: string }>): Pro
   return JSON.parse((await run(['users', 'list', '--format', 'json'])).stdout);
 }
 
+/**
+ * n patrons in a set, with a real SMTP server; an update/notify job with `args` on them killed
+ * at a seeded point (`runMs`: about how long it runs). Returns the store and the job.
+ */
+async function killedJob(flow: string, trial: number, n: number, args: string[], runMs: number) {
+  const rand = random(trialSeed(flow, trial));
+  const members = patrons(n);
+  const s = await smtpStore(members);
+  await makeSet(s, 'members', members.map((u) => u.primary_id));
+  const { killed } = await killAt(s, ['job', 'run', 'update-notify', '--set', 'members', ...args], killPoint(rand, s.db, runMs), s.env);
+  // The kill comes once the job is Running, or never: it is recorded either way.
+  const job = newestJob(s.db, 'update-notify')!;
+  expect(job).toBeDefined();
+  return { s, members, job, killed };
+}
+
 describe('crash: a job with letters to a real SMTP server', () => {
   it.each(trials)('trial %i: every member changed once, every letter delivered, a duplicate only with its Message-ID', async (trial) => {
-    const rand = random(trialSeed('job with letters', trial));
-    const members = patrons(60);
-    const s = await smtpStore(members);
-    await makeSet(s, 'members', members.map((u) => u.primary_id));
-    const at = killPoint(rand, s.db, 600);
-    const { killed } = await killAt(s, ['job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--notify', 'GENERAL_MESSAGE', '--bulk-size', '10'],
-      at.ready, at.afterMs, s.env);
-    process.stdout.write(`  killed ${killed ? at.what : 'never: the job ended first'}\n`);
-    const job = newestJob(s.db, 'update-notify');
-    expect(job, 'the kill came before the job was recorded').toBeDefined();
-    const done = await finishJob(s, job!.id, s.env);
+    const { s, members, job, killed } = await killedJob('job with letters', trial, 60, ['--status', 'inactive', '--notify', 'GENERAL_MESSAGE', '--bulk-size', '10'], 600);
+    const done = await finishJob(s, job.id, s.env);
     // Letters left pending (or uncertain, with no secret) by the crash go with the next sender.
     const retry = await s.mail(['retry']);
     expect(retry.stderr).not.toMatch(/database is locked|^\s+at /m);
 
     await doctorPasses(s);
     expect(done.counters.changed).toBe(members.length);
-    expect(auditOfJob(s.db, job!.id)).toEqual({ rows: members.length, users: members.length });
+    expect(auditOfJob(s.db, job.id)).toEqual({ rows: members.length, users: members.length });
     expect((await listed(s.run)).filter((u) => u.primary_id.startsWith('P') && u.status === 'INACTIVE')).toHaveLength(members.length);
     everyLetterOnce(s.smtp, members.map((u) => u.emails![0]!.address));
     expect(killed || done.status === 'Completed Successfully').toBe(true);
@@ -49,16 +56,8 @@ describe('crash: a job with letters to a real SMTP server', () => {
 
 describe('crash: a job that resets passwords and sends them', () => {
   it.each(trials)('trial %i: each password letter is delivered once, or reported for reissue, never twice', async (trial) => {
-    const rand = random(trialSeed('password letters', trial));
     // Each password costs an scrypt hash (~0.1 s): a few users, in bulks of three.
-    const members = patrons(12);
-    const s = await smtpStore(members);
-    await makeSet(s, 'members', members.map((u) => u.primary_id));
-    const at = killPoint(rand, s.db, 1500);
-    const { killed } = await killAt(s, ['job', 'run', 'update-notify', '--set', 'members', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '3'], at.ready, at.afterMs, s.env);
-    process.stdout.write(`  killed ${killed ? at.what : 'never: the job ended first'}\n`);
-    const job = newestJob(s.db, 'update-notify')!;
-    expect(job).toBeDefined();
+    const { s, members, job } = await killedJob('password letters', trial, 12, ['--notify', 'NOTIFY_PASSWORD_CHANGE', '--bulk-size', '3'], 1500);
     await finishJob(s, job.id, s.env);
     await s.mail(['retry']);
 
@@ -88,9 +87,7 @@ describe('crash: job undo', () => {
     const original = await runJob(s, 'members', ['--status', 'inactive', '--add-statistic', 'RESEARCHER']);
     expect(original.json.status).toBe('Completed Successfully');
 
-    const afterMs = Math.floor(rand() * 1200);
-    const { killed } = await killAt(s, ['job', 'undo', original.json.id, '--yes'], () => newestJob(s.db, 'undo')?.status === 'Running', afterMs);
-    process.stdout.write(`  killed ${killed ? `${afterMs} ms into the undo` : 'never: the undo ended first'}\n`);
+    await killAt(s, ['job', 'undo', original.json.id, '--yes'], jobMoment(rand, s.db, 'undo', 1200));
     const undo = newestJob(s.db, 'undo');
     expect(undo, 'the kill came before the undo was recorded').toBeDefined();
     const done = await finishJob(s, undo!.id);
