@@ -1,7 +1,7 @@
-import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { userStores } from '../helpers/users.js';
+import { zipOf } from '../helpers/zip.js';
 
 /**
  * Workbooks that would take gigabytes to read (issue 11, item 8): a shared-strings table
@@ -10,48 +10,6 @@ import { userStores } from '../helpers/users.js';
  */
 
 const store = userStores();
-
-/** A ZIP of the given entries, deflated; `claim` overrides an entry's stated uncompressed size. */
-function zip(entries: { name: string; data: Buffer; claim?: number }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const packed = zlib.deflateRawSync(e.data);
-    const name = Buffer.from(e.name);
-    const crc = zlib.crc32(e.data);
-    const size = e.claim ?? e.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, packed);
-    centrals.push(central, name);
-    offset += 30 + name.length + packed.length;
-  }
-  const dir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, dir, end]);
-}
 
 /** 65 MB of shared strings that deflate to some 70 kB. */
 function hugeStrings(): Buffer {
@@ -62,7 +20,7 @@ function hugeStrings(): Buffer {
 describe('xlsx ID files with a huge shared-strings table', () => {
   it('is refused (exit 2) before it is read, with the fix; no set is created', async () => {
     const s = await store();
-    const file = s.file('bomb.xlsx', zip([{ name: 'xl/sharedStrings.xml', data: hugeStrings() }]));
+    const file = s.file('bomb.xlsx', zipOf([{ name: 'xl/sharedStrings.xml', data: hugeStrings(), deflate: true }]));
     const r = await s.run(['set', 'create', 'bomb', '--from-file', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: ${file}: its table of text cells (shared strings) is over 64 MB, more than an ID file needs`);
@@ -72,7 +30,7 @@ describe('xlsx ID files with a huge shared-strings table', () => {
 
   it('is refused when the ZIP understates the size, too', async () => {
     const s = await store();
-    const file = s.file('liar.xlsx', zip([{ name: 'xl/sharedStrings.xml', data: hugeStrings(), claim: 1000 }]));
+    const file = s.file('liar.xlsx', zipOf([{ name: 'xl/sharedStrings.xml', data: hugeStrings(), deflate: true, claimedSize: 1000 }]));
     const r = await s.run(['set', 'create', 'liar', '--from-file', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: .*liar\.xlsx: (its table of text cells \(shared strings\) is over 64 MB|not a readable \.xlsx workbook)/);
