@@ -63,6 +63,32 @@ describe('another writer', () => {
   });
 });
 
+describe('a full disk', () => {
+  it("SQLite's SQLITE_FULL reads as the disk being full, the step rolled back, with what to do", async () => {
+    const s = await storeWithSet(patrons(1));
+    try {
+      // A page limit is how SQLite meets a full disk: the same SQLITE_FULL, on a real store.
+      const d = new Database(s.db);
+      d.pragma(`max_page_count = ${d.pragma('page_count', { simple: true }) as number}`);
+      let full: unknown;
+      try {
+        d.exec(`INSERT INTO config (key, value) VALUES ('filler', '${'x'.repeat(200_000)}')`);
+      } catch (e) {
+        full = e;
+      } finally {
+        d.close();
+      }
+      const failure = storeFailure(full, s.db);
+      expect(failure?.kind).toBe('environment');
+      expect(failure?.message).toBe(`the disk holding ${s.db} is full; the step in progress was rolled back`);
+      expect(failure?.hint).toContain('free some space');
+      expect(storeFailure(new Error('not SQLite'), s.db)).toBeUndefined();
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
 describe('a file-system failure', () => {
   it('names the path and exits 2, with no stack', async () => {
     const s = await storeWithSet(patrons(1));
