@@ -4,6 +4,7 @@ import { listCodes } from '../store/codes.js';
 import { readConfig } from '../store/config.js';
 import { inspectStore, SCHEMA_VERSION, type Db } from '../store/db.js';
 import { initialisedBy } from '../store/init.js';
+import { truncateWal } from '../store/outbox-secrets.js';
 import { UserStore } from '../store/users.js';
 
 export interface Check {
@@ -47,6 +48,12 @@ export function diagnose(db: Db, file: string): Diagnosis {
   checks.push({ name: 'journal', ok: journal === 'wal', detail: journal });
   if (facts.readOnlyCopy) {
     checks.push({ name: 'access', ok: true, detail: 'read-only: this user cannot write the store\'s folder, so it was read from a copy in memory' });
+  }
+
+  // A -wal kept by another connection's read snapshot holds old pages; letters' password bodies in it are sealed, but say so.
+  if (!facts.readOnlyCopy && journal === 'wal' && !truncateWal(db)) {
+    const size = fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
+    checks.push({ name: 'write-ahead log', ok: true, detail: `warning: ${file}-wal (${size} bytes) could not be truncated: another connection holds a read snapshot (a backup, the sqlite3 shell); run doctor again once it is closed` });
   }
 
   const initialised = initialisedBy(db);

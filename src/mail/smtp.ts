@@ -1,7 +1,8 @@
 import os from 'node:os';
+import { PassThrough, type Readable } from 'node:stream';
 import nodemailer, { type NodemailerError } from 'nodemailer';
 import { UsageError } from '../domain/errors.js';
-import { letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
+import { LETTER_HEADER, letterHeaders, SendFailure, type OutgoingLetter, type Transport } from './transport.js';
 
 export interface SmtpSettings {
   url: string;
@@ -26,7 +27,10 @@ export class SmtpTransport implements Transport {
   readonly description: string;
   readonly from: string;
   readonly concurrency: number;
+  readonly perSecond: number | undefined;
   private readonly pool;
+  /** Per letter id, the stream its connection reads the message from: whether it was read to the end tells an outcome nobody answered. */
+  private readonly streams = new Map<string, Readable>();
 
   constructor(settings: SmtpSettings) {
     let u: URL;
@@ -53,7 +57,11 @@ export class SmtpTransport implements Transport {
     this.description = `${this.name} (${secure ? 'TLS' : requireTLS ? 'STARTTLS required' : 'STARTTLS when offered'}` +
       `${user ? `, user ${user}` : ''}, ${settings.poolSize} connection(s)${settings.rateLimit ? `, ${settings.rateLimit}/s` : ''})`;
     this.from = settings.from;
-    this.concurrency = settings.poolSize * 4;
+    // One letter per connection: a letter is marked 'sending' when a connection takes it, so a
+    // crash strands only what the connections held (nodemailer's own queue would hold more).
+    this.concurrency = settings.poolSize;
+    // The rate is kept by the sender (deliver), before a letter is marked 'sending', not in the pool's queue.
+    this.perSecond = settings.rateLimit;
     this.pool = nodemailer.createTransport({
       pool: true,
       host, port, secure, requireTLS,
@@ -62,10 +70,25 @@ export class SmtpTransport implements Transport {
       tls: { rejectUnauthorized: u.searchParams.get('tls_verify') !== 'false', servername: host },
       name: os.hostname(),
       maxConnections: settings.poolSize,
-      ...(settings.rateLimit ? { rateLimit: settings.rateLimit, rateDelta: 1000 } : {}),
+      // The pool would send a message again by itself when its connection closes before the
+      // answer, whether or not the server kept it: the sender decides that (never on its own).
+      maxRequeues: 0,
       connectionTimeout: settings.timeoutMs,
       greetingTimeout: settings.timeoutMs,
       socketTimeout: settings.timeoutMs,
+    });
+    // The connection reads a message only after the server said 354 to DATA; a stream read to
+    // its end means the server had the whole message, whatever happened to its answer.
+    this.pool.use('stream', (mail, done) => {
+      const id = (mail.data.headers as Record<string, string> | undefined)?.[LETTER_HEADER];
+      if (id !== undefined) {
+        mail.message.processFunc((input) => {
+          const out = input.pipe(new PassThrough());
+          this.streams.set(id, out);
+          return out;
+        });
+      }
+      done();
     });
   }
 
@@ -78,7 +101,16 @@ export class SmtpTransport implements Transport {
       if (info.rejected.length > 0) throw new SendFailure('permanent', `recipient rejected: ${info.response}`);
       return info.response;
     } catch (e) {
-      throw e instanceof SendFailure ? e : classify(e as NodemailerError);
+      if (e instanceof SendFailure) throw e;
+      const f = classify(e as NodemailerError);
+      // No answer (a timeout, a dropped connection) once the whole message went: the server
+      // may have kept it. Sending it again could deliver it twice.
+      const whole = this.streams.get(letter.id)?.readableEnded === true;
+      throw f.kind === 'temporary' && !(e as NodemailerError).responseCode && whole
+        ? new SendFailure('uncertain', `no answer after the message was sent (${f.reply}): the server may have it`)
+        : f;
+    } finally {
+      this.streams.delete(letter.id);
     }
   }
 

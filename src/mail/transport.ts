@@ -19,8 +19,10 @@ export interface Transport {
   /** For people: where letters go, without secrets. */
   readonly description: string;
   readonly from: string;
-  /** How many letters to have in flight at once. */
+  /** How many letters to have in flight at once: as many as it can hand over at once, no more. */
   readonly concurrency: number;
+  /** At most this many letters a second (undefined: no limit): the sender waits before taking the next. */
+  readonly perSecond?: number | undefined;
   /** Sends one letter; returns the server's reply. */
   send(letter: OutgoingLetter): Promise<string>;
   /** Removes what an interrupted earlier run left behind (half-written files); called before a run. */
@@ -29,12 +31,15 @@ export interface Transport {
 }
 
 /**
- * temporary: a 4xx answer, a refused or lost connection, a timeout: retried, then left pending.
+ * temporary: a 4xx answer, a refused or lost connection, a timeout before the message was
+ * whole with the server: retried, then left pending.
  * permanent: a 5xx answer about this letter: recorded as failed with the reply.
  * fatal: the transport itself is unusable (authentication, TLS, configuration): the run stops
  * and every letter it had not sent stays pending.
+ * uncertain: the server had the whole message and never answered (a timeout, a dropped
+ * connection): it may have been delivered; never tried again on its own.
  */
-export type FailureKind = 'temporary' | 'permanent' | 'fatal';
+export type FailureKind = 'temporary' | 'permanent' | 'fatal' | 'uncertain';
 
 export class SendFailure extends Error {
   constructor(readonly kind: FailureKind, readonly reply: string) {
@@ -43,7 +48,10 @@ export class SendFailure extends Error {
   }
 }
 
+/** The header naming the letter's outbox id. */
+export const LETTER_HEADER = 'X-Alma-Users-Letter';
+
 /** Headers every letter carries: an automatic message, so auto-responders stay quiet (RFC 3834). */
 export function letterHeaders(letter: OutgoingLetter): Record<string, string> {
-  return { 'Auto-Submitted': 'auto-generated', 'X-Alma-Users-Letter': letter.id };
+  return { 'Auto-Submitted': 'auto-generated', [LETTER_HEADER]: letter.id };
 }

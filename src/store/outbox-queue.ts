@@ -4,6 +4,7 @@ import { ConflictError } from '../domain/errors.js';
 import { getConfig } from './config.js';
 import type { Db } from './db.js';
 import type { FIRST_STATUSES } from './outbox-states.js';
+import { sealerFor } from './outbox-secrets.js';
 
 /**
  * The transactional outbox. enqueue() is called inside the caller's transaction (a job's
@@ -45,6 +46,7 @@ export const SUPPRESSED_REPLY = 'not sent: the address is outside mail.allowed_e
 
 export class Outbox {
   private readonly insert;
+  private readonly seal;
   private readonly allowed: ((address: string) => boolean) | undefined;
   private readonly domain: string;
   private readonly now: () => Date;
@@ -57,6 +59,7 @@ export class Outbox {
     this.insert = db.prepare(`INSERT INTO outbox (id, message_id, job_id, user_id, primary_id, notification_type, recipient,
       subject, body_text, body_html, status, last_reply, created_at, updated_at, carries_password)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.seal = db.prepare('UPDATE outbox SET body_text = ?, body_html = ? WHERE rowid = ?');
   }
 
   /** Whether a letter to this address would be sent (false: suppressed by the allow-list). */
@@ -73,12 +76,18 @@ export class Outbox {
     const messageId = `<${id}@${this.domain}>`;
     const allowed = this.allows(letter.recipient);
     const at = this.now().toISOString();
+    // A password letter's body is written sealed, never in plain text (outbox-secrets.ts).
+    const plain = allowed && !letter.carriesPassword;
     try {
-      this.insert.run(
+      const { lastInsertRowid } = this.insert.run(
         id, messageId, letter.jobId, letter.userId, letter.primaryId, letter.type, letter.recipient, letter.subject,
-        allowed ? letter.text : null, allowed ? letter.html : null,
+        plain ? letter.text : null, plain ? letter.html : null,
         allowed ? 'pending' : 'suppressed', allowed ? null : SUPPRESSED_REPLY, at, at, letter.carriesPassword ? 1 : 0,
       );
+      if (allowed && letter.carriesPassword) {
+        const seal = sealerFor(this.db, Number(lastInsertRowid));
+        this.seal.run(seal(letter.text), seal(letter.html), lastInsertRowid);
+      }
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && letter.jobId !== null) {
         throw new ConflictError(`job ${letter.jobId} already queued a letter for user ${letter.primaryId}; a second one was refused`);

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { openBody, sealerFor, shredLetterKeys, syncLetterKeys, truncateWal } from './outbox-secrets.js';
 
 /**
  * The outbox's state machine: a letter's statuses, which status may follow which, and
@@ -7,10 +8,16 @@ import type { Db } from './db.js';
  * not allow cannot be written, and a letter another process moved meanwhile is left alone.
  *
  *   (queued) -> pending | suppressed
- *   pending  -> sending (claimed by a sender) | discarded
- *   sending  -> sent | pending (retry later) | failed (5xx) | uncertain (its sender died mid-SMTP)
- *   failed, uncertain -> pending (mail retry --failed / --uncertain) | discarded
+ *   pending  -> sending (a connection took it) | discarded
+ *   sending  -> sent | pending (a definite temporary failure: retry later) | failed (5xx)
+ *               | uncertain (the server had it and never answered, or its sender died meanwhile)
+ *   uncertain -> pending (job resume, mail retry: once, without a password, same Message-ID;
+ *                mail retry --uncertain: on purpose) | discarded
+ *   failed   -> pending (mail retry --failed) | discarded
  *   sent, suppressed, discarded: final
+ *
+ * A password letter's key (outbox-secrets.ts) is shredded with every move that ends what its
+ * body was for: sent, failed, uncertain, discarded.
  */
 
 export const LETTER_STATUSES = ['pending', 'sending', 'sent', 'failed', 'suppressed', 'uncertain', 'discarded'] as const;
@@ -62,8 +69,14 @@ export interface ClaimedLetter {
   primary_id: string;
   recipient: string;
   subject: string;
-  body_text: string | null;
-  body_html: string | null;
+  /** Opened when sealed; undefined when its key is gone (only a new password can go in its place). */
+  body_text: string | null | undefined;
+  body_html: string | null | undefined;
+}
+
+interface ClaimedRow extends ClaimedLetter {
+  slot: number;
+  carries_password: number;
 }
 
 /** Who claims a letter: the process (host:pid and boot, for crash recovery) and the transport's name. */
@@ -79,23 +92,54 @@ export class SendingMoves {
   private readonly sentStmt;
   private readonly laterStmt;
   private readonly failedStmt;
+  private readonly uncertainStmt;
+  /** The key slots of the password letters this run claimed, by letter id. */
+  private readonly slots = new Map<string, number>();
+  private readonly toShred: number[] = [];
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
-      'id = ?', 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html');
+      'id = ?', 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html, rowid AS slot, carries_password');
     this.sentStmt = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, last_reply = ?, ${ERASE_BODY}, ${RELEASE}`);
     this.laterStmt = move(db, ['sending'], 'pending', `updated_at = ?, last_reply = ?, next_attempt_at = ?, ${RELEASE}`);
     this.failedStmt = move(db, ['sending'], 'failed', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
+    this.uncertainStmt = move(db, ['sending'], 'uncertain', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
+    // The keys of letters sealed so far reach the disk before any of them leaves.
+    syncLetterKeys(db);
   }
 
   /** pending -> sending; undefined when the letter is no longer pending (another process took it). */
   claim(id: string, claimer: Claimer, at: string): ClaimedLetter | undefined {
-    return this.claimStmt.get(claimer.by, claimer.boot, claimer.transport, at, id) as ClaimedLetter | undefined;
+    const row = this.claimStmt.get(claimer.by, claimer.boot, claimer.transport, at, id) as ClaimedRow | undefined;
+    if (!row) return undefined;
+    const { slot, carries_password, ...letter } = row;
+    if (carries_password !== 1) return letter;
+    this.slots.set(id, slot);
+    return { ...letter, body_text: openBody(this.db, slot, letter.body_text ?? null), body_html: openBody(this.db, slot, letter.body_html ?? null) };
+  }
+
+  /** The keys of the letters moved since the last call are overwritten, durably; called after each commit. */
+  shred(): void {
+    shredLetterKeys(this.db, this.toShred.splice(0));
+  }
+
+  private done(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return;
+    this.slots.delete(id);
+    this.toShred.push(slot);
   }
 
   /** sending -> sent: the body is erased with it. */
   sent(id: string, at: string, reply: string): void {
     this.sentStmt.run(at, at, reply, id);
+    this.done(id);
+  }
+
+  /** sending -> uncertain: the server had the whole letter and never answered; a password letter's body is erased. */
+  uncertain(id: string, at: string, reply: string): void {
+    this.uncertainStmt.run(at, reply, id);
+    this.done(id);
   }
 
   /** sending -> pending: a temporary failure, tried again at `nextAttemptAt` (or whenever, if null). */
@@ -106,6 +150,7 @@ export class SendingMoves {
   /** sending -> failed: refused for good; a password letter's body is erased. */
   failed(id: string, at: string, reply: string): void {
     this.failedStmt.run(at, reply, id);
+    this.done(id);
   }
 }
 
@@ -128,10 +173,14 @@ export interface SendingLetter {
   claimed_by: string | null;
   claimed_boot: string | null;
   transport: string | null;
+  slot: number;
+  carries_password: number;
 }
 
 export function sendingLetters(db: Db): SendingLetter[] {
-  return db.prepare<[], SendingLetter>("SELECT id, claimed_by, claimed_boot, transport FROM outbox WHERE status = 'sending'").all();
+  return db.prepare<[], SendingLetter>(
+    "SELECT id, claimed_by, claimed_boot, transport, rowid AS slot, carries_password FROM outbox WHERE status = 'sending'",
+  ).all();
 }
 
 /** What became of a letter whose sender died: written (.eml), not written, or unknown (SMTP). */
@@ -152,14 +201,16 @@ export function settleSending(db: Db, verdicts: { letter: SendingLetter; to: Set
   const sent = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, ${RELEASE}, last_reply = ?, ${ERASE_BODY}`, where);
   const pending = move(db, ['sending'], 'pending', `updated_at = ?, ${RELEASE}, last_reply = ?`, where);
   const uncertain = move(db, ['sending'], 'uncertain', `updated_at = ?, ${RELEASE}, last_reply = ?, ${ERASE_SECRET_BODY}`, where);
+  const shred: number[] = [];
   db.transaction(() => {
     for (const { letter, to } of verdicts) {
       const key = [letter.id, letter.claimed_by];
-      if (to === 'sent') sent.run(at, at, SETTLED_REPLY.sent, ...key);
-      else (to === 'pending' ? pending : uncertain).run(at, SETTLED_REPLY[to], ...key);
+      const moved = to === 'sent' ? sent.run(at, at, SETTLED_REPLY.sent, ...key) : (to === 'pending' ? pending : uncertain).run(at, SETTLED_REPLY[to], ...key);
+      if (moved.changes && to !== 'pending' && letter.carries_password === 1) shred.push(letter.slot);
     }
   }).immediate();
-  if (verdicts.some((v) => v.to !== 'pending')) db.pragma('wal_checkpoint(TRUNCATE)');
+  shredLetterKeys(db, shred);
+  if (verdicts.some((v) => v.to !== 'pending')) truncateWal(db);
 }
 
 /**
@@ -168,16 +219,31 @@ export function settleSending(db: Db, verdicts: { letter: SendingLetter; to: Set
  */
 export function requeueLetters(db: Db, statuses: readonly LetterStatus[], jobId: string | undefined, now = new Date()): number {
   const s = inScope(jobId);
-  return move(db, statuses, 'pending', 'next_attempt_at = NULL, updated_at = ?', `${s.where} AND body_text IS NOT NULL AND carries_password = 0`)
+  const resent = statuses.includes('uncertain') ? ", resent = resent + (status = 'uncertain')" : '';
+  return move(db, statuses, 'pending', `next_attempt_at = NULL, updated_at = ?${resent}`, `${s.where} AND body_text IS NOT NULL AND carries_password = 0`)
     .run(now.toISOString(), ...s.params).changes;
+}
+
+/**
+ * What `job resume` and `mail retry` do on their own with uncertain letters: those without a
+ * password that were never put back before go back to pending, to be sent again with the same
+ * Message-ID (a receiver's duplicate filter drops the second copy), so nobody gets one more
+ * than twice. Returns how many.
+ */
+export function resendUncertainOnce(db: Db, jobId: string | undefined, now = new Date()): number {
+  const s = inScope(jobId);
+  return move(db, ['uncertain'], 'pending', 'next_attempt_at = NULL, updated_at = ?, resent = resent + 1',
+    `${s.where} AND resent = 0 AND body_text IS NOT NULL AND carries_password = 0`).run(now.toISOString(), ...s.params).changes;
 }
 
 /** Gives up unsent letters: marked discarded, bodies (and any password in them) erased. Returns how many. */
 export function discardLetters(db: Db, statuses: readonly LetterStatus[], jobId: string | undefined, now = new Date()): number {
   const s = inScope(jobId);
-  const n = move(db, statuses, 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?`, s.where).run(now.toISOString(), ...s.params).changes;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  return n;
+  const gone = move(db, statuses, 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?`, s.where, 'RETURNING rowid AS slot, carries_password')
+    .all(now.toISOString(), ...s.params) as { slot: number; carries_password: number }[];
+  shredLetterKeys(db, gone.filter((g) => g.carries_password === 1).map((g) => g.slot));
+  truncateWal(db);
+  return gone.length;
 }
 
 /** A password letter that did not go (failed, uncertain): only a new password can be sent in its place. */
@@ -205,6 +271,9 @@ export function reissueLetter(
   db: Db, id: string, from: LetterStatus,
   letter: { messageId: string; recipient: string; subject: string; html: string; text: string; note: string }, now = new Date(),
 ): boolean {
+  const slot = db.prepare<[string], number>('SELECT rowid FROM outbox WHERE id = ?').pluck().get(id);
+  if (slot === undefined) return false;
+  const seal = sealerFor(db, slot);
   return move(db, [from], 'pending', 'message_id = ?, recipient = ?, subject = ?, body_text = ?, body_html = ?, next_attempt_at = NULL, last_reply = ?, updated_at = ?')
-    .run(letter.messageId, letter.recipient, letter.subject, letter.text, letter.html, letter.note, now.toISOString(), id).changes === 1;
+    .run(letter.messageId, letter.recipient, letter.subject, seal(letter.text), seal(letter.html), letter.note, now.toISOString(), id).changes === 1;
 }

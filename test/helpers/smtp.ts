@@ -17,8 +17,10 @@ import { seedUsers } from './seed.js';
 /**
  * A real SMTP server on 127.0.0.1 for tests: it keeps every message it accepts (raw and
  * parsed with mailparser), and can be told to answer the next messages with a temporary
- * (4xx) or permanent (5xx) error, to refuse some recipients, or to hold messages without
- * answering (a server that hangs, for crash tests).
+ * (4xx) or permanent (5xx) error, to refuse some recipients, to hold messages without
+ * answering (a server that hangs, for crash tests), to keep a message and answer only after
+ * a delay (slowAck: a relay slower than mail.timeout), or to keep it and drop the connection
+ * without answering (dropAfterData).
  */
 
 export interface ReceivedMessage {
@@ -50,6 +52,12 @@ export interface TestSmtp {
   /** How many messages are held unanswered. */
   held(): number;
   release(): void;
+  /** Keep every message, but answer each only after this many ms (0: at once again). */
+  slowAck(ms: number): void;
+  /** Keep the next n messages, then drop their connection without answering. */
+  dropAfterData(n: number): void;
+  /** Messages kept per Message-ID: what a receiver would see twice. */
+  copies(): Map<string, number>;
   /** Resolves once at least n messages have been accepted. */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   close(): Promise<void>;
@@ -63,6 +71,8 @@ export async function startSmtp(): Promise<TestSmtp> {
   const offers = new Map<string, number>();
   const refusedData: string[] = [];
   let holding = false;
+  let ackDelay = 0;
+  let drops = 0;
   const pending: (() => void)[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
 
@@ -101,6 +111,8 @@ export async function startSmtp(): Promise<TestSmtp> {
           refusedData.push(Buffer.concat(chunks).toString('utf8'));
           return callback(Object.assign(new Error(failure.text), { responseCode: failure.code }));
         }
+        const drop = drops > 0;
+        if (drop) drops--;
         const finish = () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           void simpleParser(raw).then((parsed) => {
@@ -110,7 +122,15 @@ export async function startSmtp(): Promise<TestSmtp> {
               raw,
               parsed,
             });
-            callback(null, `queued as ${messages.length}`);
+            if (drop) {
+              // The message is kept; the client never hears so.
+              const conn = [...(server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections].find((c) => c.id === session.id);
+              conn?._socket.destroy();
+            } else if (ackDelay > 0) {
+              setTimeout(() => callback(null, `queued as ${messages.length}`), ackDelay);
+            } else {
+              callback(null, `queued as ${messages.length}`);
+            }
             accepted();
           }, (e: Error) => callback(e));
         };
@@ -151,6 +171,20 @@ export async function startSmtp(): Promise<TestSmtp> {
     release() {
       holding = false;
       for (const f of pending.splice(0)) f();
+    },
+    slowAck(ms) {
+      ackDelay = ms;
+    },
+    dropAfterData(n) {
+      drops += n;
+    },
+    copies() {
+      const m = new Map<string, number>();
+      for (const msg of messages) {
+        const id = msg.parsed.messageId ?? '';
+        m.set(id, (m.get(id) ?? 0) + 1);
+      }
+      return m;
     },
     waitFor(n, timeoutMs = 30_000) {
       if (messages.length >= n) return Promise.resolve(messages);

@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { BulkMember, MemberSelect } from '../../store/job-members.js';
 import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
 import { ConflictError } from '../../domain/errors.js';
@@ -96,6 +96,7 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
     if (total === 0) return await finish(deps, job.id, 'Completed with No Bulks', tally, now);
 
     // A resumed job first sends what its last run queued and did not send.
+    deps.letters?.resume(job.id);
     if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
     let stopped = false;
     while (processed < total) {
@@ -104,8 +105,11 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
         break;
       }
       const to = Math.min(processed + bulkSize, total);
-      tally = await processBulk(deps, fresh, processed, to, tally, now);
-      processed = to;
+      const [after, reached] = await processBulk(deps, fresh, processed, to, tally, now);
+      tally = after;
+      processed = reached;
+      // A bulk cut short by the time budget: the next writer waiting for the store gets its turn.
+      if (reached < to) await sleep(WRITERS_TURN_MS);
       deps.onProgress?.({ stage: 'Processing', processed, total });
       if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
       // Lets a pending SIGINT/SIGTERM handler run before the next bulk starts.
@@ -124,7 +128,17 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
   }
 }
 
-async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<Tally> {
+/**
+ * How long one bulk's transaction may hold the write lock, whatever --bulk-size: past it the
+ * bulk commits what it did and the rest goes in the next transaction, so another writer
+ * (config set, an import, another job) waits a moment, not the whole bulk.
+ */
+const TRANSACTION_BUDGET_MS = 500;
+/** Longer than SQLite's longest wait between tries of the lock (100 ms), so a waiting writer gets in. */
+const WRITERS_TURN_MS = 120;
+
+/** Processes members [from, to) in one transaction, or [from, reached) when the time budget ran out first. */
+async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<[Tally, number]> {
   const { planner, letters, owner } = deps;
   const { db, jobs, members, results, audit } = deps.stores;
   // Only the password letter carries the new password; a user whose password is reset
@@ -138,9 +152,15 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
   const at = now().toISOString();
   const t = structuredClone(before);
   const actionCount = planner.labels.length;
+  let reached = to;
   db.transaction(() => {
     let done = 0;
+    const started = performance.now();
     for (const member of members.bulk(job.id, from, to, planner.columns)) {
+      if (member.seq > from && performance.now() - started > TRANSACTION_BUDGET_MS) {
+        reached = member.seq;
+        break;
+      }
       step('users', done++, to - from);
       // A member without a user may be one the job creates (users add, the undo of a deletion).
       const absent = member.user ? undefined : planner.planAbsent?.(member);
@@ -179,9 +199,9 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
         add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
       }
     }
-    if (!jobs.checkpoint(job.id, from, to, JSON.stringify(t), owner)) throw new JobTakenOver(jobs, job.id);
+    if (!jobs.checkpoint(job.id, from, reached, JSON.stringify(t), owner)) throw new JobTakenOver(jobs, job.id);
   }).immediate();
-  return t;
+  return [t, reached];
 }
 
 async function newPasswords(

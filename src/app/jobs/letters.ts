@@ -3,6 +3,8 @@ import { countLetters } from '../../store/outbox.js';
 import { Outbox } from '../../store/outbox-queue.js';
 import { deliver, newDeliveryRun } from '../mail/deliver.js';
 import { openTransport } from '../mail/settings.js';
+import { recoverInterrupted } from '../mail/recover.js';
+import { resendUncertain } from '../mail/uncertain.js';
 import { loadLetters } from '../letters/load.js';
 import type { User } from '../../domain/user.js';
 import { preferredEmail, type StoredUser } from '../../domain/user-fields.js';
@@ -25,6 +27,11 @@ export interface LetterPort {
    * `onSent` hears the letters sent so far of those this call sends (progress).
    */
   deliver(jobId: string, onSent?: ((sent: number, of: number) => void) | undefined): Promise<void>;
+  /**
+   * Before a run sends anything: settles what a dead sender left 'sending', and puts back,
+   * once, the uncertain letters without a password an earlier run left (app/mail/uncertain.ts).
+   */
+  resume(jobId: string): void;
   /** The job's letters by status (pending, sent, failed, suppressed...). */
   counts(jobId: string): Record<string, number>;
 }
@@ -42,7 +49,7 @@ export interface LetterPlace {
   db: Db;
   storePath: string;
   env: NodeJS.ProcessEnv;
-  /** Told once when letters would go out with a default From address (warnings only). */
+  /** Told once when letters would go out with a default From address, and when letters go again (warnings only). */
   notes?: { warn(message: string): void } | undefined;
 }
 
@@ -65,6 +72,11 @@ export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters>
     },
     async deliver(jobId, onSent) {
       await deliver(db, { jobId, transport, run, onSent });
+    },
+    resume(jobId) {
+      const r = recoverInterrupted(db);
+      if (r.uncertain) place.notes?.warn(`${r.uncertain} letter(s) were with the SMTP server when a process died: marked uncertain`);
+      resendUncertain(db, jobId, place.notes);
     },
     counts: (jobId) => countLetters(db, jobId),
   };

@@ -7,6 +7,7 @@ import { JobResults, type IssueGroup } from '../../store/job-results.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters, undeliveredByReply } from '../../store/outbox.js';
 import { findJob } from './submit.js';
+import { uncertainPasswordNote } from '../mail/uncertain.js';
 
 /**
  * What `job show` (and every command that ends with a job's report: run, resume, abort,
@@ -56,6 +57,8 @@ export function jobReport(db: Db, job: JobRow, notes: string[] = []): JobReport 
   const issues = [...new JobResults(db).issuesGrouped(job.id), ...(sendsLetters ? letterIssues(db, job.id) : [])];
   const undoneBy = new JobStore(db).undosOf(job.id).map((j) => ({ id: j.id, status: j.status }));
   const lines = [...notes];
+  const uncertainPasswords = sendsLetters ? uncertainPasswordNote(db, job.id) : undefined;
+  if (uncertainPasswords) lines.push(uncertainPasswords);
   if (job.error) lines.push(`error: ${job.error}`);
   if (isResumable(job.status)) {
     lines.push(undoneBy.length

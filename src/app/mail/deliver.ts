@@ -1,6 +1,7 @@
 import { thisProcess } from '../../domain/processes.js';
 import { SendFailure, type Transport } from '../../mail/transport.js';
 import type { Db } from '../../store/db.js';
+import { truncateWal } from '../../store/outbox-secrets.js';
 import { countInStatus, pendingLetterIds, SendingMoves, type ClaimedLetter } from '../../store/outbox-states.js';
 import { recoverInterrupted, type Recovered } from './recover.js';
 import { retryDelays as configuredRetryDelays } from './settings.js';
@@ -8,14 +9,16 @@ import { retryDelays as configuredRetryDelays } from './settings.js';
 /**
  * Sends the outbox's pending letters, after the transaction that queued them committed.
  *
- * Exactly once: a letter is marked 'sending' (durably, synchronous=FULL) before it is
- * handed to the transport, and 'sent' after, with its body erased in the same UPDATE. A
- * letter found 'sending' once its process is gone may or may not have gone out: with the
- * .eml transport the file says which; by SMTP nobody can know, so it becomes 'uncertain'
- * and is never sent again unless someone asks (`mail retry --uncertain`).
+ * Never twice on its own: a letter is marked 'sending' (durably, synchronous=FULL) when a
+ * connection takes it (the run has no more letters in flight than the transport has
+ * connections), and 'sent' after, with its body erased in the same UPDATE. A server that had
+ * the whole letter and never answered (a timeout, a dropped connection) makes it 'uncertain',
+ * not a temporary failure: it is not tried again by the run. A letter found 'sending' once
+ * its process is gone: with the .eml transport the file says whether it went; by SMTP nobody
+ * can know, so it becomes 'uncertain' too (recover.ts says what happens to those next).
  *
- * A letter that carries a temporary password keeps its body only while it may still be
- * sent as it is: refused for good or uncertain, the body is erased too.
+ * A letter that carries a temporary password keeps its (sealed) body only while it may
+ * still be sent as it is: sent, refused for good or uncertain, its key is shredded.
  */
 
 /**
@@ -64,7 +67,7 @@ export interface DeliveryFailure {
   id: string;
   primary_id: string;
   recipient: string;
-  status: 'failed' | 'pending';
+  status: 'failed' | 'pending' | 'uncertain';
   reply: string;
 }
 
@@ -90,7 +93,7 @@ export interface DeliveryResult {
 
 type Outcome =
   | { id: string; kind: 'sent'; reply: string }
-  | { id: string; kind: 'retry' | 'pending' | 'failed' | 'halt'; reply: string; due?: number };
+  | { id: string; kind: 'retry' | 'pending' | 'failed' | 'uncertain' | 'halt'; reply: string; due?: number };
 
 const MAX_FAILURES_LISTED = 20;
 
@@ -122,7 +125,11 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   const failures: DeliveryFailure[] = [];
   let sent = 0;
   let failed = 0;
+  let uncertainNow = 0;
   let skipped = 0;
+  // The rate the transport allows, kept before a letter is claimed rather than in its queue.
+  const gap = transport.perSecond ? 1000 / transport.perSecond : 0;
+  let nextStartAt = 0;
   let halted: string | undefined;
   // A letter whose tries ran out waits at least the longest retry delay before a job tries it again.
   const restAfterGivingUp = delays.length ? Math.max(...delays) : 0;
@@ -137,9 +144,11 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
         continue;
       }
       if (o.kind === 'failed') moves.failed(o.id, at, o.reply);
+      else if (o.kind === 'uncertain') moves.uncertain(o.id, at, o.reply);
       else moves.later(o.id, at, o.reply, o.due === undefined ? null : new Date(o.due).toISOString());
       if (o.kind !== 'retry' && failures.length < MAX_FAILURES_LISTED) {
-        failures.push({ id: o.id, primary_id: letter.primary_id, recipient: letter.recipient, status: o.kind === 'failed' ? 'failed' : 'pending', reply: o.reply });
+        const status = o.kind === 'failed' || o.kind === 'uncertain' ? o.kind : 'pending';
+        failures.push({ id: o.id, primary_id: letter.primary_id, recipient: letter.recipient, status, reply: o.reply });
       }
     }
   };
@@ -152,15 +161,26 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     const room = transport.concurrency - inflight.size;
     const picked: ClaimedLetter[] = [];
     const nowMs = now.getTime();
-    while (picked.length < room) {
+    while (picked.length < room && nowMs >= nextStartAt) {
       const dueRetry = retries.findIndex((r) => r.due <= nowMs);
       let id: string;
       if (dueRetry >= 0) id = retries.splice(dueRetry, 1)[0]!.id;
       else if (next < queue.length) id = queue[next++]!;
       else break;
       const row = moves.claim(id, claimer, at);
-      if (row) picked.push(row);
-      else skipped++; // another process took it, or someone changed it meanwhile
+      if (!row) {
+        skipped++; // another process took it, or someone changed it meanwhile
+        continue;
+      }
+      if (row.body_text === undefined || row.body_html === undefined) {
+        // A password letter whose key is gone (lost with the disk's cache in a power cut).
+        failed++;
+        byId.set(row.id, row);
+        outcomes.push({ id: row.id, kind: 'failed', reply: 'its temporary password was lost; alma-users mail retry --failed issues a new one' });
+        continue;
+      }
+      picked.push(row);
+      if (gap) nextStartAt = Math.max(nextStartAt, nowMs) + gap;
     }
     return picked;
   });
@@ -183,6 +203,8 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
         (e: unknown) => {
           const f = e instanceof SendFailure ? e : new SendFailure('temporary', (e as Error).message);
           if (f.kind === 'permanent') { failed++; outcomes.push({ id: letter.id, kind: 'failed', reply: f.reply }); return; }
+          // The server may have it: never tried again by this run (see recover.ts for what comes next).
+          if (f.kind === 'uncertain') { uncertainNow++; outcomes.push({ id: letter.id, kind: 'uncertain', reply: f.reply }); return; }
           if (f.kind === 'fatal') { halted ??= f.reply; outcomes.push({ id: letter.id, kind: 'halt', reply: f.reply }); return; }
           const delay = delays[n - 1];
           if (delay === undefined) {
@@ -205,35 +227,38 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     inflight.add(p);
   };
 
-  const lowWater = Math.floor(transport.concurrency / 2);
   const previousSync = db.pragma('synchronous', { simple: true }) as number;
   // A 'sending' mark must reach the disk before the letter leaves, or a power cut could send it twice.
   db.pragma('synchronous = FULL');
   try {
     for (;;) {
       for (const letter of step(new Date())) start(letter);
+      moves.shred();
+      const more = !halted && (next < queue.length || retries.length > 0);
       if (inflight.size === 0) {
-        if (halted || (next >= queue.length && retries.length === 0)) break;
-        const wait = Math.min(...retries.map((r) => r.due)) - Date.now();
-        await sleep(Math.max(0, wait));
+        if (!more) break;
+        const due = next < queue.length ? nextStartAt : Math.max(nextStartAt, Math.min(...retries.map((r) => r.due)));
+        await sleep(Math.max(0, due - Date.now()));
         continue;
       }
-      const more = !halted && (next < queue.length || retries.some((r) => r.due <= Date.now()));
-      const target = more ? lowWater : inflight.size - 1;
-      while (inflight.size > target) await Promise.race(inflight);
+      // A connection that comes free takes the next letter (at the transport's rate).
+      const paced = more && inflight.size < transport.concurrency && nextStartAt > Date.now();
+      if (paced) await Promise.race([...inflight, sleep(nextStartAt - Date.now())]);
+      else await Promise.race(inflight);
     }
   } finally {
     await Promise.allSettled(inflight);
     // Only the answers: after an error nothing new is claimed (it would be left 'sending').
     settle.immediate(new Date());
+    moves.shred();
     db.pragma(`synchronous = ${previousSync}`);
-    // Erased bodies must not linger in the write-ahead log.
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    // Erased bodies should not linger in the write-ahead log (sealed ones are unreadable anyway).
+    truncateWal(db);
   }
   if (halted) run.halted = halted;
 
   return {
-    sent, failed, pending: total - sent - failed - skipped, uncertain: uncertainCount(), recovered, failures,
+    sent, failed, pending: total - sent - failed - uncertainNow - skipped, uncertain: uncertainCount(), recovered, failures,
     ...(halted ? { halted } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { Db } from '../../store/db.js';
 import { listLetters, type LetterRow } from '../../store/outbox.js';
 import { LETTER_STATUSES, type LetterStatus } from '../../store/outbox-states.js';
 import { noteRecovery, recoverInterrupted, type Notes } from './recover.js';
+import { jobScope } from './uncertain.js';
 
 /**
  * `mail list`: read-only and started often, so its options are checked without zod, by the
@@ -18,5 +19,5 @@ export interface ListMailOptions {
 /** The outbox's letters (bodies never), after settling those a dead sender left 'sending'. */
 export function listMail(db: Db, o: ListMailOptions, notes: Notes): Iterable<LetterRow> {
   noteRecovery(notes, recoverInterrupted(db));
-  return listLetters(db, { jobId: o.job, status: o.status, limit: o.limit });
+  return listLetters(db, { jobId: jobScope(db, o.job), status: o.status, limit: o.limit });
 }

@@ -51,5 +51,5 @@ function splitClaimer(claimedBy: string | null): [string | undefined, number | n
 /** What settling a dead sender's letters found, for the person who ran the command. */
 export function noteRecovery(notes: Notes, r: Recovered): void {
   if (r.sent || r.pending) notes.info(`after an interruption: ${r.sent} letter(s) found written, ${r.pending} back to pending`);
-  if (r.uncertain) notes.warn(`${r.uncertain} letter(s) were with the SMTP server when a process died: marked uncertain, not resent (alma-users mail list --status uncertain)`);
+  if (r.uncertain) notes.warn(`${r.uncertain} letter(s) were with the SMTP server when a process died: marked uncertain (alma-users mail list --status uncertain)`);
 }

@@ -6,6 +6,7 @@ import { discardLetters, requeueLetters, type LetterStatus } from '../../store/o
 import { deliver, type DeliveryResult } from './deliver.js';
 import { noteRecovery, recoverInterrupted, type Notes } from './recover.js';
 import { openTransport } from './settings.js';
+import { jobScope, resendUncertain } from './uncertain.js';
 
 export const retryOptions = z.object({
   job: z.string().trim().min(1).optional(),
@@ -26,23 +27,27 @@ export interface RetryPlace {
 
 /**
  * `mail retry`: sends the pending letters (of one job, or all) now, including those whose
- * next try is not due yet: a person asked. Failed and uncertain letters are sent again
+ * next try is not due yet: a person asked; and, once, the uncertain letters without a
+ * password (uncertain.ts). Failed letters, and uncertain ones beyond that, are sent again
  * only when asked for by name (--failed, --uncertain): those without a password as they
  * were; a password letter, which kept no body, as a new temporary password in a new letter.
  */
 export async function retryMail(place: RetryPlace, o: RetryOptions, notes: Notes): Promise<{ result: DeliveryResult; via: string }> {
   const { db } = place;
+  const job = jobScope(db, o.job);
   const transport = openTransport(place);
   try {
     const again: LetterStatus[] = [...(o.uncertain ? ['uncertain' as const] : []), ...(o.failed ? ['failed' as const] : [])];
+    noteRecovery(notes, recoverInterrupted(db));
     if (again.length) {
-      noteRecovery(notes, recoverInterrupted(db));
-      const n = requeueLetters(db, again, o.job);
+      const n = requeueLetters(db, again, job);
       if (n) notes.info(`resending ${n} ${again.join(' or ')} letter(s) on purpose`);
-      await reissuePasswords(place, again, o.job, notes);
+      await reissuePasswords(place, again, job, notes);
+    } else {
+      resendUncertain(db, job, notes);
     }
     notes.info(`sending by ${transport.description}`);
-    const result = await deliver(db, { jobId: o.job, transport, includeNotDue: true });
+    const result = await deliver(db, { jobId: job, transport, includeNotDue: true });
     noteRecovery(notes, result.recovered);
     return { result, via: transport.description };
   } finally {
@@ -69,5 +74,5 @@ export type DiscardOptions = z.output<typeof discardOptions>;
 /** `mail discard`: gives up unsent letters (pending, failed and uncertain unless one is named); returns how many. */
 export function discardMail(db: Db, o: DiscardOptions): number {
   const statuses: LetterStatus[] = o.status ? [o.status] : ['pending', 'failed', 'uncertain'];
-  return discardLetters(db, statuses, o.job);
+  return discardLetters(db, statuses, jobScope(db, o.job));
 }

@@ -73,6 +73,19 @@ export interface RendererParts {
 const CONSTANT_VARIABLES = new Set(['institution']);
 
 /**
+ * LiquidJS's own bounds, so a label with nested loops or a huge template fails at once with a
+ * message instead of hanging a job: a letter renders in well under a millisecond.
+ */
+export const RENDER_LIMITS = {
+  /** Characters of template parsed at once. */
+  parseLimit: 1_000_000,
+  /** Milliseconds one render may take. */
+  renderLimit: 1_000,
+  /** Units (characters, array items) a render may allocate: ranges, loops, joins, output. */
+  memoryLimit: 10_000_000,
+} as const;
+
+/**
  * The User Notifications Letter. Everything is parsed and checked when it is built, so
  * render() only fills in values: it is synchronous and runs inside a bulk's transaction.
  */
@@ -99,8 +112,10 @@ export class LetterRenderer {
     this.htmlFile = parts.htmlFile;
     this.textFile = parts.textFile;
     const base = {
-      root: [parts.templatesDir], relativeReference: false, cache: true,
+      // Includes and renders resolve inside the templates folder only (LiquidJS checks the real path).
+      root: [parts.templatesDir], partials: [parts.templatesDir], layouts: [parts.templatesDir], relativeReference: false, cache: true,
       strictVariables: true, strictFilters: true, ownPropertyOnly: true,
+      ...RENDER_LIMITS,
     };
     // The HTML part escapes every value unless a template says `| raw`; the text part escapes nothing.
     this.html = new Liquid({ ...base, outputEscape: 'escape' });
@@ -257,12 +272,14 @@ export class LetterRenderer {
    */
   private parse(engine: Liquid, source: string, where: SourcePosition, kind: 'layout' | 'common' | 'subject' | 'lines' | 'password-lines'): Template[] {
     let tpl: Template[];
+    let analysis: ReturnType<Liquid['analyzeSync']>;
     try {
       tpl = engine.parse(source, where.file);
+      // The analysis reads what the template includes: a file outside the folder fails here.
+      analysis = engine.analyzeSync(tpl);
     } catch (e) {
       throw liquidError(e, where, undefined);
     }
-    const analysis = engine.analyzeSync(tpl);
     for (const [name, uses] of Object.entries(analysis.globals)) {
       for (const v of uses) {
         const at: SourcePosition = { file: where.file, line: (where.line ?? 1) + (v.location.row - 1) };
@@ -313,6 +330,9 @@ function liquidError(e: unknown, where: SourcePosition, secret: string | undefin
   const line = row === undefined ? where.line : (where.line ?? 1) + row - 1;
   // LiquidJS appends its own position (and source excerpt); ours names the real file.
   let message = err.message.split('\n')[0]!.replace(/,? ?(file:\S+,? ?)?line:\d+, col:\d+$/, '');
+  const lookup = /ENOENT: Failed to lookup "([^"]*)"/.exec(message);
+  if (lookup) message = `a letter may include only files of the templates folder; "${lookup[1]}" is not one of them`;
+  else if (/limit exceeded/i.test(message)) message = `${message}: the template does too much work for a letter (loops too long or nested?)`;
   if (secret) message = message.split(secret).join('[password]');
   return new InputError(message, { file: where.file, line }, 'fix the template (README: Letters and mail)');
 }

@@ -3,7 +3,9 @@ import { sql as m002 } from './002-sets.js';
 import { sql as m003 } from './003-jobs.js';
 import { sql as m004 } from './004-outbox.js';
 import { sql as m005 } from './005-process-boot-and-secrets.js';
+import { sql as m006 } from './006-sync-values.js';
 import { sql as m007 } from './007-user-archive-and-job-letters.js';
+import { sql as m009 } from './009-letters-resent.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -15,5 +17,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'jobs', sql: m003 },
   { version: 4, name: 'outbox', sql: m004 },
   { version: 5, name: 'process-boot-and-secrets', sql: m005 },
+  { version: 6, name: 'sync-values', sql: m006 },
   { version: 7, name: 'user-archive-and-job-letters', sql: m007 },
+  { version: 9, name: 'letters-resent', sql: m009 },
 ];

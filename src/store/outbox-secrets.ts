@@ -1,0 +1,137 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Db } from './db.js';
+
+/**
+ * A password letter's body is kept in the store sealed (AES-256-GCM) under a key of its own,
+ * and the key lives outside SQLite, in `<store>-letterkeys`, in a 32-byte slot at the letter's
+ * rowid. Once the letter is sent, refused, uncertain or discarded, its slot is overwritten in
+ * place with zeros: whatever copies of the sealed body SQLite still has (a -wal another
+ * connection's read snapshot keeps from being checkpointed, a free page, a backup) can no
+ * longer be opened. A crash keeps the keys of the letters not sent yet, so `job resume` and
+ * `mail retry` still send them.
+ */
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const SEALED = 'sealed:v1:';
+const ZERO = Buffer.alloc(KEY_BYTES);
+
+/** In-memory stores have no file beside them: their keys stay in this process. */
+const memoryKeys = new WeakMap<Db, Map<number, Buffer>>();
+
+export function letterKeysFile(db: Db): string | undefined {
+  return db.memory || db.name === '' ? undefined : `${db.name}-letterkeys`;
+}
+
+function withFile<T>(db: Db, flags: string, f: (fd: number) => T): T {
+  const fd = fs.openSync(letterKeysFile(db)!, flags, 0o600);
+  try {
+    return f(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function putKey(db: Db, slot: number, key: Buffer): void {
+  if (!letterKeysFile(db)) {
+    let m = memoryKeys.get(db);
+    if (!m) memoryKeys.set(db, (m = new Map()));
+    m.set(slot, key);
+    return;
+  }
+  withFile(db, 'a+', () => undefined); // created 0600 before its first key
+  withFile(db, 'r+', (fd) => fs.writeSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES));
+}
+
+function getKey(db: Db, slot: number): Buffer | undefined {
+  if (!letterKeysFile(db)) return memoryKeys.get(db)?.get(slot);
+  const key = Buffer.alloc(KEY_BYTES);
+  try {
+    const n = withFile(db, 'r', (fd) => fs.readSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES));
+    return n === KEY_BYTES && !key.equals(ZERO) ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes the keys written so far durable: called before a letter sealed with one may leave. */
+export function syncLetterKeys(db: Db): void {
+  if (!letterKeysFile(db)) return;
+  try {
+    withFile(db, 'r+', (fd) => fs.fsyncSync(fd));
+  } catch {
+    // no key file yet: no sealed letter
+  }
+}
+
+/** Overwrites these letters' keys in place with zeros, durably: their sealed bodies can no longer be opened. */
+export function shredLetterKeys(db: Db, slots: readonly number[]): void {
+  if (slots.length === 0) return;
+  if (!letterKeysFile(db)) {
+    const m = memoryKeys.get(db);
+    for (const s of slots) {
+      m?.get(s)?.fill(0);
+      m?.delete(s);
+    }
+    return;
+  }
+  try {
+    withFile(db, 'r+', (fd) => {
+      for (const s of slots) fs.writeSync(fd, ZERO, 0, KEY_BYTES, s * KEY_BYTES);
+      fs.fsyncSync(fd);
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+/** A new key for the letter in this slot (its rowid), and a sealer of its body's parts under it. */
+export function sealerFor(db: Db, slot: number): (text: string) => string {
+  const key = crypto.randomBytes(KEY_BYTES);
+  putKey(db, slot, key);
+  return (text) => {
+    const iv = crypto.randomBytes(IV_BYTES);
+    const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
+    return SEALED + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
+  };
+}
+
+/**
+ * A body part as it can be sent: a sealed one opened with its key; undefined when its key was
+ * shredded or lost (only a new password can be sent in its place).
+ */
+export function openBody(db: Db, slot: number, stored: string | null): string | null | undefined {
+  if (stored === null || !stored.startsWith(SEALED)) return stored;
+  const key = getKey(db, slot);
+  if (!key) return undefined;
+  const raw = Buffer.from(stored.slice(SEALED.length), 'base64');
+  try {
+    const d = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+    d.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([d.update(raw.subarray(IV_BYTES + TAG_BYTES)), d.final()]).toString('utf8');
+  } catch {
+    return undefined; // a slot reused by a later letter: this body's key is gone
+  }
+}
+
+/**
+ * Checkpoints and truncates the write-ahead log, without waiting: a reader's open snapshot (a
+ * backup, the sqlite3 shell) keeps it from truncating, and waiting for that reader would hang
+ * the sender for the store's whole busy timeout. Sealed bodies whose keys are shredded are
+ * unreadable either way; `doctor` reports a -wal left behind. Returns whether it was truncated.
+ */
+export function truncateWal(db: Db): boolean {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return r?.busy === 0;
+  } catch {
+    return false;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+}
