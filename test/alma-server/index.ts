@@ -21,7 +21,30 @@
  *   override=; external -> internal refused 401859; external_id change 401858; a password
  *   under 8 characters 500038); POST /users (401664, 401851, 401853, 401854, 401857);
  *   DELETE /users/{id} (204, 401890).
- * - sets, jobs: see sets.ts and jobs.ts.
+ * - sets: POST /conf/sets (ITEMIZED, content USER; members optional), GET /conf/sets/{id},
+ *   POST /conf/sets/{id}?op=add_members|delete_members|replace_members[&fail_on_invalid_id=false]
+ *   with {members: {member: [{id}]}}, at most 1,000 a call (60118 beyond; other codes in
+ *   sets.ts), members by primary ID or any identifier; GET /conf/sets/{id}/members
+ *   (limit/offset); DELETE /conf/sets/{id} (204).
+ * - jobs: GET /conf/jobs (the one MANUAL job), GET /conf/jobs/{jobId}; POST
+ *   /conf/jobs/{jobId}?op=run with {parameter: [{name: {value}, value}]}: set_id, job_name,
+ *   UPDATE_User_Information_<X>_Active/_Value (+ _Condition for UserGroup and Status: only
+ *   users with that current value; + _Scope/_Scope_Name for AddRole and RemoveRole), X in
+ *   UserGroup Status Expiry_Date Purge_Date (Unix ms) AddRole RemoveRole AddBlock
+ *   DisableBlock AddNote AddStatistics RemoveStatistics SetAccountTo (INTERNAL|EXTERNAL)
+ *   DontGeneratePassword (flag) Campus Title JobDescription CatalogerLevel RSL
+ *   Opt_In_Patron_Letters Opt_Out_Patron_Letters DisableSMS (flag);
+ *   SEND_Notification_To_User_Active/_Value. Unknown name or bad value 40166410, missing
+ *   402228, empty 402229, a role needing parameters 40166410, unknown set 60107, wrong job
+ *   402215/402216, op 402220/402221, 3 unfinished API jobs 402222, 5 runs an hour 402223.
+ *   The answer's additional_info.link is the new instance: GET
+ *   /conf/jobs/{jobId}/instances/{id} is QUEUED, then RUNNING (progress), then
+ *   COMPLETED_SUCCESS (COMPLETED_WARNING when a user failed), `jobStagePolls` GETs a stage;
+ *   counters c.jobs.users.total/updated/unchanged/failed/notified, alerts
+ *   alert_general_success / alert_general_with_warnings. On completion the changes reach
+ *   the users (external -> internal: segments Internal, external_id cleared, a 10-character
+ *   password unless DontGeneratePassword; protected fields the job changed count as edited
+ *   in Alma), and one notification per user is recorded when asked.
  *
  * Harness (plain functions):
  *   const alma = await startAlmaServer({ apiKey, perSecond, dailyQuota, jobId, latencyMs });
@@ -42,18 +65,27 @@
  *                                  byStatus, rejected429, rateRejections, maxPerSecond,
  *                                  maxArrivalsPerSecond, keyInQuery, unauthorized, admitted...)
  *   alma.resetStats(), alma.requests() (log without the key)
+ *   alma.sets(), alma.set(id)      the sets ({id, name, members: primary IDs...})
+ *   alma.jobInstances()            instances as GET answers them (without moving them on)
+ *   alma.completeJobs()            finish every unfinished instance now
+ *   alma.failUsersInJobs(ids)      these users fail in later runs (COMPLETED_WARNING)
+ *   alma.notifications()           letters the job sent: {instanceId, primaryId, type, email, temporaryPassword?}
  *   alma.stop()
  */
 import type { Server } from 'node:http';
 import { emptyStats, Governor, type AlmaStats } from './governor.js';
 import type { Json } from './http.js';
+import { JobEngine, jobRoutes, type Notification } from './jobs.js';
 import { userRoutes } from './routes-users.js';
+import { SetStore, setRoutes, type AlmaSet } from './sets.js';
 import { listen, type RequestLogEntry } from './server.js';
 import { UserStore } from './users.js';
 
 export type { AlmaStats } from './governor.js';
 export type { RequestLogEntry } from './server.js';
 export type { Json } from './http.js';
+export type { Notification } from './jobs.js';
+export type { AlmaSet } from './sets.js';
 
 export interface AlmaServerOptions {
   /** Default 'test-api-key'. */
@@ -68,6 +100,12 @@ export interface AlmaServerOptions {
   latencyMs?: number;
   /** The clock (ms); default Date.now. */
   now?: () => number;
+  /** The institution code, the scope of roles added without _Scope; default '01TEST_INST'. */
+  institution?: string;
+  /** Role types that need role parameters, refused by AddRole; default 32, 51, 221 (assumed codes). */
+  rolesWithParameters?: string[];
+  /** GETs of a job instance in each of QUEUED and RUNNING; default 1. */
+  jobStagePolls?: number;
 }
 
 export interface AlmaTestServer {
@@ -92,6 +130,12 @@ export interface AlmaTestServer {
   stats(): AlmaStats;
   resetStats(): void;
   requests(): RequestLogEntry[];
+  sets(): AlmaSet[];
+  set(id: string): AlmaSet | undefined;
+  jobInstances(): Json[];
+  completeJobs(): void;
+  failUsersInJobs(ids: string[]): void;
+  notifications(): Notification[];
   stop(): Promise<void>;
 }
 
@@ -103,10 +147,16 @@ export async function startAlmaServer(options: AlmaServerOptions = {}): Promise<
   let apiBase = '';
   const governor = new Governor(options.perSecond ?? 25, options.dailyQuota ?? 1_000_000, now);
   const users = new UserStore(() => apiBase);
+  const sets = new SetStore(users, now);
+  const jobs = new JobEngine(users, sets, {
+    jobId, now, institution: options.institution ?? '01TEST_INST',
+    rolesWithParameters: new Set(options.rolesWithParameters ?? ['32', '51', '221']),
+    stagePolls: options.jobStagePolls ?? 1,
+  });
   const log: RequestLogEntry[] = [];
   const { server, port } = await listen({
     apiKey, governor, log, now, latencyMs: () => latency, base: () => apiBase,
-    routes: [...userRoutes(users)],
+    routes: [...userRoutes(users), ...setRoutes(sets), ...jobRoutes(jobs)],
   });
   const url = `http://127.0.0.1:${port}`;
   apiBase = `${url}/almaws/v1`;
@@ -134,6 +184,12 @@ export async function startAlmaServer(options: AlmaServerOptions = {}): Promise<
       log.length = 0;
     },
     requests: () => [...log],
+    sets: () => structuredClone([...sets.sets.values()]),
+    set: (id) => structuredClone(sets.sets.get(id)),
+    jobInstances: () => [...jobs.instances.values()].map((i) => jobs.view(i, apiBase)),
+    completeJobs: () => jobs.completeAll(),
+    failUsersInJobs: (ids) => ids.forEach((id) => jobs.failing.add(id)),
+    notifications: () => structuredClone(jobs.notifications),
     stop: () => stop(server),
   };
 }
