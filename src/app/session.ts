@@ -2,8 +2,8 @@ import { resolveOperator, type Operator } from '../domain/authz.js';
 import type { CodeBook } from '../domain/codes.js';
 import { systemError, type AlmaUsersError } from '../domain/errors.js';
 import { loadCodeBook } from '../store/codes.js';
-import { guardWrites, openStore, type Db } from '../store/db.js';
-import { isReadOnlyFailure, storeFailure } from '../store/failures.js';
+import { openStore, type Db } from '../store/db.js';
+import { guardWrites, isReadOnlyFailure, noteOpened, storeFailure } from '../store/failures.js';
 import { UserStore } from '../store/users.js';
 import { recoverAbandonedJobs } from './jobs/recover.js';
 
@@ -40,7 +40,13 @@ export class Session {
   ) {}
 
   static open(file: string, options: SessionOptions = {}): Session {
-    const db = openStore(file, options);
+    noteOpened(file);
+    let db: Db;
+    try {
+      db = openStore(file, options);
+    } catch (e) {
+      throw storeFailure(e, file) ?? e;
+    }
     try {
       return new Session(db, file, recover(db));
     } catch (e) {

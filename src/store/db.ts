@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../domain/errors.js';
-import { noteOpened, refuseWrites, storeFailure } from './failures.js';
 import { migrations } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
 
@@ -53,7 +52,6 @@ export function openStore(file: string, options: OpenOptions = {}): Db {
     throw new StoreError(`${file} is empty (0 bytes): it is not an alma-users store; ${REFUSED_UNTOUCHED}`,
       'a copy cut short, or a file made by mistake: restore the store from a backup, or remove the file and run alma-users init');
   }
-  noteOpened(file);
   const db = connect(file);
   try {
     const version = readVersion(db, file, options);
@@ -74,27 +72,12 @@ export function openStore(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (e) {
     db.close();
-    throw storeFailure(e, file) ?? e;
+    throw e;
   }
 }
 
-/**
- * Checks the store's pages (PRAGMA quick_check, about a second per gigabyte) before a
- * command acts on it: a damaged store keeps answering reads, so that what it holds can be
- * exported, but refuses every write with the hint to run doctor. True when it is sound.
- */
-export function guardWrites(db: Db, file: string): boolean {
-  const problems = pageCheck(db, 'quick_check(5)');
-  if (problems.length === 1 && problems[0] === 'ok') return true;
-  refuseWrites(db, file, new StoreError(
-    `the store ${file} failed its integrity check (${problems.join('; ')}); it was not changed`,
-    'see what is wrong with: alma-users doctor; restore the store from a backup (reading it still works: alma-users users export)',
-  ));
-  return false;
-}
-
 /** The lines of SQLite's integrity_check or quick_check: one `ok` when all is well. A page too damaged to read is a line too. */
-function pageCheck(db: Db, pragma: 'integrity_check' | 'quick_check(5)'): string[] {
+export function pageCheck(db: Db, pragma: 'integrity_check' | 'quick_check(5)'): string[] {
   return unlessDamaged(() => (db.pragma(pragma) as Record<string, string>[]).map((r) => Object.values(r)[0]!), (e) => [e.message]);
 }
 
@@ -158,13 +141,9 @@ function readOnlyCopy(file: string): Db {
   }
   // Bytes 18 and 19 say WAL; a copy in memory is read as a plain (rollback-journal) database.
   if (image.length >= 20) image[18] = image[19] = 1;
-  try {
-    const db = new Database(image, { readonly: true });
-    copies.add(db);
-    return db;
-  } catch (e) {
-    throw storeFailure(e, file) ?? e;
-  }
+  const db = new Database(image, { readonly: true });
+  copies.add(db);
+  return db;
 }
 
 /** What the store file says of itself: schema version, integrity, dangling references, journal mode. */

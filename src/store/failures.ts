@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { EnvironmentError, StoreError } from '../domain/errors.js';
+import { pageCheck, type Db } from './db.js';
 import { JobStore } from './jobs.js';
 
 /**
@@ -17,10 +18,21 @@ export function noteOpened(file: string): void {
   lastOpened = file;
 }
 
-/** From now on, writes to `db` fail, and the failure reads as `why`. */
-export function refuseWrites(db: Database.Database, file: string, why: StoreError): void {
+/**
+ * Checks the store's pages (PRAGMA quick_check, about a second per gigabyte) before a
+ * command acts on it: a damaged store keeps answering reads, so that what it holds can be
+ * exported, but refuses every write with the hint to run doctor. True when it is sound.
+ */
+export function guardWrites(db: Db, file: string): boolean {
+  const problems = pageCheck(db, 'quick_check(5)');
+  if (problems.length === 1 && problems[0] === 'ok') return true;
+  // From now on writes fail (query_only), and the failure reads as this.
   db.pragma('query_only = ON');
-  refusals.set(file, why);
+  refusals.set(file, new StoreError(
+    `the store ${file} failed its integrity check (${problems.join('; ')}); it was not changed`,
+    'see what is wrong with: alma-users doctor; restore the store from a backup (reading it still works: alma-users users export)',
+  ));
+  return false;
 }
 
 interface SqliteFailure extends Error {
