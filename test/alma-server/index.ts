@@ -25,7 +25,7 @@
  *   POST /conf/sets/{id}?op=add_members|delete_members|replace_members[&fail_on_invalid_id=false]
  *   with {members: {member: [{id}]}}, at most 1,000 a call (60118 beyond; other codes in
  *   sets.ts), members by primary ID or any identifier; GET /conf/sets/{id}/members
- *   (limit/offset); DELETE /conf/sets/{id} (204).
+ *   (limit/offset); DELETE /conf/sets/{id} (204); GET /conf/sets?content_type=USER&q=name~X.
  * - jobs: GET /conf/jobs (the one MANUAL job), GET /conf/jobs/{jobId}; POST
  *   /conf/jobs/{jobId}?op=run with {parameter: [{name: {value}, value}]}: set_id, job_name,
  *   UPDATE_User_Information_<X>_Active/_Value (+ _Condition for UserGroup and Status: only

@@ -33,6 +33,8 @@ describe('Sets API of the Alma test server', () => {
     const page = await call(alma, 'GET', `/conf/sets/${id}/members?limit=100&offset=1400`);
     expect(page.json?.total_record_count).toBe(1500);
     expect((page.json?.member as Json[]).map((m) => m.id)).toEqual(ids(1400, 100));
+    const found = await call(alma, 'GET', '/conf/sets?content_type=USER&q=name~JOB%2012');
+    expect((found.json?.set as Json[]).map((s) => s.id)).toEqual([id]);
     expect((await call(alma, 'DELETE', `/conf/sets/${id}`)).status).toBe(204);
     expect(errorCode(await call(alma, 'GET', `/conf/sets/${id}`))).toBe('60107');
   });

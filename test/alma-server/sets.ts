@@ -126,6 +126,17 @@ export function setRoutes(sets: SetStore): Route[] {
   const setReply = (s: AlmaSet, base: string): Reply => ok('set', sets.view(s, base));
   return [
     { method: 'POST', pattern: '/conf/sets', handle: (ctx) => setReply(sets.create(ctx.body), ctx.base) },
+    {
+      method: 'GET', pattern: '/conf/sets', handle: (ctx) => {
+        const { limit, offset } = paging(ctx.query);
+        const content = ctx.query.get('content_type');
+        // q=name~WORDS: the sets whose name contains them (case-insensitive).
+        const name = /^name~(.*)$/.exec(ctx.query.get('q') ?? '')?.[1]?.toLowerCase();
+        const all = [...sets.sets.values()].filter((s) => (!content || s.content === content) && (name === undefined || s.name.toLowerCase().includes(name)));
+        const set = all.slice(offset, offset + limit).map((s) => sets.view(s, ctx.base));
+        return ok('sets', set.length > 0 ? { set, total_record_count: all.length } : { total_record_count: all.length });
+      },
+    },
     { method: 'GET', pattern: '/conf/sets/{id}', handle: (ctx, [id = '']) => setReply(sets.get(id), ctx.base) },
     {
       method: 'POST', pattern: '/conf/sets/{id}', handle: (ctx, [id = '']) => {
