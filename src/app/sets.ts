@@ -4,9 +4,10 @@ import { JobStore, type JobRow } from '../store/jobs.js';
 import { loadCodeBook } from '../store/codes.js';
 import { compileQuery } from '../store/query-sql.js';
 import {
-  combineMembers, copyMembers, deleteSetRow, findSet, insertSet, isNameTaken, itemizedMemberCounts,
+  combineMembers, copyMembers, deleteSetRow, findSet, insertMembersFrom, insertSet, isNameTaken, itemizedMemberCounts,
   listSetRecords, renameSetRow, type CombineOp, type SetRecord,
 } from '../store/sets.js';
+import { matchingUsers, type UserFilter } from '../store/users-find.js';
 import type { Operator } from '../domain/authz.js';
 import { didYouMean } from '../domain/codes.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../domain/errors.js';
@@ -203,5 +204,18 @@ export function itemizeSet(db: Db, op: Operator, name: string, s: NewSet, now = 
     requireFreeName(db, set.name);
     insertSet(db, set);
     return { set, source, members: copyMembers(db, set.id, source, now) };
+  }).immediate();
+}
+
+/**
+ * `users list ... --save-set NAME`: the users the listing's filter matches now (resolved by
+ * users-list.ts userFilter), saved as a new itemized set, created and filled in one transaction.
+ */
+export function saveMatchesAsSet(db: Db, op: Operator, filter: UserFilter, s: NewSet, now = new Date()): { set: SetRecord; members: number } {
+  const set = newSetRecord(op, s, 'ITEMIZED', undefined, now);
+  return db.transaction(() => {
+    requireFreeName(db, set.name);
+    insertSet(db, set);
+    return { set, members: insertMembersFrom(db, set.id, matchingUsers(filter)) };
   }).immediate();
 }

@@ -8,6 +8,8 @@ import { csvHeaderLine, csvUserLine } from '../io/users-csv-write.js';
 import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 import { UserStore } from '../store/users.js';
+import { countUsers, listUsers, type UserFilter } from '../store/users-find.js';
+import { compileQuery } from '../store/query-sql.js';
 
 export const EXPORT_FORMATS = ['alma-json', 'alma-xml', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -16,6 +18,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const exportOptions = z.object({
   to: z.enum(EXPORT_FORMATS).optional(),
   output: z.string().min(1).optional(),
+  query: z.string().optional(),
 });
 
 const EXTENSIONS: Record<ExportFormat, string> = { 'alma-json': 'json', 'alma-xml': 'xml', csv: 'csv', ndjson: 'ndjson' };
@@ -39,31 +42,30 @@ class Buffered {
 }
 
 /**
- * Writes every user, one at a time (UserStore.iterate), so a million users are never in
- * memory. The export reads one snapshot of the store (UserStore.snapshot). Returns how many
- * were written.
+ * Writes the users the filter matches (every user without one), one at a time, so a
+ * million users are never in memory. The export reads one snapshot of the store
+ * (UserStore.snapshot). Returns how many were written.
  */
-function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink: TextSink): number {
-  const users = new UserStore(db);
+function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink: TextSink, filter: UserFilter): number {
   const out = new Buffered(sink);
   let n = 0;
-  return users.snapshot(() => {
-    const total = users.count();
+  return new UserStore(db).snapshot(() => {
+    const total = countUsers(db, filter);
     switch (format) {
       case 'alma-json':
         out.write(`{\n"total_record_count": ${total},\n"user": [`);
-        for (const u of users.iterate()) out.write((n++ ? ',\n' : '\n') + JSON.stringify(almaUser(u, codes)));
+        for (const u of listUsers(db, filter)) out.write((n++ ? ',\n' : '\n') + JSON.stringify(almaUser(u, codes)));
         out.write(n ? '\n]\n}\n' : ']\n}\n');
         break;
       case 'ndjson':
-        for (const u of users.iterate()) {
+        for (const u of listUsers(db, filter)) {
           out.write(JSON.stringify(almaUser(u, codes)) + '\n');
           n++;
         }
         break;
       case 'alma-xml':
         out.write(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<users total_record_count="${total}">\n`);
-        for (const u of users.iterate()) {
+        for (const u of listUsers(db, filter)) {
           out.write(almaUserXml(almaUser(u, codes)));
           n++;
         }
@@ -71,7 +73,7 @@ function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink: TextSi
         break;
       case 'csv':
         out.write(csvHeaderLine());
-        for (const u of users.iterate()) {
+        for (const u of listUsers(db, filter)) {
           out.write(csvUserLine(u));
           n++;
         }
@@ -86,14 +88,16 @@ function exportUsers(db: Db, codes: CodeBook, format: ExportFormat, sink: TextSi
 export type ExportTarget = { sink: TextSink } | { file: string; cwd: string };
 
 /**
- * `users export`: every user to the target. A file is checked before anything is read and
- * appears only once the export is complete: a failed export never leaves half a file.
+ * `users export`: every user, or those `query` matches, to the target. The query is checked
+ * and a file opened before anything is read; the file appears only once the export is
+ * complete: a failed export never leaves half a file.
  */
-export function exportUsersTo(db: Db, format: ExportFormat, target: ExportTarget): number {
-  if ('sink' in target) return exportUsers(db, loadCodeBook(db), format, target.sink);
+export function exportUsersTo(db: Db, format: ExportFormat, target: ExportTarget, query?: string): number {
+  const filter: UserFilter = query === undefined ? {} : { where: compileQuery(query) };
+  if ('sink' in target) return exportUsers(db, loadCodeBook(db), format, target.sink, filter);
   const file = openPrivateFile({ option: '-o', given: target.file, example: `users.${EXTENSIONS[format]}` }, path.resolve(target.cwd, target.file));
   try {
-    const n = exportUsers(db, loadCodeBook(db), format, file);
+    const n = exportUsers(db, loadCodeBook(db), format, file, filter);
     file.commit();
     return n;
   } catch (e) {

@@ -20,15 +20,20 @@ function filterCode(codes: CodeBook, table: CodeTable, option: string, value: st
 }
 
 /**
- * `users list`: users matching every filter given, in primary-ID order, streamed. Codes and
- * the query are checked here, before the first row, so a bad one is refused before any output.
+ * A listing's filter as the store takes it: codes as the code tables spell them, the query
+ * compiled (relative dates as of `now`). A bad code or query is refused here, before any output.
  */
-export function listUsers(db: Db, f: ListFilter): Generator<StoredUser> {
+export function userFilter(db: Db, f: ListFilter, now: Date = new Date()): UserFilter {
   const { query, ...columns } = f;
   if (columns.userGroup !== undefined || columns.jobCategory !== undefined) {
     const codes = loadCodeBook(db);
     columns.userGroup = filterCode(codes, 'user_group', '--user-group', columns.userGroup);
     columns.jobCategory = filterCode(codes, 'job_category', '--job-category', columns.jobCategory);
   }
-  return findUsers(db, { ...columns, where: query === undefined ? undefined : compileQuery(query) });
+  return { ...columns, where: query === undefined ? undefined : compileQuery(query, now) };
+}
+
+/** `users list`: users matching every filter given, in primary-ID order, streamed. */
+export function listUsers(db: Db, f: ListFilter): Generator<StoredUser> {
+  return findUsers(db, userFilter(db, f));
 }

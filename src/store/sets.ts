@@ -120,7 +120,7 @@ export function* setMembers(db: Db, set: SetRecord, limit?: number, now: Date = 
 }
 
 /** Stores the users a members SELECT (columns user_id, ...) returns as the set's members; returns how many were new. */
-function insertMembersFrom(db: Db, setId: string, select: CompiledQuery): number {
+export function insertMembersFrom(db: Db, setId: string, select: CompiledQuery): number {
   return db.prepare(`INSERT OR IGNORE INTO set_members (set_id, user_id) SELECT ?, user_id FROM (${select.sql}) ORDER BY user_id`)
     .run(setId, ...select.params).changes;
 }

@@ -1,5 +1,6 @@
 import type { SearchIndex, StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
+import type { CompiledQuery } from './query-sql.js';
 import { rowToUser, type UserRow } from './users.js';
 
 /** What `users list` narrows by; every field given must match. */
@@ -11,31 +12,54 @@ export interface UserFilter {
   accountType?: string | undefined;
   limit?: number | undefined;
   /** A compiled query (compileQuery): a WHERE expression over users and its parameters. */
-  where?: { sql: string; params: unknown[] } | undefined;
+  where?: CompiledQuery | undefined;
 }
 
-const FILTER_COLUMNS: [keyof UserFilter, string][] = [
+const FILTER_COLUMNS: [Exclude<keyof UserFilter, 'limit' | 'where'>, string][] = [
   ['userGroup', 'user_group'], ['jobCategory', 'job_category'], ['status', 'status'],
   ['recordType', 'record_type'], ['accountType', 'account_type'],
 ];
 
-/** Users matching the filter, in primary-ID order, one row in memory at a time. */
-export function* listUsers(db: Db, f: UserFilter): Generator<StoredUser> {
+/** The WHERE clause (empty when nothing narrows) and the parameters of a filter, LIMIT last. */
+function filterSql(f: UserFilter): { where: string; limit: string; params: (string | number)[] } {
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params: (string | number)[] = [];
   for (const [key, column] of FILTER_COLUMNS) {
-    if (f[key] !== undefined) {
+    const value = f[key];
+    if (value !== undefined) {
       where.push(`${column} = ?`);
-      params.push(f[key]);
+      params.push(value);
     }
   }
   if (f.where) {
     where.push(`(${f.where.sql})`);
     params.push(...f.where.params);
   }
-  const sql = `SELECT * FROM users ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY primary_id${f.limit ? ' LIMIT ?' : ''}`;
   if (f.limit) params.push(f.limit);
+  return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', limit: f.limit ? ' LIMIT ?' : '', params };
+}
+
+/** Users matching the filter, in primary-ID order, one row in memory at a time. */
+export function* listUsers(db: Db, f: UserFilter): Generator<StoredUser> {
+  const { where, limit, params } = filterSql(f);
+  const sql = `SELECT * FROM users ${where} ORDER BY primary_id${limit}`;
   for (const row of db.prepare<unknown[], UserRow>(sql).iterate(...params)) yield rowToUser(row);
+}
+
+/** How many users `listUsers` gives for the filter. */
+export function countUsers(db: Db, f: UserFilter): number {
+  const q = matchingUsers(f);
+  return db.prepare(`SELECT count(*) FROM (${q.sql})`).pluck().get(...q.params) as number;
+}
+
+/**
+ * A SELECT of `user_id, primary_id` of the users `listUsers` gives for the same filter (the
+ * first N in primary-ID order under a limit): what `users list --save-set` stores as members
+ * and, counted, the total of `users export --query`.
+ */
+export function matchingUsers(f: UserFilter): CompiledQuery {
+  const { where, limit, params } = filterSql(f);
+  return { sql: `SELECT users.id AS user_id, users.primary_id AS primary_id FROM users ${where} ORDER BY primary_id${limit}`, params };
 }
 
 const NAME = ['first_name', 'middle_name', 'last_name', 'pref_first_name', 'pref_middle_name', 'pref_last_name']

@@ -10,13 +10,15 @@ export const exportCommand: CommandDef = {
   define: (users) =>
     users
       .command('export')
-      .description('write every user to stdout or a file, streamed')
+      .description('write every user (or those --query matches) to stdout or a file, streamed')
       .option('--to <format>', 'alma-json, alma-xml, csv or ndjson (default: alma-json; see below)')
       .option('-o, --output <file>', 'write to FILE (replaced only once the export is complete) instead of stdout')
+      .option('--query <query>', 'only users matching this query (see README, "Query language")')
       .addHelpText(
         'after',
         '\nWithout --to, the global --format chooses too: csv -> csv, ndjson -> ndjson, json -> alma-json.' +
-          '\n\nExample:\n  alma-users users export --to alma-xml -o users.xml',
+          '\n\nExamples:\n  alma-users users export --to alma-xml -o users.xml' +
+          '\n  alma-users users export --query \'user_group = "FACULTY"\' --to csv -o faculty.csv',
       ),
 
   async run(ctx, _args, opts) {
@@ -32,8 +34,8 @@ export const exportCommand: CommandDef = {
     }
     const format = o.to ?? implied ?? 'alma-json';
     const db = ctx.store();
-    const n = app.exportUsersTo(db, format, o.output ? { file: o.output, cwd: ctx.io.cwd } : { sink: ctx.io.stdout });
-    ctx.info(`exported ${n} users (${format})${o.output ? ` to ${o.output}` : ''}`);
+    const n = app.exportUsersTo(db, format, o.output ? { file: o.output, cwd: ctx.io.cwd } : { sink: ctx.io.stdout }, o.query);
+    ctx.info(`exported ${n} users (${format})${o.query === undefined ? '' : ' matching --query'}${o.output ? ` to ${o.output}` : ''}`);
     return {};
   },
 };

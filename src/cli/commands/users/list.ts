@@ -16,10 +16,12 @@ export const list: CommandDef = {
       .option('--account-type <type>', 'INTERNAL or EXTERNAL')
       .option('--limit <n>', 'at most N users')
       .option('--query <query>', 'only users matching this query (see README, "Query language")')
+      .option('--save-set <name>', 'save the users matched as a new itemized set NAME (User Manager), reported instead of the listing')
       .addHelpText(
         'after',
         '\nExamples:\n  alma-users users list --job-category Cataloger --status ACTIVE --format csv' +
-          '\n  alma-users users list --query \'user_group = "FACULTY" AND expiry_date < today+30d\'',
+          '\n  alma-users users list --query \'user_group = "FACULTY" AND expiry_date < today+30d\'' +
+          '\n  alma-users users list --user-group FACULTY --status INACTIVE --save-set inactive-faculty',
       ),
 
   async run(ctx, _args, opts) {
@@ -32,9 +34,11 @@ export const list: CommandDef = {
       limit: positiveInt('--limit', opts.limit),
       query: text(opts.query),
     };
+    const empty = noneMatch('users', opts, ['--user-group', '--job-category', '--status', '--record-type', '--account-type', '--query']);
+    const saveAs = text(opts.saveSet);
+    if (saveAs !== undefined) return (await import('./list-save-set.js')).saveListAsSet(ctx, saveAs, filter, empty);
     const [app, rows] = await Promise.all([import('../../../app/users-list.js'), import('../../user-rows.js')]);
     const users = app.listUsers(ctx.store(), filter);
-    const empty = noneMatch('users', opts, ['--user-group', '--job-category', '--status', '--record-type', '--account-type', '--query']);
     return { output: { kind: 'list', columns: rows.USER_LIST_COLUMNS, rows: mapIterable(users, rows.userListRow), empty } };
   },
 };
