@@ -11,8 +11,9 @@ const ADMIN = 'demo-admin';
 const REASON = 'Catalogers need License Viewer for the new e-resources workflow';
 
 /**
- * The demo: the main job end to end on a temporary store, through the real command
- * runner (ctx.runner), each step shown as the `$ alma-users ...` line a librarian would type.
+ * The demo: the main job end to end on a temporary store, then a graduation and the next
+ * SIS load, through the real command runner (ctx.runner), each step shown as the
+ * `$ alma-users ...` line a librarian would type.
  */
 export async function demo(ctx: Context, keep: boolean): Promise<CommandResult> {
   const run = ctx.runner;
@@ -47,6 +48,16 @@ export async function demo(ctx: Context, keep: boolean): Promise<CommandResult> 
 
     const id = await lastJobId(run, io);
     if (!(await step(['job', 'report', id])) || !(await step(['mail', 'list', '--job', id]))) return { exit: EXIT.failure };
+
+    // Graduation: a student converted to internal keeps the library account, and the next
+    // SIS load, which still lists them, leaves them alone ("User is not external", exit 3).
+    const sis = path.join(fixturesDir(), 'sis');
+    const graduated =
+      (await step(['set', 'create', 'graduates', '--from-file', path.join(sis, 'graduates.txt'), '--description', 'Graduates who keep their library account'])) &&
+      (await step(['job', 'run', 'update-notify', '--set', 'graduates', '--convert-to', 'internal', '--notify', 'NOTIFY_PASSWORD_CHANGE', '--yes'])) &&
+      (await step(['users', 'sync', path.join(sis, 'demo-fall.xml'), '--profile', 'SIS'], [EXIT.partial])) &&
+      (await step(['users', 'show', 's1000002']));
+    if (!graduated) return { exit: EXIT.failure };
 
     ctx.info(
       keep

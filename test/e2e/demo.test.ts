@@ -23,6 +23,21 @@ describe('demo', () => {
     expect(r.stderr).not.toContain('demo stopped');
   });
 
+  it('then converts a graduate to internal, and the next SIS file, which still lists them, leaves them alone', async () => {
+    const r = await cli(['demo']);
+    expect(r.code).toBe(0);
+    for (const step of [
+      '$ alma-users set create graduates --from-file fixtures/sis/graduates.txt',
+      '$ alma-users job run update-notify --set graduates --convert-to internal --notify NOTIFY_PASSWORD_CHANGE --yes',
+      '$ alma-users users sync fixtures/sis/demo-fall.xml --profile SIS',
+      '$ alma-users users show s1000002',
+    ]) expect(r.stderr).toContain(step);
+    expect(r.stderr).toContain('0 created, 3 updated, 0 unchanged, 1 rejected');
+    expect(r.stdout).toMatch(/demo-fall\.xml:\d+\ts1000002\tUser is not external/);
+    // The graduate as the sync left them: internal, with the group the SIS no longer decides.
+    expect(r.stdout).toMatch(/Primary ID\ts1000002\n[\s\S]*Account type\tINTERNAL\nUser group\tGRAD/);
+  });
+
   it('sends nothing by SMTP even when the caller has ALMA_USERS_SMTP_URL set', async () => {
     // Port 9 on loopback: nothing listens; a demo that tried SMTP would fail its job.
     const r = await cli(['demo'], { env: { ALMA_USERS_SMTP_URL: 'smtp://127.0.0.1:9' } });

@@ -23,7 +23,7 @@ export type JobStatus = HoldingStatus | FinalStatus;
 export const STAGES = ['Pending', 'Initialization', 'Processing', 'Finalization'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const JOB_TYPES = ['update-notify', 'undo', 'purge', 'user-add', 'user-edit', 'user-reset-password', 'user-delete'] as const;
+export const JOB_TYPES = ['update-notify', 'undo', 'purge', 'user-add', 'user-edit', 'user-reset-password', 'user-delete', 'sync'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export function isHolding(status: string): status is HoldingStatus {

@@ -9,8 +9,9 @@ import { importCommand } from './import.js';
 import { list } from './list.js';
 import { search } from './search.js';
 import { show } from './show.js';
+import { sync } from './sync.js';
 
-export const usersCommands = group('users', 'users: import, show, list, search, history, export, add, edit, reset-password, delete', [
-  importCommand, show, list, search, history, exportCommand,
+export const usersCommands = group('users', 'users: import, sync, show, list, search, history, export, add, edit, reset-password, delete', [
+  importCommand, sync, show, list, search, history, exportCommand,
   add, edit, resetPassword, deleteCommand,
 ]);
