@@ -4,6 +4,7 @@ import type { Bind, CommandGroup, CommandResult } from './command.js';
 import type { GlobalOptions, Io, Runner } from './context.js';
 import { FORMATS } from './formats.js';
 import { visible } from './visible.js';
+import { almaCommands } from './commands/alma/index.js';
 import { codesCommands } from './commands/codes/index.js';
 import { configCommands } from './commands/config/index.js';
 import { demoCommand } from './commands/demo.js';
@@ -16,7 +17,7 @@ import { setsCommands } from './commands/set/index.js';
 import { usersCommands } from './commands/users/index.js';
 
 /** The one registry of command groups; a new group is one line here. */
-const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, demoCommand];
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, almaCommands, demoCommand];
 
 
 /**

@@ -11,7 +11,7 @@ import { findJob } from './submit.js';
 /** Who may act on a job once it exists, and when: `job cancel`, `job abort`, and the checks `job resume` and `job undo` make. */
 
 /** What may be done to a job that exists: each is the job operator's, or a User Administrator's. */
-export type JobControl = 'cancel' | 'resume' | 'abort' | 'undo';
+export type JobControl = 'cancel' | 'resume' | 'abort' | 'undo' | 'push';
 
 /**
  * The one rule for acting on a job: only the operator who ran it or a User Administrator

@@ -8,6 +8,7 @@ import { JobStore, type JobRow } from '../../store/jobs.js';
 import { countLetters, undeliveredByReply } from '../../store/outbox.js';
 import { findJob } from './submit.js';
 import { uncertainPasswordNote } from '../mail/uncertain.js';
+import { pushLines, pushSummary } from '../alma/push-status.js';
 
 /**
  * What `job show` (and every command that ends with a job's report: run, resume, abort,
@@ -68,6 +69,8 @@ export function jobReport(db: Db, job: JobRow, notes: string[] = []): JobReport 
   const notRestored = tally.counters.passwords_not_restored ?? 0;
   if (notRestored > 0) lines.push(`${notRestored} password reset(s) by job ${job.undo_of ?? ''} are not undone: the audit keeps no password, and the users keep the temporary one`);
   if (isHolding(job.status)) lines.push(`the job is ${job.status.toLowerCase()}; stop it after its bulk in flight with: alma-users job cancel ${job.id}`);
+  const almaPush = pushSummary(db, job.id);
+  if (almaPush) lines.push(...pushLines(almaPush));
   const json = {
     id: job.id,
     type: job.type,
@@ -91,6 +94,7 @@ export function jobReport(db: Db, job: JobRow, notes: string[] = []): JobReport 
     undo_of: job.undo_of,
     undone_by: undoneBy,
     notes,
+    ...(almaPush ? { alma_push: almaPush } : {}),
   };
   return { job, json, counters: tally.counters, actions: tally.actions, issues, undoneBy, lines };
 }

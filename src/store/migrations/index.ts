@@ -6,6 +6,7 @@ import { sql as m005 } from './005-process-boot-and-secrets.js';
 import { sql as m006 } from './006-sync-values.js';
 import { sql as m007 } from './007-user-archive-and-job-letters.js';
 import { sql as m009 } from './009-letters-resent.js';
+import { sql as m010 } from './010-alma.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -20,4 +21,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 6, name: 'sync-values', sql: m006 },
   { version: 7, name: 'user-archive-and-job-letters', sql: m007 },
   { version: 9, name: 'letters-resent', sql: m009 },
+  { version: 10, name: 'alma', sql: m010 },
 ];
