@@ -5,8 +5,8 @@ import { sql as m004 } from './004-outbox.js';
 import { sql as m005 } from './005-process-boot-and-secrets.js';
 import { sql as m006 } from './006-sync-values.js';
 import { sql as m007 } from './007-user-archive-and-job-letters.js';
-import { sql as m009 } from './009-letters-resent.js';
-import { sql as m010 } from './010-alma.js';
+import { sql as m008 } from './008-letters-resent.js';
+import { sql as m009 } from './009-alma.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -20,6 +20,6 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'process-boot-and-secrets', sql: m005 },
   { version: 6, name: 'sync-values', sql: m006 },
   { version: 7, name: 'user-archive-and-job-letters', sql: m007 },
-  { version: 9, name: 'letters-resent', sql: m009 },
-  { version: 10, name: 'alma', sql: m010 },
+  { version: 8, name: 'letters-resent', sql: m008 },
+  { version: 9, name: 'alma', sql: m009 },
 ];
