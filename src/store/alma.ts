@@ -1,7 +1,7 @@
 import type { AlmaSettings, Region } from '../domain/alma/connection.js';
 import type { Db } from './db.js';
 
-/** What `alma` keeps (migration 010): the connection, pulled records, each push and its users' states. */
+/** What `alma` keeps (migration 009): the connection, pulled records, each push and its users' states. */
 
 export type PushUserState = 'pending' | 'pushed' | 'conflict' | 'failed';
 export const PUSH_USER_STATES: readonly PushUserState[] = ['pending', 'pushed', 'conflict', 'failed'];
