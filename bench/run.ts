@@ -22,6 +22,7 @@ const SUITES: (() => Promise<Suite>)[] = [
   async () => (await import('./letters.js')).suite,
   async () => (await import('./jobs.js')).suite,
   async () => (await import('./sync.js')).suite,
+  async () => (await import('./alma.js')).suite,
 ];
 
 function arg(name: string): string | undefined {

@@ -1,4 +1,5 @@
 import { getUser, putUser } from '../../alma/api.js';
+import { QuotaStop } from '../../domain/alma/connection.js';
 import { planPut, showsIntended } from '../../domain/alma/put-plan.js';
 import { describeChange } from '../../domain/jobs/changes.js';
 import type { PushUserRow } from '../../store/alma.js';
@@ -53,6 +54,9 @@ async function pushOne(run: PushRun, u: PushUserRow): Promise<void> {
       settle('failed', decision.why);
       return;
   }
+  // The floor is checked again before the PUT: the GETs of the users in flight may have crossed it.
+  const low = quotaLow(run);
+  if (low) throw new QuotaStop(client.remaining, low);
   const body = records.patch(currentJson, decision.intended, decision.fields);
   const answer = await putUser(client, u.primary_id, body, decision.override);
   const after = records.toUser(answer);

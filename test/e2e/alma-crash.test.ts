@@ -1,0 +1,57 @@
+import { expect, it } from 'vitest';
+import { spawnCli } from '../helpers/cli.js';
+import { almaRigs } from '../helpers/alma.js';
+
+/**
+ * kill -9 during `alma push` (the built CLI, after `npm run build`), then the same command:
+ * it finishes the push, and no user whose success was recorded is PUT again.
+ */
+
+const rig = almaRigs();
+
+interface StatusJson {
+  push: { state: string; users: Record<string, number> };
+}
+
+it('kill -9 mid-push, then the same alma push finishes it without a second PUT of a user recorded as pushed', async () => {
+  const r = await rig({ users: 80 });
+  expect((await r.run(['alma', 'pull', '--all'])).code).toBe(0);
+  expect((await r.run(['set', 'create', 'all', '--public', '--query', 'user_group = "UNDERGRAD"'])).code).toBe(0);
+  const job = (await r.json<{ id: string }>(['job', 'run', 'update-notify', '--set', 'all', '--user-group', 'GRAD', '--job-category', 'Systems'])).json.id;
+  expect((await r.run(['alma', 'config', '--rate', '20'])).code).toBe(0);
+  r.alma.setLatency(30);
+
+  const child = spawnCli(['alma', 'push', job], { env: { ...r.env, ALMA_USERS_DB: r.s.db, ALMA_USERS_OPERATOR: 'admin' } });
+  let status: StatusJson | undefined;
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
+    await new Promise((res) => setTimeout(res, 200));
+    // Until the child has begun, the job has no push: exit 2.
+    const s = await r.run(['--format', 'json', 'alma', 'push', job, '--status']);
+    const now = s.code === 0 ? (JSON.parse(s.stdout) as StatusJson) : undefined;
+    if (now && now.push.users.pushed! >= 10) {
+      status = now;
+      break;
+    }
+  }
+  child.child.kill('SIGKILL');
+  const killed = await child.done;
+  expect(killed.code).toBeNull();
+  expect(status?.push.users.pending).toBeGreaterThan(0);
+  const killedAt = Date.now();
+  const recorded = await r.json<StatusJson & { push: { conflicts: unknown[] } }>(['alma', 'push', job, '--status']);
+  expect(recorded.json.push.state).toBe('running');
+  const pushedBefore = recorded.json.push.users.pushed!;
+
+  r.alma.setLatency(0);
+  const resumed = await r.json<StatusJson>(['alma', 'push', job]);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  expect(resumed.json.push).toMatchObject({ state: 'done', users: { pushed: 80, pending: 0, failed: 0, conflict: 0 } });
+  const puts = r.alma.requests().filter((q) => q.method === 'PUT' && q.status === 200);
+  const after = new Set(puts.filter((q) => q.at > killedAt + 100).map((q) => q.path.replace(/\?.*/, '')));
+  // Users recorded as pushed before the kill: none of them PUT again. At most the users in flight at the kill were PUT twice.
+  expect(80 - after.size).toBeGreaterThanOrEqual(pushedBefore);
+  const perUser = new Map<string, number>();
+  for (const q of puts) perUser.set(q.path.replace(/\?.*/, ''), (perUser.get(q.path.replace(/\?.*/, '')) ?? 0) + 1);
+  expect(perUser.size).toBe(80);
+  expect([...perUser.values()].filter((n) => n > 1).length).toBe(0);
+}, 120_000);
