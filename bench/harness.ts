@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collect, type ChildResult } from './child.js';
 
 /**
  * Shared pieces of `npm run bench`. Every figure is reported next to a baseline measured
@@ -14,75 +15,130 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'alma-users');
 const RSS_WRAPPER = fileURLToPath(new URL('./rss-wrapper.js', import.meta.url));
 
+/** The issue's memory ceiling for every bulk command. */
+export const MAX_RSS_MB = 300;
+
 export interface Measurement {
   seconds: number;
   /** Peak resident set size of the measured process, in MB. */
   peakRssMb: number;
 }
 
+export type Figure = Measurement & { perSecond?: number };
+
+/** A further baseline of the same subject, with its own named ratio. */
+export interface Comparison {
+  name: string;
+  baseline: Figure;
+  ratio: number;
+  target: string;
+  met: boolean;
+}
+
 export interface BenchResult {
   name: string;
   /** What was measured: the real thing and its baseline (ceiling), side by side. */
-  subject: Measurement & { perSecond?: number };
-  baseline: Measurement & { perSecond?: number };
+  subject: Figure;
+  baseline: Figure;
   /** subject throughput / baseline throughput (or baseline time / subject time). */
   ratio: number;
   target: string;
   met: boolean;
   notes?: string;
+  /** Other baselines of the same subject (such as the same work into the project's own table). */
+  also?: Comparison[];
+  /** The machine's load average (1, 5 and 15 minutes) when the result was taken; run.ts fills it in. */
+  load?: number[];
 }
 
 export interface BenchContext {
   users: number;
+  /** How many times each timed process runs; its median is reported. */
+  runs: number;
   /** A scratch folder for this run's files; removed at the end unless --keep. */
   dir: string;
   log(message: string): void;
 }
 
-/** Runs `node [args]` as a child process and measures wall time and its peak RSS. */
-export async function measureNode(args: string[], env: Record<string, string> = {}): Promise<Measurement & { stdout: string; stderr: string; code: number | null }> {
+export type Measured = Measurement & ChildResult;
+
+/**
+ * Runs `node SCRIPT [args]` as a child process through rss-wrapper (which records its peak
+ * RSS) and measures its wall time. An exit code outside `okCodes` fails the bench: a
+ * figure of a process that failed, baseline or subject, is worthless.
+ */
+export async function measureNode(args: string[], env: Record<string, string> = {}, okCodes = [0]): Promise<Measured> {
   const rssFile = path.join(os.tmpdir(), `alma-users-bench-rss-${process.pid}-${Date.now()}`);
   const started = process.hrtime.bigint();
-  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [RSS_WRAPPER, ...args], {
-      env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const child = spawn(process.execPath, [RSS_WRAPPER, ...args], {
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const r = await collect(child);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let peakRssMb = NaN;
   try {
     peakRssMb = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
     fs.rmSync(rssFile);
   } catch {
-    // the child died before it could write; NaN says so in the report
+    // the child died before it could write; the exit code below says so
+  }
+  if (!okCodes.includes(r.code ?? -1)) {
+    const what = args.map((a) => (a === BIN ? 'alma-users' : path.isAbsolute(a) && a.startsWith(ROOT) ? path.relative(ROOT, a) : a)).join(' ');
+    throw new Error(`${what} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
   }
   return { ...r, seconds, peakRssMb };
 }
 
-/** The CLI as a user runs it, measured. Fails loudly: a benchmark of a failing command is worthless. */
-export async function measureCli(args: string[], env: Record<string, string> = {}, okCodes = [0]): Promise<Measurement & { stdout: string }> {
-  const r = await measureNode([BIN, ...args], env);
-  if (!okCodes.includes(r.code ?? -1)) {
-    throw new Error(`alma-users ${args.join(' ')} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
-  }
-  return r;
+/** The CLI as a user runs it, measured. */
+export function measureCli(args: string[], env: Record<string, string> = {}, okCodes = [0]): Promise<Measured> {
+  return measureNode([BIN, ...args], env, okCodes);
 }
 
-/** Median of n runs of a measurement, for the short start-up timings. */
-export async function median<T extends Measurement>(n: number, f: () => Promise<T>): Promise<T> {
+/** The median (by time) of n runs of a measurement; `f` gets the run's number. */
+export async function median<T extends Measurement>(n: number, f: (run: number) => Promise<T>): Promise<T> {
   const runs: T[] = [];
-  for (let i = 0; i < n; i++) runs.push(await f());
+  for (let i = 0; i < n; i++) runs.push(await f(i));
   runs.sort((a, b) => a.seconds - b.seconds);
   return runs[Math.floor(n / 2)]!;
 }
 
 export function fmtRate(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k/s` : `${n.toFixed(0)}/s`;
+}
+
+/** A store file and its WAL and shared-memory files, removed. */
+export function removeStore(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+/** What the bench measures a subject against: a figure, its name and the least ratio that meets the target. */
+export interface Baseline {
+  name: string;
+  figure: Measurement;
+  min: number;
+}
+
+/**
+ * A result of `count` items done by `subject`, against baselines doing the same items: the
+ * first is the result's ratio, the others are listed beside it as named ratios. The ratio
+ * is throughput over throughput; a target is met at `min` or more with a peak RSS under
+ * MAX_RSS_MB.
+ */
+export function throughput(name: string, count: number, subject: Measurement, baselines: [Baseline, ...Baseline[]]): BenchResult {
+  const rate = (m: Measurement): Figure => ({ seconds: m.seconds, peakRssMb: m.peakRssMb, perSecond: count / m.seconds });
+  const compare = (b: Baseline): Comparison => {
+    const ratio = b.figure.seconds / subject.seconds;
+    return {
+      name: b.name, baseline: rate(b.figure), ratio,
+      target: `>= ${b.min} of ${b.name}, peak RSS < ${MAX_RSS_MB} MB`,
+      met: ratio >= b.min && subject.peakRssMb < MAX_RSS_MB,
+    };
+  };
+  const [first, ...rest] = baselines.map(compare) as [Comparison, ...Comparison[]];
+  return {
+    name, subject: rate(subject), baseline: first.baseline, ratio: first.ratio, target: first.target, met: first.met,
+    notes: [`alma-users ${fmtRate(count / subject.seconds)}`, ...baselines.map((b) => `${b.name} ${fmtRate(count / b.figure.seconds)}`)].join(', '),
+    ...(rest.length ? { also: rest } : {}),
+  };
 }

@@ -11,7 +11,6 @@ const DELIVERED = 10_000;
 
 async function work(args: string[]): Promise<{ seconds: number; peakRssMb: number }> {
   const r = await measureNode([WORKER, ...args]);
-  if (r.code !== 0) throw new Error(`letters-worker ${args.join(' ')} failed:\n${r.stderr.slice(-2000)}`);
   return { seconds: (JSON.parse(r.stdout) as { seconds: number }).seconds, peakRssMb: r.peakRssMb };
 }
 

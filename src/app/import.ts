@@ -10,6 +10,7 @@ import { revert } from '../domain/jobs/undo.js';
 import { hashPassword, verifyPassword } from '../domain/password.js';
 import { describeIssue, userSchema, type User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
+import { checkUser } from './import-check.js';
 import { ImportCodes, type CodeAdded } from './import-codes.js';
 import { combineRoles, givesRoles, recordOntoUser, type RoleMode } from './import-merge.js';
 
@@ -24,7 +25,25 @@ export type { CodeAdded } from './import-codes.js';
  */
 
 export interface ImportSource {
-  items: AsyncIterable<ReadItem> | Iterable<ReadItem>;
+  /** The records; a reader that reads in batches (the CSV reader) also gives `batches()`, which the import takes. */
+  items: (AsyncIterable<ReadItem> | Iterable<ReadItem>) & { batches?: () => AsyncIterable<ReadItem[]> };
+}
+
+/** A source's records in batches, as its reader gives them or gathered here. */
+async function* batchesOf(items: ImportSource['items']): AsyncGenerator<ReadItem[]> {
+  if (items.batches) {
+    yield* items.batches();
+    return;
+  }
+  let batch: ReadItem[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 /** A user the import would create or change, with its changes as the job preview words them. */
@@ -100,6 +119,11 @@ function fold(id: string): string {
   return /[^\x00-\x7f]/.test(id) ? id.replace(/[A-Z]/g, (c) => c.toLowerCase()) : id.toLowerCase();
 }
 
+/** The record's primary ID, trimmed ('' when it gives none). */
+function primaryIdOf(rec: ImportRecord): string {
+  return typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
+}
+
 /** Alma's mandatory fields of a new user (the user details page requires them; the primary ID is checked by the schema). */
 const MANDATORY: [keyof User, string][] = [['first_name', 'First Name'], ['last_name', 'Last Name']];
 
@@ -161,9 +185,14 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   /** One record, against `base` (the user before this import; undefined: none), written over `current`. */
   const apply = (p: Pending, rawId: string, base: StoredUser | undefined, current: StoredUser | undefined): Outcome => {
     const rec = p.rec;
-    const parsed = userSchema.safeParse(recordOntoUser(base, rec, p.passwordHash));
-    if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
-    const user = parsed.data;
+    const merged = recordOntoUser(base, rec, p.passwordHash);
+    // zod only where the hand check cannot vouch for the record, and to word a rejection.
+    let user = checkUser(merged);
+    if (!user) {
+      const parsed = userSchema.safeParse(merged);
+      if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
+      user = parsed.data;
+    }
     if (!base) {
       const missing = MANDATORY.filter(([f]) => !String(user[f] ?? '').trim()).map(([f, label]) => `${label} (${f})`);
       if (missing.length) {
@@ -200,17 +229,21 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     return outcome;
   };
 
-  /** One record, inside its batch's transaction: counted in the tally, or rejected. */
-  const processOne = (p: Pending, tally: Record<'created' | 'updated' | 'unchanged', number>) => {
+  /**
+   * One record, inside its batch's transaction: counted in the tally, or rejected. `known`
+   * holds the batch's users as they were before it (by folded primary ID); a user an
+   * earlier record of this import wrote is read again.
+   */
+  const processOne = (p: Pending, tally: Record<'created' | 'updated' | 'unchanged', number>, known: Map<string, StoredUser>) => {
     const rec = p.rec;
-    const rawId = typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
+    const rawId = primaryIdOf(rec);
     const control = controlCharacter(rec);
     if (control) return reject(rec.at, rawId, control);
-    const current: StoredUser | undefined = rawId ? users.get(rawId) : undefined;
-    if (!rawId) return apply(p, rawId, current, current);
+    if (!rawId) return apply(p, rawId, undefined, undefined);
     const key = fold(rawId);
     const here = place(rec.at);
     const earlier = seen.swap(key, here * 4 + NOT_USED);
+    const current = earlier === undefined ? known.get(key) : users.get(rawId);
     const was = earlier === undefined ? undefined : ((earlier % 4) as Outcome);
     // The later record wins: it is laid onto the user as it was before the earlier one.
     const base = was === CREATED ? undefined : was === UPDATED && current && !dryRun ? beforeImport(current) : current;
@@ -239,13 +272,15 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     for (const p of batch) {
       const password = p.rec.password;
       if (password === undefined) continue;
-      const id = typeof p.rec.fields.primary_id === 'string' ? p.rec.fields.primary_id.trim() : '';
+      const id = primaryIdOf(p.rec);
       const stored = id ? users.get(id)?.password_hash : undefined;
       p.passwordHash = stored && (await verifyPassword(password, stored)) ? stored : await hashPassword(password);
     }
     const tally = { created: 0, updated: 0, unchanged: 0 };
     const run = () => {
-      for (const p of batch) processOne(p, tally);
+      const known = new Map<string, StoredUser>();
+      for (const u of users.getMany(batch.map((p) => primaryIdOf(p.rec)).filter(Boolean))) known.set(fold(u.primary_id), u);
+      for (const p of batch) processOne(p, tally, known);
     };
     if (dryRun) run();
     else users.writeTogether(run);
@@ -257,12 +292,11 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   await users.bulkLoad(async () => {
     let batch: Pending[] = [];
     for (const source of sources) {
-      for await (const item of source.items) {
-        if ('error' in item) {
-          reject(item.at, item.primary_id, item.error);
-          continue;
+      for await (const items of batchesOf(source.items)) {
+        for (const item of items) {
+          if ('error' in item) reject(item.at, item.primary_id, item.error);
+          else batch.push({ rec: item });
         }
-        batch.push({ rec: item });
         if (batch.length >= BATCH) {
           await flush(batch);
           batch = [];

@@ -3,7 +3,7 @@ import { InputError } from '../domain/errors.js';
 import { clean, NO_DESCS, readBoolean, RecordError, type FileStats, type ImportRecord, type ReadItem, type RoleRef } from '../domain/import-record.js';
 import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
 import { readCsvCell } from '../domain/csv-cell.js';
-import { readCsv } from './csv-read.js';
+import { readCsvBatches, type CsvRow, type CsvSyntaxError } from './csv-read.js';
 import { cleanId } from './id-lines.js';
 import { describeInexact, inexactNumbers, JsonSyntaxError, parseJson } from './json-text.js';
 
@@ -169,55 +169,65 @@ export function csvHeader(fields: string[], file: string): string[] {
   return names;
 }
 
+/** A reader's records, one by one or (cheaper) in the batches it reads them in. */
+export interface BatchedItems extends AsyncIterable<ReadItem> {
+  batches(): AsyncGenerator<ReadItem[]>;
+}
+
 /**
  * Opens a user CSV: the header is checked now (so a bad one stops the import before
- * anything is written), the rows are read as they are consumed.
+ * anything is written), the rows are read as they are consumed, in batches.
  */
-export async function openUsersCsv(file: string, stats: FileStats): Promise<AsyncGenerator<ReadItem>> {
-  const rows = readCsv(file, file, stats);
-  const first = await rows.next();
-  if (first.done) throw new InputError('the file is empty: no header line', { file }, 'nothing was imported');
-  if ('error' in first.value) throw new InputError(`the header cannot be read: ${first.value.error}`, { file, line: first.value.line });
-  const names = csvHeader(first.value.fields, file);
+export async function openUsersCsv(file: string, stats: FileStats): Promise<BatchedItems> {
+  const reader = readCsvBatches(file, file, stats);
+  const first = await reader.next();
+  const head = first.done ? undefined : first.value[0];
+  if (!head) throw new InputError('the file is empty: no header line', { file }, 'nothing was imported');
+  if ('error' in head) throw new InputError(`the header cannot be read: ${head.error}`, { file, line: head.line });
+  const names = csvHeader(head.fields, file);
   const setters = names.map(setter);
   const idColumn = names.indexOf('primary_id');
   // A list column holding a JSON array may be laid out over several lines; no other may.
   const multiLine = names.map((n) => (LIST_FIELDS as readonly string[]).includes(n));
-  return (async function* () {
-    let record = 0;
-    for await (const row of rows) {
-      record++;
-      const at = { file, line: row.line, record };
-      if ('error' in row) {
-        yield { at, error: `CSV syntax: ${row.error}` };
-        continue;
-      }
-      const cells = row.fields;
-      if (row.end > row.line) {
-        const broken = cells.findIndex((c, i) => /[\r\n]/.test(c) && !(multiLine[i] && c.trimStart().startsWith('[')));
-        if (broken >= 0) {
-          const rest = row.end === row.line + 1 ? `line ${row.end} was` : `lines ${row.line + 1}-${row.end} were`;
-          yield {
-            at, primary_id: shownId(cells[idColumn]),
-            error: `${names[broken]} holds a line break, so this record covers lines ${row.line}-${row.end}: ` +
-              `if a quote on line ${row.line} is not closed where it should be, ${rest} read into this value, not as users`,
-          };
-          continue;
-        }
-      }
-      if (cells.length !== names.length) {
-        yield { at, primary_id: shownId(cells[idColumn]), error: `the row has ${cells.length} fields, the header ${names.length}` };
-        continue;
-      }
-      const r: ImportRecord = { at, fields: {}, descs: NO_DESCS };
-      try {
-        for (let i = 0; i < cells.length; i++) setters[i]!(r, clean(readCsvCell(cells[i]!)));
-        yield r;
-      } catch (e) {
-        if (!(e instanceof RecordError)) throw e;
-        yield { at, primary_id: shownId(cells[idColumn]), error: e.message };
+  let record = 0;
+  const item = (row: CsvRow | CsvSyntaxError): ReadItem => {
+    record++;
+    const at = { file, line: row.line, record };
+    if ('error' in row) return { at, error: `CSV syntax: ${row.error}` };
+    const cells = row.fields;
+    if (row.end > row.line) {
+      const broken = cells.findIndex((c, i) => /[\r\n]/.test(c) && !(multiLine[i] && c.trimStart().startsWith('[')));
+      if (broken >= 0) {
+        const rest = row.end === row.line + 1 ? `line ${row.end} was` : `lines ${row.line + 1}-${row.end} were`;
+        return {
+          at, primary_id: shownId(cells[idColumn]),
+          error: `${names[broken]} holds a line break, so this record covers lines ${row.line}-${row.end}: ` +
+            `if a quote on line ${row.line} is not closed where it should be, ${rest} read into this value, not as users`,
+        };
       }
     }
+    if (cells.length !== names.length) {
+      return { at, primary_id: shownId(cells[idColumn]), error: `the row has ${cells.length} fields, the header ${names.length}` };
+    }
+    const r: ImportRecord = { at, fields: {}, descs: NO_DESCS };
+    try {
+      for (let i = 0; i < cells.length; i++) setters[i]!(r, clean(readCsvCell(cells[i]!)));
+      return r;
+    } catch (e) {
+      if (!(e instanceof RecordError)) throw e;
+      return { at, primary_id: shownId(cells[idColumn]), error: e.message };
+    }
+  };
+  async function* batches(): AsyncGenerator<ReadItem[]> {
+    const rest = first.value!.slice(1);
+    if (rest.length) yield rest.map(item);
+    for await (const rows of reader) yield rows.map(item);
     stats.records = record;
-  })();
+  }
+  return {
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const b of batches()) yield* b;
+    },
+  };
 }

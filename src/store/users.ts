@@ -1,9 +1,14 @@
+import type { Statement } from 'better-sqlite3';
 import type { User } from '../domain/user.js';
 import { LIST_FIELDS, SCALAR_FIELDS, type StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
+import { NEW_USER_ID } from './user-ids.js';
 
 /** Every column a user row is written with, in one fixed order for the prepared statements. */
 export const WRITE_COLUMNS = [...SCALAR_FIELDS, 'password_hash', ...LIST_FIELDS] as const;
+
+/** Each write column's default in the users table: what a new user need not bind. */
+const DEFAULTS = WRITE_COLUMNS.map((c) => ((LIST_FIELDS as readonly string[]).includes(c) ? '[]' : c === 'force_password_change' ? 0 : null));
 
 /** A row of the users table, as SQLite returns it. */
 export type UserRow = Record<string, string | number | null>;
@@ -64,18 +69,17 @@ function userToParams(user: User): (string | number | null)[] {
  */
 export class UserStore {
   private readonly byPrimaryId;
+  private readonly byPrimaryIds;
   private readonly byRowId;
-  private readonly insertStmt;
+  /** An INSERT per set of columns a new user has (the others take their defaults), by bit mask of WRITE_COLUMNS. */
+  private readonly insertStmts = new Map<number, Statement>();
   private readonly updateStmt;
 
   constructor(readonly db: Db) {
     this.byPrimaryId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE primary_id = ?');
+    // The column's NOCASE collation applies to IN, as it does to =.
+    this.byPrimaryIds = db.prepare<[string], UserRow>('SELECT * FROM users WHERE primary_id IN (SELECT value FROM json_each(?))');
     this.byRowId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
-    const cols = WRITE_COLUMNS.join(', ');
-    const marks = WRITE_COLUMNS.map(() => '?').join(', ');
-    this.insertStmt = db.prepare(
-      `INSERT INTO users (${cols}, created_at, created_by, updated_at, updated_by) VALUES (${marks}, ?, ?, ?, ?)`,
-    );
     this.updateStmt = db.prepare(
       `UPDATE users SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`,
     );
@@ -87,13 +91,39 @@ export class UserStore {
     return row ? rowToUser(row) : undefined;
   }
 
+  /** The users of these primary IDs (trimmed, matched as get() matches them), in one query. */
+  getMany(primaryIds: readonly string[]): StoredUser[] {
+    return primaryIds.length ? this.byPrimaryIds.all(JSON.stringify(primaryIds)).map(rowToUser) : [];
+  }
+
   getById(id: number): StoredUser | undefined {
     const row = this.byRowId.get(id);
     return row ? rowToUser(row) : undefined;
   }
 
+  /**
+   * Writes a new user. Only the columns that differ from their defaults are bound (an
+   * import of a million users binds a few of the forty), through one statement per such
+   * set of columns.
+   */
   insert(user: User, actor: string, at: string): number {
-    return Number(this.insertStmt.run(...userToParams(user), at, actor, at, actor).lastInsertRowid);
+    const params: (string | number)[] = [];
+    let mask = 0;
+    for (let i = 0; i < WRITE_COLUMNS.length; i++) {
+      const v = columnValue(user, WRITE_COLUMNS[i]!);
+      if (v === null || v === DEFAULTS[i]) continue;
+      params.push(v);
+      mask += 2 ** i;
+    }
+    let stmt = this.insertStmts.get(mask);
+    if (!stmt) {
+      const cols = WRITE_COLUMNS.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
+      stmt = this.db.prepare(`INSERT INTO users (${['id', ...cols, 'created_at', 'created_by', 'updated_at', 'updated_by'].join(', ')})
+        VALUES (${[NEW_USER_ID, ...cols.map(() => '?')].join(', ')}, ?, ?, ?, ?)`);
+      this.insertStmts.set(mask, stmt);
+    }
+    params.push(at, actor, at, actor);
+    return Number(stmt.run(params).lastInsertRowid);
   }
 
   update(id: number, user: User, actor: string, at: string): void {

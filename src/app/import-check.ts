@@ -1,0 +1,155 @@
+import { isIsoDate } from '../domain/dates.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../domain/user-enums.js';
+import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
+import type { Email, Identifier, Phone, Role, User } from '../domain/user.js';
+
+/**
+ * The import's hand-written check of a user, run on every record instead of zod's
+ * userSchema (a million safeParse calls were a sixth of an import). It vouches only for
+ * what it can check exactly as userSchema does, giving the same user userSchema would
+ * (trimmed text, defaults, list items rebuilt in the schema's key order); anything else
+ * (a value it is unsure of, a list it does not know item by item) returns undefined and
+ * the import asks userSchema, which also words the rejection. test/unit/import-check.test.ts
+ * holds the two to the same answers.
+ */
+
+/** Why the hand check cannot vouch for a value: zod decides. */
+const UNSURE = Symbol('unsure');
+type Checked<T> = T | typeof UNSURE;
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const DATES = new Set<string>(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
+const ENUMS: Record<string, [readonly string[], string]> = {
+  record_type: [RECORD_TYPES, 'PUBLIC'],
+  account_type: [ACCOUNT_TYPES, 'INTERNAL'],
+  status: [STATUSES, 'ACTIVE'],
+};
+const SEGMENTS = ['Internal', 'External'];
+
+/** zod's `text`: a string, trimmed, not empty. */
+function text(v: unknown): Checked<string> {
+  if (typeof v !== 'string') return UNSURE;
+  const t = v.trim();
+  return t === '' ? UNSURE : t;
+}
+
+/** `text.optional()`. */
+function optionalText(v: unknown): Checked<string | undefined> {
+  return v === undefined ? undefined : text(v);
+}
+
+function optionalDate(v: unknown): Checked<string | undefined> {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') return UNSURE;
+  const t = v.trim();
+  return isIsoDate(t) ? t : UNSURE;
+}
+
+function choice(v: unknown, values: readonly string[], fallback: string): Checked<string> {
+  if (v === undefined) return fallback;
+  return typeof v === 'string' && values.includes(v) ? v : UNSURE;
+}
+
+function flag(v: unknown): Checked<boolean> {
+  return v === undefined ? false : typeof v === 'boolean' ? v : UNSURE;
+}
+
+function texts(v: unknown): Checked<string[]> {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return UNSURE;
+  const out: string[] = [];
+  for (const x of v) {
+    const t = text(x);
+    if (t === UNSURE) return UNSURE;
+    out.push(t);
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An object of the given properties in this order, those undefined left out (as JSON writes it). */
+function build<T>(entries: [string, unknown][]): Checked<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    if (v === UNSURE) return UNSURE;
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
+}
+
+function identifier(x: Record<string, unknown>): Checked<Identifier> {
+  return build([['type', text(x.type)], ['value', text(x.value)], ['status', choice(x.status, STATUSES, 'ACTIVE')],
+    ['segment', choice(x.segment, SEGMENTS, 'Internal')], ['note', optionalText(x.note)]]);
+}
+
+function email(x: Record<string, unknown>): Checked<Email> {
+  const address = typeof x.address === 'string' ? x.address.trim() : '';
+  return build([['address', EMAIL.test(address) ? address : UNSURE], ['types', texts(x.types)], ['preferred', flag(x.preferred)],
+    ['description', optionalText(x.description)], ['segment', choice(x.segment, SEGMENTS, 'Internal')]]);
+}
+
+function phone(x: Record<string, unknown>): Checked<Phone> {
+  return build([['number', text(x.number)], ['types', texts(x.types)], ['preferred', flag(x.preferred)],
+    ['preferred_sms', flag(x.preferred_sms)], ['segment', choice(x.segment, SEGMENTS, 'Internal')]]);
+}
+
+function role(x: Record<string, unknown>): Checked<Role> {
+  // Role parameters are rare: a role holding any is left to zod.
+  const parameters = x.parameters === undefined || (Array.isArray(x.parameters) && x.parameters.length === 0) ? [] : UNSURE;
+  return build([['role', text(x.role)], ['scope', optionalText(x.scope)], ['status', choice(x.status, STATUSES, 'ACTIVE')],
+    ['parameters', parameters], ['expiry_date', optionalDate(x.expiry_date)]]);
+}
+
+const ITEMS: Partial<Record<(typeof LIST_FIELDS)[number], (x: Record<string, unknown>) => Checked<unknown>>> = {
+  identifiers: identifier, emails: email, phones: phone, roles: role,
+};
+
+/** A list field: every item rebuilt (a copy: the import resolves codes in place), or UNSURE. */
+function list(field: (typeof LIST_FIELDS)[number], v: unknown): Checked<unknown[]> {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return UNSURE;
+  if (field === 'rs_libraries') return texts(v);
+  const item = ITEMS[field];
+  if (!item) return v.length === 0 ? [] : UNSURE;
+  const out: unknown[] = [];
+  for (const x of v) {
+    const c = isObject(x) ? item(x) : UNSURE;
+    if (c === UNSURE) return UNSURE;
+    out.push(c);
+  }
+  return out;
+}
+
+function primaryId(v: unknown): Checked<string> {
+  const t = text(v);
+  return t === UNSURE || t.length > 255 || CONTROL.test(t) ? UNSURE : t;
+}
+
+/**
+ * `merged` as userSchema would give it, or undefined when the hand check cannot vouch
+ * for it (then userSchema decides, and words any rejection).
+ */
+export function checkUser(merged: Record<string, unknown>): User | undefined {
+  const u: Record<string, unknown> = {};
+  for (const f of SCALAR_FIELDS) {
+    const v = merged[f];
+    const e = ENUMS[f];
+    const c = f === 'primary_id' ? primaryId(v) : e ? choice(v, e[0], e[1]) : f === 'force_password_change' ? flag(v)
+      : DATES.has(f) ? optionalDate(v) : optionalText(v);
+    if (c === UNSURE) return undefined;
+    u[f] = c;
+  }
+  const hash = optionalText(merged.password_hash);
+  if (hash === UNSURE) return undefined;
+  u.password_hash = hash;
+  for (const f of LIST_FIELDS) {
+    const c = list(f, merged[f]);
+    if (c === UNSURE) return undefined;
+    u[f] = c;
+  }
+  return u as User;
+}
