@@ -65,6 +65,14 @@ export async function createUserSet(c: AlmaClient, name: string, description: st
   return id;
 }
 
+/** An itemized user set of exactly this name, if Alma has one (a set made before a crash let its id go unrecorded). */
+export async function findUserSet(c: AlmaClient, name: string): Promise<string | undefined> {
+  const { body } = await c.get('/conf/sets', { content_type: 'USER', q: `name~${name}`, limit: 100 });
+  const sets = obj(body).set;
+  const list = Array.isArray(sets) ? sets : sets === undefined ? [] : [sets];
+  return list.map(obj).filter((x) => x.name === name).map((x) => text(x.id)).find((id) => id !== undefined);
+}
+
 export async function addMembers(c: AlmaClient, setId: string, ids: string[]): Promise<void> {
   await c.request('POST', `/conf/sets/${path(setId)}`, {
     query: { op: 'add_members', fail_on_invalid_id: 'false' },

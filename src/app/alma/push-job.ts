@@ -1,4 +1,4 @@
-import { addMembers, createUserSet, deleteSet, instanceEnded, jobInstance, MEMBERS_PER_CALL, runJob } from '../../alma/api.js';
+import { addMembers, createUserSet, deleteSet, findUserSet, instanceEnded, jobInstance, MEMBERS_PER_CALL, runJob } from '../../alma/api.js';
 import { applyChanges, changedFields } from '../../domain/alma/put-plan.js';
 import { ConflictError } from '../../domain/errors.js';
 import type { AlmaJobParameter } from '../../domain/jobs/alma-params.js';
@@ -21,6 +21,7 @@ export interface JobPushOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const SET_REQUESTED = 'SET_REQUESTED';
 const RUN_REQUESTED = 'RUN_REQUESTED';
 const SUCCESS = /^COMPLETED_(SUCCESS|WARNING)/;
 
@@ -32,8 +33,12 @@ export async function pushByJob(run: PushRun, o: JobPushOptions): Promise<Stoppe
   try {
     let p = store.push(job.id)!;
     if (p.alma_set_id === null) {
-      const setId = await createUserSet(client, `alma-users job ${job.id}`, `${job.name ?? job.type} (alma-users job ${job.id}); removed when the push ends`);
-      update({ alma_set_id: setId });
+      const name = `alma-users job ${job.id}`;
+      // Asked before and no id recorded: the set may exist (the process died before the answer was written).
+      const found = p.alma_status === SET_REQUESTED ? await findUserSet(client, name) : undefined;
+      update({ alma_status: SET_REQUESTED });
+      const setId = found ?? (await createUserSet(client, name, `${job.name ?? job.type} (alma-users job ${job.id}); removed when the push ends`));
+      update({ alma_set_id: setId, alma_status: null });
       p = store.push(job.id)!;
     }
     while (p.members_added < total) {
