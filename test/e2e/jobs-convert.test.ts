@@ -3,8 +3,9 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/domain/password.js';
-import { patron, query } from '../helpers/seed.js';
-import { runJob, storeWithSet, userRow, type Store } from '../helpers/jobs.js';
+import { patron } from '../helpers/seed.js';
+import { exportedUsers, history, jobList, passwordHash, runJob, storeWithSet, userFacts, type Store } from '../helpers/jobs.js';
+import { listedLetters } from '../helpers/smtp.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -22,13 +23,14 @@ async function mixed(): Promise<Store> {
   return s;
 }
 
-/** The letters written to the .eml outbox, parsed, by recipient. */
-async function letters(s: Store): Promise<Map<string, { subject: string; text: string; html: string }>> {
-  const dir = path.join(s.dir, 'store.outbox');
+/**
+ * The job's letters as `mail list --job` lists them, each parsed from the .eml file the outbox
+ * wrote for it (the operator's own job letter is not the job's), by recipient.
+ */
+async function letters(s: Store, jobId: string): Promise<Map<string, { subject: string; text: string; html: string }>> {
   const out = new Map<string, { subject: string; text: string; html: string }>();
-  if (!fs.existsSync(dir)) return out;
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.eml'))) {
-    const m = await simpleParser(fs.readFileSync(path.join(dir, f)));
+  for (const letter of await listedLetters(s.run, '--job', jobId)) {
+    const m = await simpleParser(fs.readFileSync(path.join(s.dir, 'store.outbox', `${letter.id}.eml`)));
     out.set(m.to && !Array.isArray(m.to) ? m.to.text : '', { subject: m.subject ?? '', text: m.text ?? '', html: String(m.html) });
   }
   return out;
@@ -47,20 +49,21 @@ describe('--convert-to internal', () => {
     expect(r.code).toBe(0);
     expect(r.json.counters).toMatchObject({ changed: 2, unchanged: 1, accounts_converted: 2, passwords_reset: 2 });
     for (const id of ['E1', 'E2']) {
-      const u = userRow(s.db, id);
-      expect(u).toMatchObject({ account_type: 'INTERNAL', external_id: null, force_password_change: 1 });
-      expect(String(u.password_hash)).toMatch(/^scrypt\$/);
+      expect(await userFacts(s, id)).toMatchObject({ account_type: 'INTERNAL', external_id: '', force_password_change: true });
+      // No command shows a password hash: whether one was set is read from the store file.
+      expect(passwordHash(s.db, id)).toMatch(/^scrypt\$/);
     }
-    expect(userRow(s.db, 'I1')).toMatchObject({ password_hash: null, force_password_change: 0 });
-    const audit = query<{ changes: string }>(s.db, "SELECT changes FROM audit WHERE primary_id = 'E1'")[0]!.changes;
-    expect(JSON.parse(audit)).toEqual([
+    expect(await userFacts(s, 'I1')).toMatchObject({ force_password_change: false });
+    expect(passwordHash(s.db, 'I1')).toBeNull();
+    const h = await history(s, 'E1');
+    expect(h.map(({ field, before, after }) => ({ field, before, after }))).toEqual([
       { field: 'account_type', before: 'EXTERNAL', after: 'INTERNAL' },
       { field: 'external_id', before: 'SIS', after: null },
       { field: 'password', before: null, after: 'reset' },
       { field: 'force_password_change', before: false, after: true },
     ]);
-    expect(audit).not.toContain('scrypt');
-    expect(query(s.db, 'SELECT * FROM outbox')).toEqual([]);
+    expect(JSON.stringify(h)).not.toContain('scrypt');
+    expect(await listedLetters(s.run, '--job', r.json.id)).toEqual([]);
   });
 
   it('keeps the password with --no-password-reset', async () => {
@@ -69,7 +72,8 @@ describe('--convert-to internal', () => {
     expect(r.code).toBe(0);
     expect(r.json.counters).toMatchObject({ accounts_converted: 2 });
     expect(r.json.counters.passwords_reset ?? 0).toBe(0);
-    expect(userRow(s.db, 'E1')).toMatchObject({ account_type: 'INTERNAL', external_id: null, password_hash: null, force_password_change: 0 });
+    expect(await userFacts(s, 'E1')).toMatchObject({ account_type: 'INTERNAL', external_id: '', force_password_change: false });
+    expect(passwordHash(s.db, 'E1')).toBeNull();
   });
 
   it('with --notify NOTIFY_PASSWORD_CHANGE, sends the password letter only to users whose password it reset; the password is nowhere else', async () => {
@@ -78,11 +82,11 @@ describe('--convert-to internal', () => {
     expect(r.code).toBe(3);
     expect(r.json.status).toBe('Completed with Warnings');
     expect(r.json.counters).toMatchObject({ accounts_converted: 2, passwords_reset: 2, letters_queued: 1, letters_sent: 1, no_email: 1 });
-    const sent = await letters(s);
+    const sent = await letters(s, r.json.id);
     expect([...sent.keys()]).toEqual(['e1@example.edu']);
     const password = temporaryPassword(sent.get('e1@example.edu')!.text);
     expect(password).toMatch(/^[A-Za-z2-9]{10}$/);
-    expect(await verifyPassword(password, String(userRow(s.db, 'E1').password_hash))).toBe(true);
+    expect(await verifyPassword(password, String(passwordHash(s.db, 'E1')))).toBe(true);
 
     // Nowhere but in the letter: not in any output, report, history, nor the store file.
     const outputs = [
@@ -90,7 +94,8 @@ describe('--convert-to internal', () => {
       ...(await Promise.all([
         s.run(['job', 'show', r.json.id]), s.run(['job', 'show', r.json.id, '--format', 'json']),
         s.run(['job', 'report', r.json.id, '--format', 'csv']), s.run(['job', 'report', r.json.id, '--format', 'ndjson']),
-        s.run(['users', 'history', 'E1', '--format', 'json']), s.run(['job', 'list']),
+        s.run(['users', 'history', 'E1', '--format', 'json']), s.run(['job', 'list']), s.run(['mail', 'list', '--format', 'json']),
+        s.run(['users', 'show', 'E1', '--format', 'json']), s.run(['users', 'export', '--to', 'ndjson']),
       ])).flatMap((x) => [x.stdout, x.stderr]),
     ];
     for (const o of outputs) expect(o).not.toContain(password);
@@ -110,13 +115,13 @@ describe('--convert-to internal', () => {
     expect(refused.stderr).toContain('would send no letter');
     const r = await runJob(s, 'members', ['--convert-to', 'internal', '--no-password-reset', '--notify', 'GENERAL_MESSAGE']);
     expect(r.json.counters).toMatchObject({ accounts_converted: 2, letters_queued: 2, no_email: 1 });
-    expect([...(await letters(s)).keys()].sort()).toEqual(['e1@example.edu', 'i1@example.edu']);
-    expect(userRow(s.db, 'E1').password_hash).toBeNull();
+    expect([...(await letters(s, r.json.id)).keys()].sort()).toEqual(['e1@example.edu', 'i1@example.edu']);
+    expect(passwordHash(s.db, 'E1')).toBeNull();
   });
 
   it('with a letter that carries no password (GENERAL_MESSAGE) and the password reset, is refused before anything runs, dry run and run alike (exit 2)', async () => {
     const s = await mixed();
-    const before = query(s.db, 'SELECT * FROM users ORDER BY id');
+    const before = [await exportedUsers(s), await jobList(s), await listedLetters(s.run)];
     for (const extra of [['--dry-run'], []]) {
       const r = await s.run(['job', 'run', 'update-notify', '--set', 'members', '--convert-to', 'internal', '--notify', 'GENERAL_MESSAGE', ...extra]);
       expect(r.code).toBe(2);
@@ -124,9 +129,7 @@ describe('--convert-to internal', () => {
       expect(r.stderr).toContain('--notify NOTIFY_PASSWORD_CHANGE');
       expect(r.stderr).toContain('--no-password-reset');
     }
-    expect(query(s.db, 'SELECT * FROM users ORDER BY id')).toEqual(before);
-    expect(query(s.db, 'SELECT id FROM jobs')).toEqual([]);
-    expect(await letters(s)).toEqual(new Map());
+    expect([await exportedUsers(s), await jobList(s), await listedLetters(s.run)]).toEqual(before);
   });
 });
 
@@ -138,8 +141,8 @@ describe('--convert-to external', () => {
     expect(missing.stderr).toContain('--convert-to external needs --external-id PROFILE');
     const r = await runJob(s, 'members', ['--convert-to', 'external', '--external-id', 'LDAP']);
     expect(r.json.counters).toMatchObject({ changed: 3, accounts_converted: 3 });
-    expect(userRow(s.db, 'I1')).toMatchObject({ account_type: 'EXTERNAL', external_id: 'LDAP' });
-    expect(userRow(s.db, 'E1')).toMatchObject({ account_type: 'EXTERNAL', external_id: 'LDAP' });
+    expect(await userFacts(s, 'I1')).toMatchObject({ account_type: 'EXTERNAL', external_id: 'LDAP' });
+    expect(await userFacts(s, 'E1')).toMatchObject({ account_type: 'EXTERNAL', external_id: 'LDAP' });
   });
 });
 
@@ -150,8 +153,8 @@ describe('--notify NOTIFY_PASSWORD_CHANGE alone', () => {
     expect(r.code).toBe(3);
     expect(r.json.counters).toMatchObject({ changed: 1, passwords_reset: 1, letters_sent: 1, external_skipped: 2 });
     expect(r.json.issues).toContainEqual(expect.objectContaining({ code: 'external-account', users: 2 }));
-    const password = temporaryPassword((await letters(s)).get('i1@example.edu')!.text);
-    expect(await verifyPassword(password, String(userRow(s.db, 'I1').password_hash))).toBe(true);
-    expect(userRow(s.db, 'E1').password_hash).toBeNull();
+    const password = temporaryPassword((await letters(s, r.json.id)).get('i1@example.edu')!.text);
+    expect(await verifyPassword(password, String(passwordHash(s.db, 'I1')))).toBe(true);
+    expect(passwordHash(s.db, 'E1')).toBeNull();
   });
 });

@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { patron, query, seedUsers } from '../helpers/seed.js';
-import { failedHalfway as failHalfway, holdWriteLock, makeSet, patrons, runJob, spawnCliOn, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+import { patron, seedUsers } from '../helpers/seed.js';
+import {
+  exportedUsers, failedHalfway as failHalfway, holdWriteLock, jobReport, makeSet, patrons, runJob, spawnCliOn, storeWithSet, waitForJob, type Store,
+} from '../helpers/jobs.js';
+import { listedLetters } from '../helpers/smtp.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -17,21 +20,22 @@ async function store(users: Parameters<typeof storeWithSet>[0], set = 'members')
   return s;
 }
 
-/** How many audit rows each member has for the job, and how many times it holds the role. */
-function perMember(db: string, jobId: string, role: string): { audits: number[]; roleCounts: number[]; letters: number[] } {
-  const d = new Database(db, { readonly: true });
-  try {
-    const rows = d.prepare(
-      `SELECT u.primary_id,
-              (SELECT count(*) FROM audit a WHERE a.job_id = ? AND a.user_id = u.id) AS audits,
-              (SELECT count(*) FROM json_each(u.roles) WHERE value->>'role' = ?) AS roles,
-              (SELECT count(*) FROM outbox o WHERE o.job_id = ? AND o.user_id = u.id) AS letters
-         FROM users u WHERE u.primary_id LIKE 'P%' ORDER BY u.primary_id`,
-    ).all(jobId, role, jobId) as { audits: number; roles: number; letters: number }[];
-    return { audits: rows.map((r) => r.audits), roleCounts: rows.map((r) => r.roles), letters: rows.map((r) => r.letters) };
-  } finally {
-    d.close();
-  }
+/**
+ * Per member P..., in primary-ID order: how many times `job report` lists it as changed (its
+ * rows join the job's audit rows and letters, so a user changed or written to twice shows
+ * twice), how many times `users export` shows it holding the role, and how many of the job's
+ * letters `mail list --job` lists for it.
+ */
+async function perMember(s: Store, jobId: string, role: string): Promise<{ changes: number[]; roleCounts: number[]; letters: number[] }> {
+  const users = [...(await exportedUsers(s)).values()].filter((u) => u.primary_id.startsWith('P')).sort((a, b) => a.primary_id.localeCompare(b.primary_id));
+  const report = await jobReport(s, jobId);
+  const letters = await listedLetters(s.run, '--job', jobId);
+  const count = <T>(rows: T[], test: (row: T) => boolean) => rows.filter(test).length;
+  return {
+    changes: users.map((u) => count(report, (r) => r.primary_id === u.primary_id && r.outcome === 'changed')),
+    roleCounts: users.map((u) => count(u.user_role, (r) => r === role || r.startsWith(`${role} `) || r.startsWith(`${role}@`))),
+    letters: users.map((u) => count(letters, (l) => l.primary_id === u.primary_id)),
+  };
 }
 
 describe('final statuses', () => {
@@ -81,13 +85,13 @@ describe('final statuses', () => {
     expect(r.json).toMatchObject({ status: 'Failed', processed: 100, total: 300 });
     expect(r.json.notes.join('\n') + (await s.run(['job', 'show', r.json.id])).stdout).toContain('disk on fire');
     // The failed bulk left no trace: users 101-200 are as they were.
-    expect(perMember(s.db, r.json.id, 'license-viewer').roleCounts.slice(100, 200).every((n) => n === 0)).toBe(true);
+    expect((await perMember(s, r.json.id, 'license-viewer')).roleCounts.slice(100, 200).every((n) => n === 0)).toBe(true);
 
     const resumed = await s.run(['--format', 'json', 'job', 'resume', r.json.id]);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', processed: 300, counters: { changed: 300, roles_added: 300 } });
-    const m = perMember(s.db, r.json.id, 'license-viewer');
-    expect(m.audits.every((n) => n === 1)).toBe(true);
+    const m = await perMember(s, r.json.id, 'license-viewer');
+    expect(m.changes.every((n) => n === 1)).toBe(true);
     expect(m.roleCounts.every((n) => n === 1)).toBe(true);
   });
 });
@@ -108,17 +112,21 @@ describe('a job whose process dies', () => {
     const list = await s.run(['job', 'list', '--format', 'json']);
     expect(list.stderr).toContain(`job ${seen.id} was left running by a process that is gone; it is now Aborted by System`);
     expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: seen.id, status: 'Aborted by System', processed: at, total: 1500 });
-    expect(perMember(s.db, seen.id, 'license-viewer').roleCounts.filter((n) => n === 1).length).toBe(at);
+    expect((await perMember(s, seen.id, 'license-viewer')).roleCounts.filter((n) => n === 1).length).toBe(at);
 
     // The set is free again, and resume carries on from the checkpoint.
     const resumed = await s.run(['--format', 'json', 'job', 'resume', seen.id]);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'Completed Successfully', counters: { processed: 1500, changed: 1500, letters_queued: 1500, letters_sent: 1500 } });
-    const m = perMember(s.db, seen.id, 'license-viewer');
-    expect(m.audits.every((n) => n === 1)).toBe(true);
+    const m = await perMember(s, seen.id, 'license-viewer');
+    expect(m.changes.every((n) => n === 1)).toBe(true);
     expect(m.roleCounts.every((n) => n === 1)).toBe(true);
     expect(m.letters.every((n) => n === 1)).toBe(true);
-    expect(fs.readdirSync(path.join(s.dir, 'store.outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(1500);
+    // ...each written once to the .eml outbox (beside the operator's own job letter).
+    const written = fs.readdirSync(path.join(s.dir, 'store.outbox')).filter((f) => f.endsWith('.eml'));
+    const jobs = new Set((await listedLetters(s.run, '--job', seen.id)).map((l) => `${l.id}.eml`));
+    expect(written.filter((f) => jobs.has(f))).toHaveLength(1500);
+    expect(written.length - 1500).toBe((await listedLetters(s.run)).filter((l) => l.primary_id === 'admin').length);
   }, 120_000);
 });
 
@@ -139,7 +147,7 @@ describe('stopping a job', () => {
     expect(job.processed % 50).toBe(0);
     expect(job.processed).toBeLessThan(3000);
     expect(job.notes.join('\n') + (await s.run(['job', 'show', job.id])).stdout).toContain(`alma-users job resume ${job.id}`);
-    const inactive = query<{ n: number }>(s.db, "SELECT count(*) AS n FROM users WHERE primary_id LIKE 'P%' AND status = 'INACTIVE'")[0]!.n;
+    const inactive = [...(await exportedUsers(s)).values()].filter((u) => u.primary_id.startsWith('P') && u.status === 'INACTIVE').length;
     expect(inactive).toBe(job.processed);
 
     const resumed = await s.run(['--format', 'json', 'job', 'resume', job.id]);
@@ -212,6 +220,7 @@ function waitsForLock(pid: number): boolean {
   }
 }
 
+/** Makes a job look run by another process (another machine, an earlier boot): no command can. */
 function setJob(db: string, id: string, values: Record<string, string | number | null>): void {
   const d = new Database(db);
   d.pragma('busy_timeout = 10000');
@@ -239,8 +248,8 @@ describe('who runs a job', () => {
     expect(loser?.code).toBe(1);
     // Told who runs it, or, when the winner finished before the loser got the lock, that it is done.
     expect(loser!.stderr).toMatch(new RegExp(`job ${id} (is running \\(pid \\d+ on .+\\); it cannot be resumed twice|ended Completed Successfully; there is nothing to resume)`));
-    const m = perMember(s.db, id, 'license-viewer');
-    expect(m.audits.every((n) => n === 1)).toBe(true);
+    const m = await perMember(s, id, 'license-viewer');
+    expect(m.changes.every((n) => n === 1)).toBe(true);
     expect(m.roleCounts.every((n) => n === 1)).toBe(true);
   }, 60_000);
 
@@ -255,17 +264,23 @@ describe('who runs a job', () => {
     const r = await done;
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`job ${seen.id} was taken over while this process ran it (it is now Running, pid ${process.pid} on ${os.hostname()}); this process stopped without finishing it`);
-    const job = query<{ status: string; pid: number; processed: number }>(s.db, 'SELECT status, pid, processed FROM jobs WHERE id = ?', seen.id)[0]!;
-    expect(job).toMatchObject({ status: 'Running', pid: process.pid });
+    const job = JSON.parse((await s.run(['job', 'show', seen.id, '--format', 'json'])).stdout) as { status: string; processed: number };
+    expect(job.status).toBe('Running');
     expect(job.processed).toBeLessThan(1500);
+    // Left to its new owner: a resume here is refused, naming it.
+    const resume = await s.run(['job', 'resume', seen.id]);
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toContain(`job ${seen.id} is running (pid ${process.pid} on ${os.hostname()}); it cannot be resumed twice`);
     // Only the bulks checkpointed before the takeover were written.
-    expect(perMember(s.db, seen.id, 'license-viewer').roleCounts.filter((n) => n === 1).length).toBe(job.processed);
+    expect((await perMember(s, seen.id, 'license-viewer')).roleCounts.filter((n) => n === 1).length).toBe(job.processed);
   }, 60_000);
 
   it.runIf(thisBoot !== null)('a job and a letter claimed in an earlier boot are dead whatever their pid (pids are reused after a reboot)', async () => {
     const s = await store(patrons(3));
     const r = await runJob(s, 'members', ['--notify', 'GENERAL_MESSAGE']);
-    const letter = query<{ id: string }>(s.db, 'SELECT id FROM outbox ORDER BY rowid LIMIT 1')[0]!.id;
+    const letter = (await listedLetters(s.run, '--job', r.json.id))[0]!.id;
+    // No command leaves a letter with the server or a job owned by a process of another boot:
+    // the test writes those states into the store, as a process that died before a reboot left them.
     const d = new Database(s.db);
     d.prepare(`UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_boot = ?, transport = 'smtp://127.0.0.1:25' WHERE id = ?`)
       .run(`${os.hostname()}:${process.pid}`, 'an-earlier-boot', letter);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { patron, query } from '../helpers/seed.js';
-import { failedHalfway, makeSet, patrons, runJob, storeWithSet, userRow, type Store } from '../helpers/jobs.js';
+import { patron } from '../helpers/seed.js';
+import { exportedUsers, failedHalfway, jobList, makeSet, patrons, runJob, storeWithSet, userFacts, type Store } from '../helpers/jobs.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -28,14 +28,14 @@ function undoJson(r: { stdout: string; stderr: string }): { id: string; status: 
 describe('job undo', () => {
   it('--dry-run shows what would be reverted and changes nothing', async () => {
     const { s, a } = await changedByA();
-    const before = query(s.db, 'SELECT * FROM users ORDER BY id');
+    const before = await exportedUsers(s);
     const r = await s.run(['--format', 'json', 'job', 'undo', a, '--dry-run']);
     expect(r.code).toBe(0);
     const p = JSON.parse(r.stdout);
     expect(p).toMatchObject({ dry_run: true, members: 3, counters: { changed: 3, changes_reverted: 11 } });
-    expect(p.samples[0]).toEqual({ primary_id: 'U1', changes: ['expiry_date: 2030-01-01 -> 2027-06-30', 'status_date: ' + String(userRow(s.db, 'U1').status_date) + ' -> (empty)', 'status: INACTIVE -> ACTIVE', 'roles -license-viewer'] });
-    expect(query(s.db, 'SELECT * FROM users ORDER BY id')).toEqual(before);
-    expect(query(s.db, "SELECT id FROM jobs WHERE type = 'undo'")).toEqual([]);
+    expect(p.samples[0]).toEqual({ primary_id: 'U1', changes: ['expiry_date: 2030-01-01 -> 2027-06-30', 'status_date: ' + String((await userFacts(s, 'U1')).status_date) + ' -> (empty)', 'status: INACTIVE -> ACTIVE', 'roles -license-viewer'] });
+    expect(await exportedUsers(s)).toEqual(before);
+    expect((await jobList(s)).filter((j) => j.type === 'undo')).toEqual([]);
   });
 
   it('reverts every change of a job when nothing changed since; is itself a job; cannot run twice', async () => {
@@ -45,10 +45,10 @@ describe('job undo', () => {
     const u = undoJson(r);
     expect(u).toMatchObject({ status: 'Completed Successfully', undo_of: a, counters: { changed: 3, conflicts: 0, changes_reverted: 11 } });
     for (const id of ['U1', 'U2']) {
-      expect(userRow(s.db, id)).toMatchObject({ status: 'ACTIVE', status_date: null, expiry_date: '2027-06-30', roles: [{ role: 'patron', status: 'ACTIVE', parameters: [] }] });
+      expect(await userFacts(s, id)).toMatchObject({ status: 'ACTIVE', status_date: null, expiry_date: '2027-06-30', user_role: ['patron ACTIVE'] });
     }
     // U3 held license-viewer before job A: the job did not add it, so the undo leaves it.
-    expect((userRow(s.db, 'U3').roles as { role: string }[]).map((x) => x.role)).toEqual(['patron', 'license-viewer']);
+    expect((await userFacts(s, 'U3')).user_role).toEqual(['patron ACTIVE', 'license-viewer ACTIVE']);
     const report = JSON.parse((await s.run(['job', 'report', u.id, '--format', 'json'])).stdout);
     expect(report).toHaveLength(3);
     expect(JSON.parse((await s.run(['job', 'show', a, '--format', 'json'])).stdout).undone_by).toEqual([{ id: u.id, status: 'Completed Successfully' }]);
@@ -67,8 +67,8 @@ describe('job undo', () => {
     expect(u.status).toBe('Completed with Warnings');
     expect(u.counters).toMatchObject({ conflicts: 1, changed: 3 });
     expect(u.issues).toEqual([expect.objectContaining({ message: `conflict: expiry_date: 2027-06-30 -> 2030-01-01 was changed again by job ${b.json.id}; left as it is (to put it back anyway: alma-users job undo ${a} --force)`, users: 1 })]);
-    expect(userRow(s.db, 'U1')).toMatchObject({ expiry_date: '2031-12-31', status: 'ACTIVE', roles: [{ role: 'patron', status: 'ACTIVE', parameters: [] }] });
-    expect(userRow(s.db, 'U2')).toMatchObject({ expiry_date: '2027-06-30', status: 'ACTIVE' });
+    expect(await userFacts(s, 'U1')).toMatchObject({ expiry_date: '2031-12-31', status: 'ACTIVE', user_role: ['patron ACTIVE'] });
+    expect(await userFacts(s, 'U2')).toMatchObject({ expiry_date: '2027-06-30', status: 'ACTIVE' });
 
     // users history tells the whole story of U1, oldest first.
     const h = JSON.parse((await s.run(['users', 'history', 'U1', '--format', 'json'])).stdout) as { job: string; operator: string; reason: string | null; change: string }[];
@@ -86,7 +86,7 @@ describe('job undo', () => {
     const r = await s.run(['--format', 'json', 'job', 'undo', a, '--force']);
     expect(r.code).toBe(0);
     expect(undoJson(r).counters).toMatchObject({ conflicts: 0, conflicts_overwritten: 1 });
-    expect(userRow(s.db, 'U1')).toMatchObject({ expiry_date: '2027-06-30' });
+    expect(await userFacts(s, 'U1')).toMatchObject({ expiry_date: '2027-06-30' });
   });
 
   it('says that letters cannot be unsent', async () => {
@@ -107,14 +107,14 @@ describe('job undo', () => {
     const undone = undoJson(u);
     expect(undone.counters).toMatchObject({ changed: 100, conflicts: 0 });
     expect(undone.notes.join('\n')).toContain(`job ${a.json.id} stopped before it finished (Failed, 100 of 300 users): only the users it reached are undone, and once undone it can no longer be resumed`);
-    const inactive = () => query<{ n: number }>(s.db, "SELECT count(*) AS n FROM users WHERE status = 'INACTIVE'")[0]!.n;
-    expect(inactive()).toBe(0);
+    const inactive = async () => [...(await exportedUsers(s)).values()].filter((x) => x.status === 'INACTIVE').length;
+    expect(await inactive()).toBe(0);
 
     // Resuming now would change users that no undo could then put back.
     const resumed = await s.run(['job', 'resume', a.json.id]);
     expect(resumed.code).toBe(1);
     expect(resumed.stderr).toContain(`job ${a.json.id} was undone by job ${undone.id} (Completed Successfully); an undone job cannot be resumed`);
-    expect(inactive()).toBe(0);
+    expect(await inactive()).toBe(0);
     const shown = (await s.run(['job', 'show', a.json.id])).stdout;
     expect(shown).toContain('the job was undone, so it cannot be resumed');
     expect(shown).not.toContain('finish the job with');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/domain/password.js';
-import { patrons, runJob, spawnCliOn, storeWithSet, userRow, waitForJob } from '../helpers/jobs.js';
+import { passwordHash, patrons, runJob, spawnCliOn, storeWithSet, waitForJob } from '../helpers/jobs.js';
 import { listedLetters, startSmtp, storeText } from '../helpers/smtp.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -38,7 +38,7 @@ describe('job run update-notify --notify, by SMTP', () => {
     const m = smtp.messages.find((x) => x.to[0] === 'p00002@example.edu')!;
     const password = PASSWORD_LINE.exec(m.parsed.text ?? '')![1]!;
     expect(m.parsed.html).toContain(password);
-    expect(await verifyPassword(password, String(userRow(s.db, 'P00002').password_hash))).toBe(true);
+    expect(await verifyPassword(password, String(passwordHash(s.db, 'P00002')))).toBe(true);
 
     const store = storeText(s.db);
     const outputs = r.stdout + r.stderr + (await s.run(['job', 'report', r.json.id, '--format', 'json'])).stdout;
@@ -113,7 +113,7 @@ describe('job run update-notify --notify, by SMTP', () => {
     const [m] = (await smtp.waitFor(3)).filter((x) => x.to[0] === `${failed[0]!.primary_id.toLowerCase()}@example.edu`);
     const fresh = PASSWORD_LINE.exec(m!.parsed.text ?? '')![1]!;
     expect(fresh).not.toBe(lost);
-    const hash = String(userRow(s.db, failed[0]!.primary_id).password_hash);
+    const hash = String(passwordHash(s.db, failed[0]!.primary_id));
     expect(await verifyPassword(fresh, hash)).toBe(true);
     expect(await verifyPassword(lost, hash)).toBe(false);
     expect(storeText(s.db).includes(fresh)).toBe(false);
@@ -170,7 +170,7 @@ describe('job run update-notify --notify, by SMTP', () => {
     for (const m of smtp.messages.slice(-3)) {
       const pid = letters.find((l) => l.message_id === m.parsed.messageId)!.primary_id;
       const password = PASSWORD_LINE.exec(m.parsed.text ?? '')![1]!;
-      expect(await verifyPassword(password, String(userRow(s.db, pid).password_hash))).toBe(true);
+      expect(await verifyPassword(password, String(passwordHash(s.db, pid)))).toBe(true);
     }
   }, 120_000);
 });

@@ -107,19 +107,105 @@ export interface AlmaUser {
   status: { value: string; desc: string };
 }
 
-/** A user row as stored, lists parsed. */
-export function userRow(db: string, primaryId: string): Record<string, unknown> {
-  const d = new Database(db, { readonly: true });
-  try {
-    const row = d.prepare('SELECT * FROM users WHERE primary_id = ?').get(primaryId) as Record<string, unknown> | undefined;
-    if (!row) throw new Error(`no user ${primaryId}`);
-    for (const f of ['identifiers', 'emails', 'phones', 'addresses', 'roles', 'blocks', 'notes', 'statistics', 'rs_libraries']) {
-      row[f] = JSON.parse(String(row[f]));
-    }
-    return row;
-  } finally {
-    d.close();
-  }
+/**
+ * A user as `users show ID --format json` gives it, reduced to what the tests compare: every
+ * {value, desc} as its value, dates without Alma's "Z" (null when the user has none),
+ * user_role as "role@SCOPE STATUS" strings by our role code (Alma's number mapped back through
+ * `codes list role`), rs_library as codes, force_password_change as a boolean.
+ */
+export async function userFacts(s: Store, primaryId: string): Promise<UserFacts> {
+  return factsOf(await shownUser(s, primaryId), await roleCodes(s));
+}
+
+/** Every user as `users export --to ndjson` writes it, reduced as userFacts does, by primary ID. */
+export async function exportedUsers(s: Store): Promise<Map<string, UserFacts>> {
+  const r = await s.run(['users', 'export', '--to', 'ndjson']);
+  if (r.code !== 0) throw new Error(`users export failed (${r.code}): ${r.stderr}`);
+  const codes = await roleCodes(s);
+  const users = r.stdout.split('\n').filter(Boolean).map((line) => factsOf(JSON.parse(line) as AlmaUser, codes));
+  return new Map(users.map((u) => [u.primary_id, u]));
+}
+
+export interface UserFacts {
+  [field: string]: unknown;
+  primary_id: string;
+  /** "license-viewer@MAIN ACTIVE", "patron ACTIVE"; parameters, when a role has some, in brackets. */
+  user_role: string[];
+  rs_library: string[];
+  force_password_change: boolean;
+}
+
+/** Alma's role_type value (its number where the role has one, else our code) -> our role code. */
+async function roleCodes(s: Store): Promise<Map<string, string>> {
+  const r = await s.run(['codes', 'list', 'role', '--format', 'json']);
+  const codes = JSON.parse(r.stdout) as { code: string; alma_code?: string }[];
+  return new Map(codes.flatMap((c) => (c.alma_code ? [[c.alma_code, c.code] as const] : [])));
+}
+
+/** Alma's wrapping taken off, so that a test compares codes and dates as it would write them. */
+function plain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === 'string') return /^\d{4}-\d\d-\d\dZ$/.test(v) ? v.slice(0, -1) : v;
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 2 && 'value' in o && 'desc' in o) return o.value;
+  return Object.fromEntries(keys.map((k) => [k, plain(o[k])]));
+}
+
+function factsOf(u: AlmaUser, roles: Map<string, string>): UserFacts {
+  const f = plain(u) as Record<string, unknown>;
+  for (const d of ['birth_date', 'expiry_date', 'purge_date', 'status_date']) f[d] ??= null;
+  const userRoles = f.user_role as { status: string; scope: string; role_type: string; parameter: { type: string; value: string }[] }[];
+  return {
+    ...f,
+    primary_id: String(f.primary_id),
+    user_role: userRoles.map((r) => {
+      const params = r.parameter.length ? ` [${r.parameter.map((p) => `${p.type}=${p.value}`).join(', ')}]` : '';
+      return `${roles.get(r.role_type) ?? r.role_type}${r.scope ? `@${r.scope}` : ''} ${r.status}${params}`;
+    }),
+    rs_library: (f.rs_library as { code: string }[]).map((l) => l.code),
+    force_password_change: f.force_password_change === 'true',
+  };
+}
+
+/** `job report ID --format json`: one row per member, in processing order. */
+export async function jobReport(s: Store, jobId: string): Promise<ReportRow[]> {
+  const r = await s.run(['job', 'report', jobId, '--format', 'json']);
+  if (r.code !== 0) throw new Error(`job report failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as ReportRow[];
+}
+
+export interface ReportRow {
+  primary_id: string;
+  outcome: string;
+  changes: string;
+  letter: string | null;
+  reason: string;
+}
+
+/** `users history ID --format json`: every change to the user, oldest first. */
+export async function history(s: Store, primaryId: string): Promise<HistoryEntry[]> {
+  const r = await s.run(['users', 'history', primaryId, '--format', 'json']);
+  if (r.code !== 0) throw new Error(`users history failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  job: string | null;
+  operator: string;
+  reason: string | null;
+  field: string;
+  before: unknown;
+  after: unknown;
+  change: string;
+}
+
+/** `job list --format json`: the jobs, newest first. */
+export async function jobList(s: Store): Promise<{ id: string; type: string; status: string; processed: number; total: number }[]> {
+  const r = await s.run(['job', 'list', '--format', 'json']);
+  if (r.code !== 0) throw new Error(`job list failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 /** The CLI started in the background against the store, as `admin`, for tests that signal or kill it mid-job. */
