@@ -42,6 +42,7 @@ export interface IdFile {
 
 const ZIP = Buffer.from('504b0304', 'hex');
 const OLE2 = Buffer.from('d0cf11e0', 'hex');
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 
 /** The first line, as the CSV reader sees it (csv-read.ts picks its delimiter from it). */
 function firstLine(head: Buffer): string {
@@ -75,6 +76,11 @@ function requireText(file: string, head: Buffer, format: IdFileFormat, display: 
 
 function detectFormat(file: string, display: string, head: Buffer, opts: IdFileOptions): IdFileFormat {
   const ext = path.extname(file).toLowerCase();
+  // Excel keeps a workbook saved with a password as .xlsx, inside an OLE2 file holding an EncryptedPackage.
+  if (head.subarray(0, 4).equals(OLE2) && (ext === '.xlsx' || ext === '.xlsm' || head.includes(ENCRYPTED_PACKAGE))) {
+    throw new InputError('is a password-protected (encrypted) workbook, which alma-users cannot open', { file: display },
+      'in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, leave it empty) and save it again, or save it as CSV');
+  }
   if (head.subarray(0, 4).equals(OLE2) || ext === '.xls') {
     throw new InputError('is an Excel 97-2003 (.xls) workbook, which alma-users does not read', { file: display },
       'in Excel, save it as .xlsx (Excel Workbook) or as CSV');

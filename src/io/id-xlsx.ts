@@ -147,7 +147,7 @@ export async function* readXlsxIds(
     throw new InputError(`not a readable .xlsx workbook: ${(e as Error).message}`, { file: display }, 'save it from Excel as .xlsx, or as CSV');
   }
   if (!found) {
-    if (opts.sheet === undefined) throw new InputError('the workbook has no sheets', { file: display });
+    if (opts.sheet === undefined) throw new InputError('the workbook has no sheets', { file: display }, 'save it from Excel as .xlsx, or as CSV');
     throw new InputError(`no sheet named ${opts.sheet}`, { file: display }, `the workbook has: ${seen.join(', ')}`);
   }
 }

@@ -15,6 +15,9 @@ export interface SmtpSettings {
   timeoutMs: number;
 }
 
+/** How an SMTP URL is written, for the hint of a URL that is not. */
+const URL_FORM = 'expected smtp://[user@]host[:port] or smtps://[user@]host[:port], in ALMA_USERS_SMTP_URL or mail.smtp_url';
+
 const FATAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY']);
 
 /**
@@ -31,18 +34,22 @@ export class SmtpTransport implements Transport {
   private readonly pool;
   /** Per letter id, the stream its connection reads the message from: whether it was read to the end tells an outcome nobody answered. */
   private readonly streams = new Map<string, Readable>();
+  /** Per letter id, what its message's end waits for (see send). */
+  private readonly ready = new Map<string, Promise<void>>();
 
   constructor(settings: SmtpSettings) {
     let u: URL;
     try {
       u = new URL(settings.url);
     } catch {
-      throw new UsageError('the SMTP URL is not a URL', 'expected smtp://[user@]host[:port] or smtps://[user@]host[:port]');
+      throw new UsageError('the SMTP URL is not a URL', URL_FORM);
     }
     const protocol = u.protocol.toLowerCase();
     if (protocol !== 'smtp:' && protocol !== 'smtps:') {
-      throw new UsageError(`the SMTP URL must start with smtp:// or smtps://, not ${protocol}//`);
+      throw new UsageError(`the SMTP URL must start with smtp:// or smtps://, not ${protocol}//`, URL_FORM);
     }
+    // nodemailer would take a URL without a host for localhost, and send the letters there.
+    if (!u.hostname) throw new UsageError('the SMTP URL names no host', URL_FORM);
     const secure = protocol === 'smtps:';
     const port = Number(u.port) || (secure ? 465 : 587);
     const user = u.username ? decodeURIComponent(u.username) : undefined;
@@ -78,12 +85,18 @@ export class SmtpTransport implements Transport {
       socketTimeout: settings.timeoutMs,
     });
     // The connection reads a message only after the server said 354 to DATA; a stream read to
-    // its end means the server had the whole message, whatever happened to its answer.
+    // its end means the server had the whole message, whatever happened to its answer. Its
+    // end waits for the letter's `ready`: the envelope and the body go while the claim is
+    // being forced to the disk, the final dot only after.
     this.pool.use('stream', (mail, done) => {
       const id = (mail.data.headers as Record<string, string> | undefined)?.[LETTER_HEADER];
       if (id !== undefined) {
         mail.message.processFunc((input) => {
-          const out = input.pipe(new PassThrough());
+          const out = new PassThrough();
+          const ready = this.ready.get(id);
+          input.on('error', (e) => out.destroy(e));
+          input.pipe(out, { end: !ready });
+          if (ready) input.on('end', () => void ready.then(() => out.end(), (e: unknown) => out.destroy(e as Error)));
           this.streams.set(id, out);
           return out;
         });
@@ -92,7 +105,8 @@ export class SmtpTransport implements Transport {
     });
   }
 
-  async send(letter: OutgoingLetter): Promise<string> {
+  async send(letter: OutgoingLetter, ready?: Promise<void>): Promise<string> {
+    if (ready) this.ready.set(letter.id, ready);
     try {
       const info = await this.pool.sendMail({
         from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
@@ -111,6 +125,7 @@ export class SmtpTransport implements Transport {
         : f;
     } finally {
       this.streams.delete(letter.id);
+      this.ready.delete(letter.id);
     }
   }
 

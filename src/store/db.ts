@@ -40,6 +40,7 @@ const copies = new WeakSet<Db>();
 export function openStore(file: string, options: OpenOptions = {}): Db {
   const stat = statOf(file);
   if (!stat) {
+    danglingLink(file);
     if (!options.create) {
       throw new StoreError(`no store at ${file}`, 'create one with: alma-users init --admin YOUR_ID (or name another with --db PATH)');
     }
@@ -98,6 +99,18 @@ function statOf(file: string): fs.Stats | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new StoreError(`cannot reach the store ${file}: ${(e as Error).message}`, 'check the path and the permissions of the folders above it');
   }
+}
+
+/** Refuses a store path that is a symbolic link to nothing: neither "no store" nor a store to create through the link. */
+function danglingLink(file: string): void {
+  let target: string;
+  try {
+    target = fs.readlinkSync(file);
+  } catch {
+    return;
+  }
+  throw new StoreError(`${file} is a symbolic link to ${target}, which does not exist`,
+    'the store it pointed to was moved or its disk is not mounted: point the link at the store, or name the store itself with --db PATH');
 }
 
 /** A connection to the file, or to a read-only copy in memory when its folder cannot be written. */
