@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Operator } from '../../domain/authz.js';
 import type { CodeBook } from '../../domain/codes.js';
 import type { Db } from '../../store/db.js';
-import { discardLetters, requeueLetters, type LetterStatus } from '../../store/outbox-states.js';
+import { discardLetters, passwordLettersIn, requeueLetters, type LetterStatus } from '../../store/outbox-states.js';
 import { deliver, type DeliveryResult } from './deliver.js';
 import { noteRecovery, recoverInterrupted, type Notes } from './recover.js';
 import { openTransport } from './settings.js';
@@ -32,7 +32,7 @@ export interface RetryPlace {
  * only when asked for by name (--failed, --uncertain): those without a password as they
  * were; a password letter, which kept no body, as a new temporary password in a new letter.
  */
-export async function retryMail(place: RetryPlace, o: RetryOptions, notes: Notes): Promise<{ result: DeliveryResult; via: string }> {
+export async function retryMail(place: RetryPlace, o: RetryOptions, notes: Notes): Promise<{ result: DeliveryResult; via: string; uncertainPasswords: number }> {
   const { db } = place;
   const job = jobScope(db, o.job);
   const transport = openTransport(place);
@@ -49,7 +49,9 @@ export async function retryMail(place: RetryPlace, o: RetryOptions, notes: Notes
     notes.info(`sending by ${transport.description}`);
     const result = await deliver(db, { jobId: job, transport, includeNotDue: true });
     noteRecovery(notes, result.recovered);
-    return { result, via: transport.description };
+    // Of the uncertain letters, those no plain `mail retry` ever sends again.
+    const uncertainPasswords = result.uncertain ? passwordLettersIn(db, ['uncertain'], job).length : 0;
+    return { result, via: transport.description, uncertainPasswords };
   } finally {
     await transport.close();
   }

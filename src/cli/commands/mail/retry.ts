@@ -8,11 +8,14 @@ export const retry: CommandDef = {
       .command('retry')
       .description('send the pending letters (of one job, or all) now; --uncertain / --failed resend those on purpose')
       .option('--job <id>', "only this job's letters")
-      .option('--uncertain', 'also resend letters whose delivery is unknown after a crash (the user may get them twice)')
+      .option('--uncertain', 'also resend letters whose delivery is unknown (a timeout, a dropped connection, a crash; the user may get them twice); a password letter gets a new password')
       .option('--failed', 'also resend letters the server refused (after fixing the address or the server)')
       .addHelpText('after', `
-A password letter that failed or is uncertain kept no password: --failed / --uncertain
-give each of those users a new temporary password, in a new letter.
+Without --uncertain, a letter without a password that is uncertain (the server had it and
+never answered: a timeout, a dropped connection, a crash) goes once more, with the same
+Message-ID, and never again on its own. A password letter is never sent twice: one that
+failed or is uncertain kept no password, and --failed / --uncertain give each of those
+users a new temporary password, in a new letter.
 
 Example:
   alma-users mail retry --job 01J9Z3`),
@@ -21,9 +24,19 @@ Example:
     const app = await import('../../../app/mail/retry.js');
     const o = parseOptions(app.retryOptions, opts);
     const place = { db: ctx.store(), storePath: ctx.storePath, env: ctx.io.env, notes: ctx, operator: ctx.operator(), codes: ctx.codes() };
-    const { result: r, via } = await app.retryMail(place, o, ctx);
+    const { result: r, via, uncertainPasswords } = await app.retryMail(place, o, ctx);
     if (r.halted) ctx.warn(`sending stopped: ${r.halted}; the letters not sent stay pending (fix it, then: alma-users mail retry)`);
-    if (r.uncertain) ctx.warn(`${r.uncertain} letter(s) are uncertain: a crash left them with the SMTP server unanswered; resend on purpose with: alma-users mail retry --uncertain`);
+    const again = `alma-users mail retry --uncertain${o.job ? ` --job ${o.job}` : ''}`;
+    const others = r.uncertain - uncertainPasswords;
+    if (others) {
+      ctx.warn(`${others} letter(s) are uncertain: the server had each whole letter and never answered (a timeout, a dropped connection, a crash), ` +
+        'so the user may have it, and it is not sent again on its own; a plain alma-users mail retry sends each once more with the same Message-ID, ' +
+        `and only once; past that, if they did not arrive: ${again}`);
+    }
+    if (uncertainPasswords) {
+      ctx.warn(`${uncertainPasswords} password letter(s) are uncertain, and a password is never sent twice: ` +
+        `give those users a new temporary password, in a new letter, with: ${again}`);
+    }
     ctx.info(`sent ${r.sent}, failed ${r.failed}, still pending ${r.pending}`);
     const counts = { sent: r.sent, failed: r.failed, pending: r.pending, uncertain: r.uncertain };
     return {
