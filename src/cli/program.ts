@@ -6,6 +6,8 @@ import { FORMATS } from './formats.js';
 import { visible } from './visible.js';
 import { almaCommands } from './commands/alma/index.js';
 import { codesCommands } from './commands/codes/index.js';
+import { completeCommand } from './commands/complete.js';
+import { completionCommand } from './commands/completion.js';
 import { configCommands } from './commands/config/index.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -17,7 +19,7 @@ import { setsCommands } from './commands/set/index.js';
 import { usersCommands } from './commands/users/index.js';
 
 /** The one registry of command groups; a new group is one line here. */
-const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, almaCommands, demoCommand];
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, almaCommands, demoCommand, completionCommand, completeCommand];
 
 
 /**

@@ -12,12 +12,18 @@ export interface CommandEntry {
   command: Command;
 }
 
-/** Every command of the program, depth first in the order `--help` lists them; the program itself first. */
+/**
+ * Every command of the program, depth first in the order `--help` lists them; the program
+ * itself first. Hidden commands (`__complete`, which the completion scripts call) are left out.
+ */
 export function allCommands(program: Command): CommandEntry[] {
-  const walk = (command: Command, path: string[]): CommandEntry[] => [
-    { path, command },
-    ...command.commands.flatMap((sub) => walk(sub, [...path, sub.name()])),
-  ];
+  const walk = (command: Command, path: string[]): CommandEntry[] => {
+    const visible = command.createHelp().visibleCommands(command);
+    return [
+      { path, command },
+      ...command.commands.filter((sub) => visible.includes(sub)).flatMap((sub) => walk(sub, [...path, sub.name()])),
+    ];
+  };
   return walk(program, []);
 }
 
@@ -26,15 +32,27 @@ export function allCommands(program: Command): CommandEntry[] {
  * columns and without colour. The command's output settings are borrowed and given back.
  */
 export function helpText(command: Command): string {
+  return laidOut(command, () => command.outputHelp());
+}
+
+/**
+ * What a command's help adds after its usage, description and options (addHelpText: the
+ * examples), as helpText prints it; the man page sets it apart from the options.
+ */
+export function afterText(command: Command): string {
+  const full = helpText(command);
+  const base = laidOut(command, (write) => write(command.helpInformation()));
+  return full.startsWith(base) ? full.slice(base.length) : '';
+}
+
+/** What `print` writes with the command's output laid out for REFERENCE_WIDTH columns, without colour. */
+function laidOut(command: Command, print: (write: (s: string) => void) => void): string {
   let text = '';
+  const write = (s: string) => void (text += s);
   const saved = command.configureOutput();
-  command.configureOutput({
-    writeOut: (s) => void (text += s),
-    getOutHelpWidth: () => REFERENCE_WIDTH,
-    getOutHasColors: () => false,
-  });
+  command.configureOutput({ writeOut: write, getOutHelpWidth: () => REFERENCE_WIDTH, getOutHasColors: () => false });
   try {
-    command.outputHelp();
+    print(write);
   } finally {
     command.configureOutput(saved);
   }
