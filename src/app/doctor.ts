@@ -4,7 +4,8 @@ import { listCodes } from '../store/codes.js';
 import { readConfig } from '../store/config.js';
 import { inspectStore, SCHEMA_VERSION, type Db } from '../store/db.js';
 import { initialisedBy } from '../store/init.js';
-import { truncateWal } from '../store/outbox-secrets.js';
+import { letterKeysFile, truncateWal } from '../store/outbox-secrets.js';
+import { passwordLettersIn } from '../store/outbox-states.js';
 import { UserStore } from '../store/users.js';
 
 export interface Check {
@@ -56,6 +57,9 @@ export function diagnose(db: Db, file: string): Diagnosis {
     checks.push({ name: 'write-ahead log', ok: true, detail: `warning: ${file}-wal (${size} bytes) could not be truncated: another connection holds a read snapshot (a backup, the sqlite3 shell); run doctor again once it is closed` });
   }
 
+  const keys = letterKeysCheck(db);
+  if (keys) checks.push(keys);
+
   const initialised = initialisedBy(db);
   checks.push({
     name: 'initialised',
@@ -77,5 +81,33 @@ export function diagnose(db: Db, file: string): Diagnosis {
     code_tables,
     config,
     ok: checks.every((c) => c.ok),
+  };
+}
+
+/**
+ * The password letters' keys, kept beside the store (outbox-secrets.ts): a store moved or
+ * restored without them cannot send the password letters it holds; they fail, and
+ * `mail retry --failed` gives their users new passwords. Undefined for a store in memory.
+ */
+function letterKeysCheck(db: Db): Check | undefined {
+  const file = letterKeysFile(db);
+  if (!file) return undefined;
+  const waiting = passwordLettersIn(db, ['pending', 'sending'], undefined).length;
+  const name = 'letter keys';
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode & 0o777;
+  } catch {
+    if (waiting === 0) return { name, ok: true, detail: `${file}: none yet (written with the first password letter)` };
+    return {
+      name, ok: false,
+      detail: `${file} is missing, so ${waiting} password letter(s) waiting to be sent cannot be: restore it from the backup made with the store, ` +
+        'or let them fail and give those users new passwords: alma-users mail retry --failed',
+    };
+  }
+  const open = mode & 0o077;
+  return {
+    name, ok: open === 0,
+    detail: `${file} ${mode.toString(8).padStart(4, '0')}, ${waiting} password letter(s) waiting${open ? ' (readable by others: chmod 600 it)' : ''}; back it up and move it with the store`,
   };
 }
