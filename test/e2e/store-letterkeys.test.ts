@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatePassword } from '../../src/domain/password.js';
-import { tempStores } from '../helpers/cli.js';
+import { tempStores, type CliResult } from '../helpers/cli.js';
 import { patron, seedUsers } from '../helpers/seed.js';
 import { listedLetters, queueLetters } from '../helpers/smtp.js';
 
@@ -13,7 +13,7 @@ interface Doctor {
   checks: { name: string; ok: boolean; detail: string }[];
 }
 
-async function doctorOf(run: (args: string[]) => Promise<{ code: number; stdout: string }>): Promise<{ code: number; keys: Doctor['checks'][number] | undefined }> {
+async function doctorOf(run: (args: string[]) => Promise<CliResult>): Promise<{ code: number | null; keys: Doctor['checks'][number] | undefined }> {
   const r = await run(['doctor', '--format', 'json']);
   return { code: r.code, keys: (JSON.parse(r.stdout) as Doctor).checks.find((c) => c.name === 'letter keys') };
 }
