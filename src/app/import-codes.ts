@@ -39,7 +39,8 @@ export class ImportCodes {
   constructor(
     private readonly db: Db,
     readonly book: CodeBook,
-    private readonly o: { dryRun: boolean; addMissing: boolean },
+    /** `missingHint`: said after the codes a record lacks (users import: its --add-missing-codes; users sync, which adds none: nothing). */
+    private readonly o: { dryRun: boolean; addMissing: boolean; missingHint?: string },
   ) {}
 
   /**
@@ -106,7 +107,7 @@ export class ImportCodes {
           }
           return `${this.book.problem(m.table, m.code)}: add it with \`${addCodeCommand(m.table, m.code, m.desc)}\``;
         })
-        .join('; ') + ', or import with --add-missing-codes'
+        .join('; ') + (this.o.missingHint ?? ', or import with --add-missing-codes')
     );
   }
 }

@@ -150,11 +150,6 @@ export class CodeBook {
     return [...(this.tables.get(table)?.values() ?? [])];
   }
 
-  /** The role whose Alma role_type code this is (files from Alma name roles by number). */
-  roleByAlmaCode(almaCode: string): Code | undefined {
-    return this.codes('role').find((r) => r.attrs.alma_code === almaCode);
-  }
-
   /**
    * The code a typed value names: the code itself; else the one code equal to it ignoring
    * case and separators (for roles, Alma's role_type code too); else the one code whose

@@ -68,11 +68,17 @@ export class JobMembers {
     }));
   }
 
-  /** The users of a member SELECT, in primary-ID order, as `bulk` reads them; streamed (the dry run). */
-  *selected(select: MemberSelect, columns?: readonly string[]): Generator<StoredUser> {
-    const stmt = this.db.prepare<unknown[], UserRow>(
-      `SELECT ${selectList(columns)} FROM users u JOIN (${select.sql}) AS m ON m.user_id = u.id ORDER BY u.primary_id COLLATE NOCASE, u.id`,
+  /**
+   * The members of a member SELECT, in primary-ID order, with their users as `bulk` reads
+   * them (a member whose user is gone has none: the undo of a deletion); streamed (the dry run).
+   */
+  *selected(select: MemberSelect, columns?: readonly string[]): Generator<Omit<BulkMember, 'seq'>> {
+    const stmt = this.db.prepare<unknown[], UserRow & { member_user_id: number; member_primary_id: string }>(
+      `SELECT m.user_id AS member_user_id, m.primary_id AS member_primary_id, ${selectList(columns)}
+         FROM (${select.sql}) AS m LEFT JOIN users u ON u.id = m.user_id ORDER BY m.primary_id COLLATE NOCASE, m.user_id`,
     );
-    for (const row of stmt.iterate(...select.params)) yield userOf(row, columns !== undefined);
+    for (const { member_user_id, member_primary_id, ...row } of stmt.iterate(...select.params)) {
+      yield { userId: member_user_id, primaryId: member_primary_id, user: row.id === null ? undefined : userOf(row, columns !== undefined) };
+    }
   }
 }

@@ -3,7 +3,8 @@ import type { Db } from './db.js';
 
 /**
  * What `users sync` keeps besides users and audit rows: the values of the protected fields
- * as the SIS last sent them (sync_values), and the users of a SIS profile.
+ * as the SIS last sent them (sync_values), its records as its job's members, and the users
+ * of a SIS profile.
  */
 
 /** A user of a SIS profile, as the missing-users pass reads it. */
@@ -37,6 +38,19 @@ export class SyncValues {
 
   insert(userId: number, jobId: string, sisValues: string): void {
     this.insertStmt.run(userId, jobId, sisValues);
+  }
+}
+
+/** A sync's records as its job's members (job_members), one row each as it is done, so that `job report` lists every record. */
+export class SyncMembers {
+  private readonly insertStmt;
+  constructor(readonly db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO job_members (job_id, seq, user_id, primary_id) VALUES (?, ?, ?, ?)');
+  }
+
+  /** `userId` 0: a record that names no user (rejected before one was found or created). */
+  add(jobId: string, seq: number, userId: number, primaryId: string): void {
+    this.insertStmt.run(jobId, seq, userId, primaryId);
   }
 }
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { sisXml, syncStores } from '../helpers/sync.js';
+import { zipOf } from '../helpers/zip.js';
 
 /**
  * `users sync` input: SIS XML, a .zip of SIS XML files (the one in fixtures/sis was made by
@@ -13,56 +13,6 @@ import { sisXml, syncStores } from '../helpers/sync.js';
 
 const store = syncStores();
 const SIS = path.join(ROOT, 'fixtures', 'sis');
-
-interface ZipEntry {
-  name: string;
-  data: Buffer;
-  /** Deflate the data (method 8), as zip does. */
-  deflate?: boolean;
-  /** The size the directory claims, when it lies. */
-  claimedSize?: number;
-}
-
-/** A zip archive written byte by byte, so that a test can make the hostile ones no zip program would. */
-function zipOf(entries: ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const body = e.deflate ? zlib.deflateRawSync(e.data) : e.data;
-    const size = e.claimedSize ?? e.data.length;
-    const fields = (h: Buffer, at: number) => {
-      h.writeUInt16LE(e.deflate ? 8 : 0, at);
-      h.writeUInt32LE(0, at + 2);
-      h.writeUInt32LE(zlib.crc32(e.data), at + 6);
-      h.writeUInt32LE(body.length, at + 10);
-      h.writeUInt32LE(size, at + 14);
-      h.writeUInt16LE(name.length, at + 18);
-    };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    fields(local, 8);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    fields(central, 10);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
 
 const xml = (id: string) => Buffer.from(sisXml([{ id, first: 'Zed', last: 'Zip', group: 'UNDERGRAD' }]));
 

@@ -92,7 +92,7 @@ describe('users sync: core fields', () => {
     const s = await store();
     const r = await s.sync(sisXml([{ id: 'x1', first: 'X', last: 'Y', group: 'VISITOR' }]), '--profile', 'STUDENTS');
     expect(r.code).toBe(3);
-    expect(r.report!.rejections[0]!.reason).toBe('unknown user_group "VISITOR": add it with `alma-users codes add user_group VISITOR`');
+    expect(r.report!.rejections[0]!.reason).toBe('unknown user_group code "VISITOR": add it with `alma-users codes add user_group VISITOR`');
     expect(await s.ids()).toEqual(['admin']);
   });
 });

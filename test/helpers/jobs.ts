@@ -16,9 +16,13 @@ export async function storeWithSet(users: UserInput[], setName = 'members'): Pro
   return s;
 }
 
-/** An itemized public set, made the way a librarian makes one: an ID file on stdin. */
+/**
+ * An itemized public set, made the way a librarian makes one: an ID file on stdin. Without
+ * the operator's Add Members to Set letter, which lifecycle-letters.test.ts tests, so that
+ * a test's outbox holds only the letters it is about.
+ */
 export async function makeSet(s: Store, name: string, ids: string[]): Promise<void> {
-  const r = await s.run(['set', 'create', name, '--public', '--from-file', '-'], { input: ['User name', ...ids].join('\n') + '\n' });
+  const r = await s.run(['set', 'create', name, '--public', '--no-job-letter', '--from-file', '-'], { input: ['User name', ...ids].join('\n') + '\n' });
   if (r.code !== 0 && !(ids.length === 0 && r.code === 3)) throw new Error(`set create failed (${r.code}): ${r.stderr}`);
 }
 

@@ -16,13 +16,17 @@ export type { Preview } from './preview.js';
 
 const PREVIEW_COLUMNS = ['primary_id', 'outcome', 'changes', 'letter', 'reason'];
 
-export function dryRunJob(db: Db, job: PreparedJob & { members: MemberSelect }, previewFile: string | undefined): Preview {
+/** `onPlan` also sees every plan (the undo's list of users it would restore). */
+export function dryRunJob(db: Db, job: PreparedJob & { members: MemberSelect }, previewFile: string | undefined, onPlan?: (plan: UserPlan) => void): Preview {
   const writer = previewFile ? new CsvLines(previewFile) : undefined;
   writer?.line(PREVIEW_COLUMNS);
   try {
     return previewJob(new JobMembers(db), job.members, job.planner, {
       allowsLetterTo: job.letters?.allows,
-      onPlan: writer ? (plan, letter) => writer.line(previewRow(plan, letter)) : undefined,
+      onPlan: writer || onPlan ? (plan, letter) => {
+        writer?.line(previewRow(plan, letter));
+        onPlan?.(plan);
+      } : undefined,
     });
   } finally {
     writer?.close();

@@ -90,6 +90,39 @@ export async function sendJobLetter(place: JobLetterPlace, job: JobRow | (JobLet
   }
 }
 
+/** What an Add Members to Set report (`set create --from-file`, `set add-members`) tells the operator. */
+export interface SetLoadSummary {
+  set: string;
+  set_id: string | null;
+  status: string;
+  lines: number;
+  added: number;
+  already_member: number;
+  duplicates: number;
+  not_found: unknown[];
+  invalid: unknown[];
+  members: number;
+}
+
+/**
+ * Sends the operator's letter at the end of an Add Members to Set load, which is not in the
+ * jobs table: told as a job of its own, keyed by its set and the moment it ended. A load
+ * that made no set (refused by --fail-on-invalid) tells nothing.
+ */
+export async function sendSetLoadLetter(
+  place: JobLetterPlace, report: SetLoadSummary, operator: string, started: string, o: { enabled?: boolean | undefined } = {},
+): Promise<JobLetterResult> {
+  if (report.set_id === null) return { status: 'not-told' };
+  return sendJobLetter(place, {
+    id: `set ${report.set_id}`, name: `Add Members to Set ${report.set}`, type: 'set add-members', status: report.status, set: report.set,
+    submitted: started, ended: new Date().toISOString(), operator, lines: [],
+    counters: {
+      lines_read: report.lines, added: report.added, already_member: report.already_member, duplicates: report.duplicates,
+      not_found: report.not_found.length, invalid: report.invalid.length, members_now: report.members,
+    },
+  }, o);
+}
+
 /** sendJobLetter for a job of the jobs table, by its id. */
 export async function sendJobLetterOf(place: JobLetterPlace, jobId: string, o: { enabled?: boolean | undefined } = {}): Promise<JobLetterResult> {
   const job = new JobStore(place.db).get(jobId);

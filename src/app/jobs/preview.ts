@@ -44,8 +44,10 @@ export function previewJob(reader: JobMembers, members: MemberSelect, planner: P
   const tally = newTally(planner);
   const samples: PreviewSample[] = [];
   const issues = new Map<string, PreviewIssue>();
-  for (const user of reader.selected(members, planner.columns)) {
-    const plan = planner.plan(user);
+  for (const member of reader.selected(members, planner.columns)) {
+    // A member without a user: one the job would create (the undo of a deletion), else one the job would report gone.
+    const plan = member.user ? planner.plan(member.user) : planner.planAbsent?.(member);
+    if (!plan) continue;
     countPlan(tally, plan, planner.actionCounters);
     let letter: PreviewLetter;
     if (plan.letter) {

@@ -4,10 +4,12 @@ import { today } from '../../domain/dates.js';
 import { UsageError } from '../../domain/errors.js';
 import { DEFAULT_KEEP_DAYS, purgePlanner, type PurgeParams } from '../../domain/jobs/purge.js';
 import { newTally } from '../../domain/jobs/tally.js';
+import type { ActionEnv } from '../../domain/jobs/actions.js';
 import { getConfig } from '../../store/config.js';
 import type { Db } from '../../store/db.js';
 import type { MemberSelect } from '../../store/job-members.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
+import { findSet } from '../../store/sets.js';
 import { countMembersOf, duePurge, UserRecords } from '../../store/user-records.js';
 import { getSet, memberQuery, type SetRecord } from '../sets.js';
 import { actionEnv, type PreparedJob } from './run.js';
@@ -32,6 +34,13 @@ export function preparePurge(db: Db, op: Operator, codes: CodeBook, o: { set?: s
   const params: PurgeParams = { due: o.due === true, today: today() };
   const set = o.set ? getSet(db, o.set, op) : undefined;
   return { planner: purgePlanner(actionEnv(op, codes)), members: set ? memberQuery(set) : duePurge(params.today), set, params };
+}
+
+/** A purge to resume: the same rule, and its set or its day's due users if it stopped before freezing them. */
+export function resumedPurge(db: Db, job: JobRow, env: ActionEnv): PreparedJob {
+  const params = JSON.parse(job.params) as PurgeParams;
+  const set = job.set_id ? findSet(db, job.set_id) : undefined;
+  return { planner: purgePlanner(env), members: set ? memberQuery(set) : params.due ? duePurge(params.today) : undefined };
 }
 
 /** How many users the purge would consider now; the set must be free. */

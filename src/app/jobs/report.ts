@@ -1,4 +1,4 @@
-import { describeChanges, type FieldChange } from '../../domain/jobs/changes.js';
+import { describeChanges, RECORD_FIELD, type FieldChange } from '../../domain/jobs/changes.js';
 import { isHolding, isResumable } from '../../domain/jobs/status.js';
 import { letterCounters, parseTally, type ActionStat } from '../../domain/jobs/tally.js';
 import { mapIterable } from '../../domain/iterables.js';
@@ -126,9 +126,13 @@ export function jobReportRows(db: Db, id: string | undefined) {
   return mapIterable(new JobResults(db).reportRows(job.id), (r) => {
     const issues = r.issues ? (JSON.parse(r.issues) as { severity: string; message: string }[]) : [];
     const changes = r.changes ? (JSON.parse(r.changes) as FieldChange[]) : [];
+    // A sync's rows are records of its files, told in a load's words (as users import reports them).
+    const load = job.type === 'sync';
     const outcome = r.seq >= job.processed ? 'not processed'
-      : issues.some((i) => i.severity === 'error') ? 'error'
-        : changes.length ? 'changed' : 'unchanged';
+      : issues.some((i) => i.severity === 'error') ? (load ? 'rejected' : 'error')
+        : !changes.length ? 'unchanged'
+          : !load ? 'changed'
+            : changes.some((c) => c.field === RECORD_FIELD && c.before === null) ? 'created' : 'updated';
     return {
       primary_id: r.primary_id,
       outcome,

@@ -1,6 +1,3 @@
-import { shellWord } from '../../domain/shell.js';
-import { USER_CODE_FIELDS, type CodeBook, type CodeTable } from '../../domain/codes.js';
-import type { User } from '../../domain/user.js';
 import type { KeptField } from './rules.js';
 
 /**
@@ -58,25 +55,4 @@ export function listed<K extends keyof SyncReport['not_listed']>(r: SyncReport, 
   const l = r[list] as unknown[];
   if (l.length < MAX_LISTED) l.push(entry);
   else r.not_listed[list]++;
-}
-
-/**
- * The codes a user names that the code tables lack, as one reason. A SIS sync adds no
- * codes (the tables are the library's configuration, as in Alma): the reason says how.
- */
-export function unknownCodes(user: User, codes: CodeBook): string | undefined {
-  const found: string[] = [];
-  const need = (table: CodeTable, code: string | undefined) => {
-    if (code === undefined || codes.has(table, code)) return;
-    const text = `unknown ${table} "${code}": add it with \`alma-users codes add ${table} ${shellWord(code)}\``;
-    if (!found.includes(text)) found.push(text);
-  };
-  for (const [field, table] of Object.entries(USER_CODE_FIELDS) as [keyof typeof USER_CODE_FIELDS, CodeTable][]) need(table, user[field]);
-  for (const x of user.identifiers) need('identifier_type', x.type);
-  for (const b of user.blocks) need('block_description', b.description);
-  for (const n of user.notes) need('note_type', n.type);
-  for (const s of user.statistics) need('statistic_category', s.category);
-  for (const l of user.rs_libraries) need('rs_library', l);
-  for (const r of user.roles) need('role', r.role);
-  return found.length ? found.join('; ') : undefined;
 }

@@ -55,8 +55,14 @@ export interface DraftContext {
   profile: string;
   /** Protected fields the file's values overwrite even where they were changed here (--override). */
   overrides: ReadonlySet<string>;
-  /** The roles a new user gets: the file's, resolved to role codes by the caller. */
+  /** The roles a new user gets: the file's (their codes resolved with the user's other codes). */
   newRoles: unknown[];
+  /**
+   * A protected field's value as the code table spells it (`staff` -> STAFF), so that the
+   * SIS's value, the user's and the last sync's compare as codes; a value naming no code is
+   * returned as given (the code check reports it).
+   */
+  code(field: ProtectedField, value: unknown): unknown;
 }
 
 /** Equality of two values as stored; most are plain text, compared without the JSON sameValue builds. */
@@ -112,7 +118,8 @@ export function draftSyncUser(rec: ImportRecord, existing: StoredUser | undefine
   const kept: KeptField[] = [];
   const sis: SisValues = {};
   for (const f of PROTECTED_FIELDS) {
-    const incoming = f === 'rs_libraries' ? (fields.rs_libraries ?? []) : fields[f];
+    const raw = f === 'rs_libraries' ? (fields.rs_libraries ?? []) : fields[f];
+    const incoming = raw === undefined ? undefined : c.code(f, raw);
     sis[f] = norm(incoming);
     const current = existing?.[f];
     const changedHere = existing !== undefined && last !== undefined && !same(norm(current), norm(last[f]));

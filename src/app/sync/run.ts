@@ -1,5 +1,5 @@
 import { isRestrictedAccount, type Operator } from '../../domain/authz.js';
-import type { CodeBook } from '../../domain/codes.js';
+import { USER_CODE_FIELDS, type CodeBook, type CodeTable } from '../../domain/codes.js';
 import { controlCharacter, type ImportRecord, type ReadItem, type SourceRef } from '../../domain/import-record.js';
 import { changedColumns, describeChanges, RECORD_FIELD, userChanges, type FieldChange } from '../../domain/jobs/changes.js';
 import { recordSummary } from '../../domain/jobs/records.js';
@@ -12,13 +12,14 @@ import { AuditTrail } from '../../store/audit.js';
 import type { Db } from '../../store/db.js';
 import { JobResults } from '../../store/job-results.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
-import { maxUserId, profileUsers, setJobTotal, SyncValues } from '../../store/sync.js';
+import { maxUserId, profileUsers, setJobTotal, SyncMembers, SyncValues } from '../../store/sync.js';
 import { UserColumnWriter } from '../../store/user-columns.js';
 import { sameUser, UserStore } from '../../store/users.js';
 import { finalStatus } from '../jobs/engine.js';
 import { claimJob, submitJob } from '../jobs/submit.js';
-import { listed, MAX_LISTED, newReport, unknownCodes, type SyncReport } from './report.js';
-import { draftSyncUser, sisChanged, type SisValues } from './rules.js';
+import { ImportCodes } from '../import-codes.js';
+import { listed, MAX_LISTED, newReport, type SyncReport } from './report.js';
+import { draftSyncUser, sisChanged, type ProtectedField, type SisValues } from './rules.js';
 
 /**
  * `users sync`: SIS records applied to the external users of one profile, as a job. Records
@@ -90,7 +91,14 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
   }
   const jobId = job?.id;
   const owner = thisProcess();
+  /** The record in hand, numbered from 0 as a job's members are: its row in `job report` (job_members) is written once it is done. */
   let seq = 0;
+  let member = { userId: 0, primaryId: '' };
+  const members = new SyncMembers(db);
+  const done = () => {
+    if (jobId) members.add(jobId, seq, member.userId, member.primaryId);
+    seq++;
+  };
   let checkpoint = 0;
 
   const reject = (where: SourceRef, primaryId: string | undefined, reason: string, code = 'rejected') => {
@@ -101,12 +109,14 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     if (jobId) results.insertIssue(jobId, seq, primaryId ?? '', 'error', code, reason);
   };
 
-  const newRoles = (rec: ImportRecord): unknown[] => {
-    const given = (rec.fields.roles as { role?: unknown }[] | undefined) ?? rec.roleList ?? [];
-    return given.map((r) => {
-      const role = String(r.role ?? '');
-      return { ...r, role: o.codes.has('role', role) ? role : (o.codes.roleByAlmaCode(role)?.code ?? role) };
-    });
+  // Codes as people type them, resolved as users import resolves them; a sync adds none (the tables are the library's).
+  const codeCheck = new ImportCodes(db, o.codes, { dryRun: o.dryRun, addMissing: false, missingHint: '' });
+  const newRoles = (rec: ImportRecord): unknown[] => (rec.fields.roles as unknown[] | undefined) ?? rec.roleList ?? [];
+  const code = (field: ProtectedField, value: unknown): unknown => {
+    const table = field === 'rs_libraries' ? 'rs_library' : (USER_CODE_FIELDS as Record<string, CodeTable | undefined>)[field];
+    if (!table) return value;
+    const one = (v: unknown) => (typeof v === 'string' && v.trim() ? (o.codes.resolve(table, v) ?? v) : v);
+    return Array.isArray(value) ? value.map(one) : one(value);
   };
 
   /**
@@ -120,6 +130,7 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     const id = existing ? existing.id : users.insert(user, actor, at);
     if (existing) columns.write(existing.id, user, changedColumns(done), actor, at);
     seen.mark(id);
+    member.userId = id;
     audit.insert({ job_id: jobId, seq, user_id: id, primary_id: user.primary_id, operator: actor, reason, at, changes: JSON.stringify(done) });
     return id;
   };
@@ -131,6 +142,7 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     if (!rawId) return reject(rec.at, undefined, 'primary_id is empty');
     const existing = users.get(rawId);
     if (existing) {
+      member.userId = existing.id;
       if (existing.account_type !== 'EXTERNAL') return reject(rec.at, rawId, 'User is not external', 'not-external');
       if (existing.external_id !== o.profile) {
         const owner = existing.external_id ? `SIS profile ${existing.external_id}` : 'no SIS profile (external_id is empty)';
@@ -143,11 +155,11 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     }
     const lastText = existing ? sisStore.last(existing.id) : undefined;
     const last = lastText === undefined ? undefined : (JSON.parse(lastText) as SisValues);
-    const { draft, kept, sis } = draftSyncUser(rec, existing, last, { profile: o.profile, overrides: o.overrides, newRoles: existing ? [] : newRoles(rec) });
+    const { draft, kept, sis } = draftSyncUser(rec, existing, last, { profile: o.profile, overrides: o.overrides, newRoles: existing ? [] : newRoles(rec), code });
     const parsed = userSchema.safeParse(draft);
     if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
     const user = parsed.data;
-    const unknown = unknownCodes(user, o.codes);
+    const unknown = codeCheck.check(user, rec);
     if (unknown) return reject(rec.at, rawId, unknown, 'unknown-code');
     if (!o.operator.isAdministrator && ((existing && isRestrictedAccount(o.codes, existing)) || isRestrictedAccount(o.codes, user))) {
       return reject(rec.at, rawId, `only a User Administrator may create or change a user holding a restricted role (operator ${actor} holds User Manager)`, 'restricted');
@@ -193,12 +205,17 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
   const flush = (batch: ReadItem[]) =>
     commit(() => {
       for (const item of batch) {
-        seq++;
         report.records++;
         add(tally, 'records');
         add(tally, 'processed');
-        if ('error' in item) reject(item.at, item.primary_id, item.error, 'unreadable');
-        else one(item);
+        if ('error' in item) {
+          member = { userId: 0, primaryId: item.primary_id ?? '' };
+          reject(item.at, item.primary_id, item.error, 'unreadable');
+        } else {
+          member = { userId: 0, primaryId: typeof item.fields.primary_id === 'string' ? item.fields.primary_id.trim() : '' };
+          one(item);
+        }
+        done();
       }
     });
 
@@ -217,8 +234,9 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
           listed(report, 'missing_users', { primary_id: m.primary_id, status: m.status });
           if (o.missing !== 'deactivate' || m.status !== 'ACTIVE') continue;
           const user = users.getById(m.id)!;
-          seq++;
+          member = { userId: m.id, primaryId: m.primary_id };
           write(user, { ...user, status: 'INACTIVE', status_date: today(o.now) }, reason);
+          done();
           report.deactivated++;
           add(tally, 'deactivated');
         }

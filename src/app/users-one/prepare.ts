@@ -7,7 +7,7 @@ import { describeChange, type FieldChange } from '../../domain/jobs/changes.js';
 import { addPlanner, deletePlanner, editPlanner, FIELD_SETTERS, MANDATORY_FIELDS, resetPasswordPlanner, type FieldValues } from '../../domain/jobs/one-user.js';
 import { resolveUpdateNotify, storedParams, type ActionValues, type UpdateNotifyParams } from '../../domain/jobs/params.js';
 import { updateNotifyPlanner, type Planner, type UserPlan } from '../../domain/jobs/plan.js';
-import { RESTRICTED } from '../../domain/jobs/actions.js';
+import { RESTRICTED, type ActionEnv } from '../../domain/jobs/actions.js';
 import type { JobType } from '../../domain/jobs/status.js';
 import { emailAddress, userSchema, type User } from '../../domain/user.js';
 import { ACCOUNT_TYPES, RECORD_TYPES } from '../../domain/user-enums.js';
@@ -107,7 +107,7 @@ export function prepareAdd(db: Db, op: Operator, codes: CodeBook, id: string | u
   }
   const env = actionEnv(op, codes);
   const values = { ...opts, addRole: opts.role };
-  const params = actionParams(values, codes);
+  const actions = actionParams(values, codes);
   const parsed = userSchema.safeParse({
     primary_id: primaryId,
     record_type: choice(opts.recordType, RECORD_TYPES, '--record-type', 'PUBLIC'),
@@ -115,14 +115,13 @@ export function prepareAdd(db: Db, op: Operator, codes: CodeBook, id: string | u
   });
   if (!parsed.success) throw new UsageError(`users add: ${parsed.error.issues[0]?.message ?? 'invalid user'}`);
   const bare = { ...parsed.data, id: 0 } as StoredUser;
-  const named = editPlanner(fields, updateNotifyPlanner(params, env), env).plan(bare);
+  const named = editPlanner(fields, updateNotifyPlanner(actions, env), env).plan(bare);
   refuseFailed(named);
   const { id: _none, ...record } = { ...bare, ...named.after } as StoredUser;
   const user: User = record;
-  const records = new UserRecords(db);
-  const planner = addPlanner(user, env, (p) => records.exists(p));
-  const member = { userId: 0, primaryId };
-  return { ...run('user-add', planner, newUser(primaryId), { user }, planner.planAbsent!(member)!), detail: named.changes };
+  const params: AddParams = { primary_id: primaryId, user };
+  const planner = oneUserPlanner(db, 'user-add', params, env);
+  return { ...run('user-add', planner, newUser(primaryId), params, planner.planAbsent!({ userId: 0, primaryId })!), detail: named.changes };
 }
 
 /** `users edit ID [setters] [actions]`. */
@@ -130,19 +129,19 @@ export async function prepareEdit(place: JobPlace, op: Operator, codes: CodeBook
   const user = findUser(place.db, id);
   const fields = fieldValues(opts);
   if (!fields.length && !anyAction(opts)) throw new UsageError('nothing to change', 'give a field (--first-name, --email...) or an action (--add-role, --expiry-date...); see --help');
-  const env = actionEnv(op, codes);
-  const params = actionParams(opts, codes);
-  const planner = editPlanner(fields, updateNotifyPlanner(params, env), env);
-  const r = run('user-edit', planner, oneUser(user.id), { fields, actions: params }, planner.plan(user));
-  if (params.notify) r.letters = await openJobLetters(place, params.notify, user);
+  const params: EditParams = { primary_id: user.primary_id, fields, actions: actionParams(opts, codes) };
+  const planner = oneUserPlanner(place.db, 'user-edit', params, actionEnv(op, codes));
+  const r = run('user-edit', planner, oneUser(user.id), params, planner.plan(user));
+  if (planner.letterType) r.letters = await openJobLetters(place, planner.letterType, user);
   return r;
 }
 
 /** `users reset-password ID [--notify]`. */
 export async function prepareResetPassword(place: JobPlace, op: Operator, codes: CodeBook, id: string | undefined, notify: boolean): Promise<OneUserRun> {
   const user = findUser(place.db, id);
-  const planner = resetPasswordPlanner(notify, actionEnv(op, codes));
-  const r = run('user-reset-password', planner, oneUser(user.id), { notify }, planner.plan(user));
+  const params: ResetParams = { primary_id: user.primary_id, notify };
+  const planner = oneUserPlanner(place.db, 'user-reset-password', params, actionEnv(op, codes));
+  const r = run('user-reset-password', planner, oneUser(user.id), params, planner.plan(user));
   if (planner.letterType) r.letters = await openJobLetters(place, planner.letterType, user);
   return r;
 }
@@ -151,8 +150,44 @@ export async function prepareResetPassword(place: JobPlace, op: Operator, codes:
 export function prepareDelete(db: Db, op: Operator, codes: CodeBook, id: string | undefined): OneUserRun {
   const user = findUser(db, id);
   if (user.id === op.user.id) throw new ConflictError(`${user.primary_id} is the operator of this command; a user cannot delete itself`);
-  const planner = deletePlanner(actionEnv(op, codes));
-  return run('user-delete', planner, oneUser(user.id), {}, planner.plan(user));
+  const params: OneUserParams = { primary_id: user.primary_id };
+  const planner = oneUserPlanner(db, 'user-delete', params, actionEnv(op, codes));
+  return run('user-delete', planner, oneUser(user.id), params, planner.plan(user));
+}
+
+/** What a job of one user stores (jobs.params): enough to plan it again when it is resumed. */
+export interface OneUserParams {
+  /** The member; absent in jobs recorded before it was stored. */
+  primary_id?: string;
+}
+export interface AddParams extends OneUserParams {
+  user: User;
+}
+export interface EditParams extends OneUserParams {
+  fields: FieldValues;
+  actions: UpdateNotifyParams;
+}
+export interface ResetParams extends OneUserParams {
+  notify: boolean;
+}
+export type OneUserType = Extract<JobType, 'user-add' | 'user-edit' | 'user-reset-password' | 'user-delete'>;
+
+/** The rule of a job of one user from its stored parameters: the same whether it runs now or is resumed. */
+export function oneUserPlanner(db: Db, type: OneUserType, params: OneUserParams, env: ActionEnv): Planner {
+  switch (type) {
+    case 'user-add': {
+      const records = new UserRecords(db);
+      return addPlanner((params as AddParams).user, env, (p) => records.exists(p));
+    }
+    case 'user-edit': {
+      const p = params as EditParams;
+      return editPlanner(p.fields, updateNotifyPlanner(storedParams(JSON.stringify(p.actions)), env), env);
+    }
+    case 'user-reset-password':
+      return resetPasswordPlanner((params as ResetParams).notify, env);
+    case 'user-delete':
+      return deletePlanner(env);
+  }
 }
 
 /** What --dry-run shows: each change before -> after, and what would stop it. */

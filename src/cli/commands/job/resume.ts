@@ -1,5 +1,6 @@
 import { parseOptions, type CommandDef } from '../../command.js';
 import { execute } from './execute.js';
+import { NO_JOB_LETTER, withJobLetter } from './job-letter.js';
 
 /** alma-users job resume <id> [--bulk-size N] */
 export const resume: CommandDef = {
@@ -8,6 +9,7 @@ export const resume: CommandDef = {
       .command('resume <id>')
       .description('finish an aborted or failed job from its checkpoint: no bulk applied twice, no letter queued twice')
       .option('--bulk-size <n>', 'users per transaction')
+      .option(...NO_JOB_LETTER)
       .addHelpText('after', '\nExample:\n  alma-users job resume 4k2j9x0q7m1a'),
 
   async run(ctx, [id], opts) {
@@ -16,6 +18,6 @@ export const resume: CommandDef = {
     const db = ctx.store();
     const { job, prepared } = await prepareResume({ db, storePath: ctx.storePath, env: ctx.io.env, notes: ctx }, ctx.operator(), ctx.codes(), id);
     ctx.info(`resuming job ${job.id} at ${job.processed} of ${job.total} users`);
-    return execute(ctx, job, prepared, o.bulkSize);
+    return withJobLetter(ctx, opts, await execute(ctx, job, prepared, o.bulkSize));
   },
 };

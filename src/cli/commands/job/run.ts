@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { actionOptions } from '../../../domain/jobs/action-table.js';
 import { UsageError } from '../../../domain/errors.js';
 import { isJobRunType, JOB_RUN_TYPES, jobRunTypeList, type JobRunType } from '../../../domain/jobs/job-types.js';
-import { collect, parseOptions, type CommandDef, type CommandResult, type Handler } from '../../command.js';
+import { parseOptions, type CommandDef, type CommandResult, type Handler } from '../../command.js';
 import type { Context } from '../../context.js';
 import { confirm } from '../../confirm.js';
+import { withActionOptions } from './action-options.js';
 import { execute } from './execute.js';
 import { withJobLetter } from './job-letter.js';
 import { dryRunOutput } from './report-output.js';
@@ -17,12 +17,7 @@ export const run: CommandDef = {
       .description(`run a job on a set; the type is ${JOB_RUN_TYPES.map((t) => `${t.type} (${t.help})`).join(', or ')}`)
       .option('--set <name>', 'the set of users to work on')
       .option('--due', 'purge: the users whose purge date has passed, instead of a set');
-    // The actions' options, in the order they apply, from the one table that declares them.
-    for (const o of actionOptions()) {
-      if (o.repeatable) command.option(o.flags, o.help, collect);
-      else command.option(o.flags, o.help);
-    }
-    return command
+    return withActionOptions(command)
       .option('--reason <text>', 'why: stored with the job and on every change it makes')
       .option('--name <text>', 'a name for the job, shown in job list')
       .option('--dry-run', 'change and send nothing: show what would change')

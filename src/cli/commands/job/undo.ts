@@ -6,6 +6,9 @@ import { execute } from './execute.js';
 import { withJobLetter } from './job-letter.js';
 import { dryRunOutput } from './report-output.js';
 
+/** How many users to restore the dry run's table names. */
+const LISTED = 50;
+
 /** alma-users job undo <id> [--dry-run] [--force] */
 export const undo: CommandDef = {
   define: (job) =>
@@ -38,7 +41,18 @@ Example:
     if (o.dryRun) {
       const file = o.previewFile ? path.resolve(ctx.io.cwd, o.previewFile) : undefined;
       const { dryRunJob } = await import('../../../app/jobs/dry-run.js');
-      return dryRunOutput(dryRunJob(db, u, file), { set: u.original.set_name ?? '', jobLabel: `undo of job ${u.original.id}`, previewFile: file, notes: u.notes });
+      // The users a deletion's undo would create again: all of them named, as the purge's report names them.
+      const restores: string[] = [];
+      const preview = dryRunJob(db, u, file, (plan) => {
+        if (plan.record === 'create' && !plan.failed) restores.push(plan.before.primary_id);
+      });
+      const result = dryRunOutput(preview, { set: u.original.set_name ?? '', jobLabel: `undo of job ${u.original.id}`, previewFile: file, notes: u.notes });
+      if (restores.length) {
+        (result.output.json as Record<string, unknown>).restores = restores;
+        const more = restores.length > LISTED ? ', ... (every one: --format json or --preview-file)' : '';
+        result.output.sections.push({ kind: 'lines', lines: [`would restore (${restores.length}): ${restores.slice(0, LISTED).join(', ')}${more}`] });
+      }
+      return result;
     }
     const count = app.checkUndoable(db, u);
     await confirm(ctx, o.yes, [

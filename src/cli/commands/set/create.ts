@@ -1,5 +1,6 @@
 import { UsageError } from '../../../domain/errors.js';
 import { parseOptions, type CommandDef } from '../../command.js';
+import { NO_JOB_LETTER, withSetLoadLetter } from '../job/job-letter.js';
 import { idFileOptions } from './file-options.js';
 
 /** alma-users set create <name> [--from-file FILE | --query QUERY] */
@@ -13,7 +14,7 @@ export const create: CommandDef = {
         .option('--description <text>', 'what the set is for')
         .option('--public', 'visible to every operator (default: private to you)'),
       false,
-    ).addHelpText('after', [
+    ).option(...NO_JOB_LETTER).addHelpText('after', [
       '', 'Examples:',
       '  alma-users set create catalogers --from-file ids.txt',
       '  alma-users set create faculty-2027 --query \'user_group IN ("FACULTY", "STAFF") AND expiry_date < 2027-01-01\'',
@@ -30,8 +31,9 @@ export const create: CommandDef = {
     if (!o.fromFile && fileOnly !== undefined) throw new UsageError('--column, --sheet, --input-format and --fail-on-invalid go with --from-file');
     const details = { name: app.checkSetName(name), description: o.description, public: o.public };
     if (o.fromFile) {
+      const started = new Date().toISOString();
       const report = await files.createSetFromFile(db, op, details, { ...o, fromFile: o.fromFile }, ctx.io);
-      return (await import('./members-report.js')).membersResult(ctx, report, true);
+      return withSetLoadLetter(ctx, opts, (await import('./members-report.js')).membersResult(ctx, report, true), started);
     }
     if (o.query !== undefined) {
       const { set, warnings } = app.createLogicalSet(db, op, { ...details, query: o.query });

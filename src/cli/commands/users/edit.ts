@@ -1,6 +1,6 @@
-import { actionOptions } from '../../../domain/jobs/action-table.js';
 import { FIELD_SETTERS } from '../../../domain/jobs/one-user.js';
-import { collect, type CommandDef } from '../../command.js';
+import type { CommandDef } from '../../command.js';
+import { withActionOptions } from '../job/action-options.js';
 import { runOneUser } from './one-user.js';
 
 /** alma-users users edit ID [fields] [actions] */
@@ -10,12 +10,7 @@ export const edit: CommandDef = {
       .command('edit <id>')
       .description("change one user: its fields, and the update/notify job's actions; a job of one user, undone with job undo");
     for (const s of FIELD_SETTERS) c.option(s.flags, s.help);
-    // The same actions as job run update-notify, from the one table that declares them.
-    for (const o of actionOptions()) {
-      if (o.repeatable) c.option(o.flags, o.help, collect);
-      else c.option(o.flags, o.help);
-    }
-    return c
+    return withActionOptions(c)
       .option('--reason <text>', 'why: stored with the job and the change')
       .option('--dry-run', 'change nothing: show each change before -> after')
       .addHelpText('after', `

@@ -10,8 +10,12 @@ export const history: CommandDef = {
 
   async run(ctx, [id]) {
     const app = await import('../../../app/users-history.js');
-    const { primaryId, lines } = app.userHistory(ctx.store(), id ?? '');
+    const { primaryId, lines, gone } = app.userHistory(ctx.store(), id ?? '');
     if (lines.length === 0) ctx.info(`no recorded changes to ${primaryId}`);
+    if (gone) {
+      const how = gone.job_type === 'purge' ? 'purged' : 'deleted';
+      ctx.info(`${primaryId} was ${how} by job ${gone.job} at ${gone.at}; it no longer exists (job undo ${gone.job} restores it while its record is kept: purge.keep_days)`);
+    }
     return {
       output: {
         kind: 'list',

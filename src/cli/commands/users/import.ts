@@ -1,5 +1,6 @@
 import { parseOptions, type CommandDef } from '../../command.js';
 import { EXIT } from '../../exit-codes.js';
+import { rejectedTable, tellFiles } from './load-report.js';
 
 /** alma-users users import <file...> */
 export const importCommand: CommandDef = {
@@ -29,10 +30,7 @@ export const importCommand: CommandDef = {
     const o = parseOptions(app.importOptions, opts);
     // Dry runs need the operator too: they report what this operator may do, rejections included.
     const { files: read, report } = await app.importFiles(ctx.store(), ctx.operator(), files, ctx.io.cwd, o);
-    for (const f of read) {
-      for (const w of f.warnings) ctx.warn(w);
-      if (f.records === 0) ctx.info(`no users in ${f.file}`);
-    }
+    tellFiles(ctx, read);
     const counts = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected`;
     ctx.info(o.dryRun ? `dry run, nothing was written: would be ${counts}` : `imported: ${counts}`);
     if (report.roles_removed) ctx.info(`${report.roles_removed} role${report.roles_removed === 1 ? '' : 's'} ${o.dryRun ? 'would be' : 'were'} removed (--roles replace)`);
@@ -74,14 +72,7 @@ export const importCommand: CommandDef = {
             columns: [{ key: 'primary_id', header: 'Primary ID' }, { key: 'superseded', header: 'Record not used' }, { key: 'by', header: 'Replaced by' }],
             rows: report.superseded_records.map((r) => ({ ...r })),
           },
-          {
-            title: 'Rejected',
-            kind: 'table',
-            columns: [{ key: 'where', header: 'Where' }, { key: 'primary_id', header: 'Primary ID' }, { key: 'reason', header: 'Reason' }],
-            rows: report.rejections.map((r) => ({
-              where: `${r.file}:${r.line ?? `record ${r.record}`}`, primary_id: r.primary_id, reason: r.reason,
-            })),
-          },
+          rejectedTable(report.rejections),
           {
             title: report.dry_run ? 'Codes that would be added' : 'Codes added',
             kind: 'table',

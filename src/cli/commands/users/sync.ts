@@ -1,15 +1,22 @@
 import { parseOptions, type CommandDef } from '../../command.js';
 import { EXIT } from '../../exit-codes.js';
 import type { Row, Section } from '../../output.js';
+import { NO_JOB_LETTER, withJobLetter } from '../job/job-letter.js';
+import { rejectedTable, tellFiles } from './load-report.js';
 
 /** Rows a table shows people; --format json carries the report's whole lists. */
 const SHOWN = 100;
 
 function table(title: string, columns: [key: string, header: string][], rows: Row[], more: number): Section[] {
-  const hidden = Math.max(0, rows.length - SHOWN) + more;
+  return shown({ title, kind: 'table', columns: columns.map(([key, header]) => ({ key, header })), rows }, more);
+}
+
+/** The first SHOWN rows of a table, and how many more there are (`more`: those the report only counted). */
+function shown(t: Section & { kind: 'table' }, more: number): Section[] {
+  const hidden = Math.max(0, t.rows.length - SHOWN) + more;
   return [
-    { title, kind: 'table', columns: columns.map(([key, header]) => ({ key, header })), rows: rows.slice(0, SHOWN) },
-    ...(hidden > 0 ? [{ kind: 'lines' as const, lines: [`… and ${hidden} more (see --format json, job show, users history)`] }] : []),
+    { ...t, rows: t.rows.slice(0, SHOWN) },
+    ...(hidden > 0 ? [{ kind: 'lines' as const, lines: [`… and ${hidden} more (see --format json, job report, users history)`] }] : []),
   ];
 }
 
@@ -27,6 +34,7 @@ export const sync: CommandDef = {
       .option('--input-format <format>', 'csv, alma-json or alma-xml (default: from the extension, else the content; .zip: SIS XML files)')
       .option('--dry-run', 'check and report everything, write nothing (no job is recorded)')
       .option('--reason <text>', 'why: stored with the job and on every change it makes')
+      .option(...NO_JOB_LETTER)
       .addHelpText('after', `
 Only EXTERNAL users whose external_id is the profile are changed: a record for an INTERNAL
 user is rejected ("User is not external") and the user left exactly as it was. Core fields
@@ -47,15 +55,12 @@ Example:
     const app = await import('../../../app/sync/files.js');
     const o = parseOptions(app.syncOptions, opts);
     const { files: read, report } = await app.syncFiles(ctx.store(), ctx.operator(), ctx.codes(), files, ctx.io.cwd, o);
-    for (const f of read) {
-      for (const w of f.warnings) ctx.warn(w);
-      if (f.records === 0) ctx.info(`no users in ${f.file}`);
-    }
+    tellFiles(ctx, read);
     const counts = `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected, ` +
       `${report.missing} missing${o.missing === 'deactivate' ? ` (${report.deactivated} deactivated)` : ''}`;
     ctx.info(o.dryRun ? `dry run, nothing was written: would be ${counts}` : `job ${report.job ?? ''} synchronized: ${counts}`);
     const json = { files: read, ...report };
-    return {
+    return withJobLetter(ctx, opts, {
       exit: report.rejected > 0 ? EXIT.partial : EXIT.ok,
       output: {
         kind: 'report',
@@ -72,9 +77,7 @@ Example:
             ],
           },
           ...table('Updated', [['primary_id', 'Primary ID'], ['changes', 'Changes']], report.updates, report.not_listed.updates),
-          ...table('Rejected', [['where', 'Where'], ['primary_id', 'Primary ID'], ['reason', 'Reason']],
-            report.rejections.map((r) => ({ where: `${r.file}:${r.line ?? `record ${r.record}`}`, primary_id: r.primary_id, reason: r.reason })),
-            report.not_listed.rejections),
+          ...shown(rejectedTable(report.rejections), report.not_listed.rejections),
           ...table('Protected fields kept (changed in alma-users since the last sync)', [['primary_id', 'Primary ID'], ['field', 'Field'], ['kept', 'Kept'], ['sis', 'SIS sent']],
             report.protected_kept.map((k) => ({ primary_id: k.primary_id, field: k.field, kept: text(k.kept), sis: text(k.sis) })),
             report.not_listed.protected_kept),
@@ -82,6 +85,6 @@ Example:
             [['primary_id', 'Primary ID'], ['status', 'Status before']], report.missing_users, report.not_listed.missing_users),
         ],
       },
-    };
+    }, report.job);
   },
 };
