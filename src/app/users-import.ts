@@ -49,16 +49,13 @@ export async function importFiles(
   const opened: OpenedFile[] = [];
   for (const f of files) opened.push(await openUserFile(resolveIn(cwd, f), o.inputFormat));
   const preview = o.previewFile === undefined ? undefined : new CsvLines(resolveIn(cwd, o.previewFile));
-  let report: ImportReport;
-  try {
+  const report = await CsvLines.filling(preview, () => {
     preview?.line(PREVIEW_COLUMNS);
-    report = await importUsers(db, opened, {
+    return importUsers(db, opened, {
       operator, dryRun: o.dryRun === true, addMissingCodes: o.addMissingCodes === true, roles: o.roles,
       onChange: preview && ((c) => preview.line([c.primary_id, `would ${c.outcome}`, c.changes.join('; '), c.at])),
     });
-  } finally {
-    preview?.close();
-  }
+  });
   return {
     files: opened.map((f) => ({ file: f.file, format: f.format, lines: f.stats.lines, records: f.stats.records, warnings: f.stats.warnings })),
     report,

@@ -65,7 +65,7 @@ const OLE2 = Buffer.from('d0cf11e0a1b11ae1', 'hex');
  * Text"), NUL bytes, or bytes that are not UTF-8 (a legacy code page such as Windows-1252).
  * Undefined for UTF-8 text.
  */
-export function notText(head: Buffer): { reason: string; fix: string } | undefined {
+export function notText(head: Buffer): { reason: string; fix: string; nul?: number } | undefined {
   const saveAsCsv = SAVE_AS_CSV;
   if (head.subarray(0, 4).equals(ZIP)) return { reason: 'is a spreadsheet (xlsx), not CSV', fix: saveAsCsv };
   if (head.subarray(0, 8).equals(OLE2)) return { reason: 'is a spreadsheet (Excel 97-2003 xls), not CSV', fix: saveAsCsv };
@@ -73,9 +73,22 @@ export function notText(head: Buffer): { reason: string; fix: string } | undefin
     return { reason: 'is UTF-16 text, not UTF-8', fix: saveAsCsv };
   }
   const nul = head.indexOf(0);
-  if (nul >= 0) return { reason: `is not a text file (a NUL byte at byte ${nul + 1})`, fix: 'give a CSV, Alma JSON or Alma XML file' };
+  if (nul >= 0) return nulByte(nul);
   const bad = firstInvalidUtf8(head);
   return bad === undefined ? undefined : notUtf8(head[bad]!, lineOf(head, bad));
+}
+
+/** `nul`: the NUL byte's place (1 = the first byte), for readers that word it their way. */
+function nulByte(offset: number): { reason: string; fix: string; nul: number } {
+  return { reason: `is not a text file (a NUL byte at byte ${offset + 1})`, fix: 'give a CSV, Alma JSON or Alma XML file', nul: offset + 1 };
+}
+
+/** notText for a whole file held in memory (a member of a ZIP archive): its end is the file's end. */
+export function notTextBytes(bytes: Buffer): { reason: string; fix: string } | undefined {
+  const why = notText(bytes.subarray(0, CHUNK));
+  // The native checks first; the exact place of a problem only when there is one.
+  if (why || (bytes.indexOf(0) < 0 && isUtf8(bytes))) return why;
+  return notText(bytes) ?? notUtf8(undefined, lineOf(bytes, bytes.length));
 }
 
 function notUtf8(byte: number | undefined, line: number): { reason: string; fix: string } {
@@ -92,7 +105,7 @@ const SAVE_AS_CSV = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-8
  * 64 kB (one row of a legacy code page in a long UTF-8 file) would otherwise be read as
  * U+FFFD and stored (Jürgen as J\uFFFDrgen). The rest is checked in 1 MB chunks, natively (isUtf8).
  */
-export function notTextFile(file: string, head: Buffer): { reason: string; fix: string } | undefined {
+export function notTextFile(file: string, head: Buffer): { reason: string; fix: string; nul?: number } | undefined {
   const why = notText(head);
   if (why || head.length < CHUNK) return why;
   const fd = fs.openSync(file, 'r');
@@ -105,6 +118,9 @@ export function notTextFile(file: string, head: Buffer): { reason: string; fix: 
       const end = n === 0 ? carry : carry + n;
       // The chunk is checked up to its last whole character; the rest is carried over.
       const whole = n === 0 ? end : completeUpTo(buf, end);
+      // A NUL byte is no text wherever it is, as in the head.
+      const nul = buf.subarray(0, whole).indexOf(0);
+      if (nul >= 0) return nulByte(at + nul);
       if (!isUtf8(buf.subarray(0, whole))) {
         // undefined: the file ends inside a character.
         const bad = firstInvalidUtf8(buf.subarray(0, whole));

@@ -68,6 +68,7 @@ function requireText(file: string, head: Buffer, format: IdFileFormat, display: 
   const nul = head.indexOf(0);
   if (nul >= 0) throw new InputError(`is not a text, CSV or .xlsx file (a NUL byte at byte ${nul + 1})`, { file: display }, GIVE_TEXT);
   const why = notTextFile(file, head);
+  if (why?.nul !== undefined) throw new InputError(`is not a text, CSV or .xlsx file (a NUL byte at byte ${why.nul})`, { file: display }, GIVE_TEXT);
   if (why) {
     throw new InputError(`is not a text, CSV or .xlsx file alma-users can read: it ${why.reason}`, { file: display },
       'save it as UTF-8 text, or from Excel as "CSV UTF-8" or .xlsx; or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW-FILE');

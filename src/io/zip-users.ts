@@ -2,7 +2,7 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { InputError } from '../domain/errors.js';
 import type { FileStats, ReadItem } from '../domain/import-record.js';
-import { notText } from './file-head.js';
+import { notTextBytes } from './file-head.js';
 import { readAlmaXml } from './alma-xml-read.js';
 
 /**
@@ -102,7 +102,7 @@ async function readEntry(file: string, zip: yauzl.ZipFile, e: yauzl.Entry): Prom
     throw refuse(where, `cannot be unpacked: ${(err as Error).message}`, 'make the archive again (zip -r users.zip *.xml)');
   }
   const bytes = Buffer.concat(chunks);
-  const bad = notText(bytes.subarray(0, 64 * 1024));
+  const bad = notTextBytes(bytes);
   if (bad) throw refuse(where, bad.reason, 'export the file as UTF-8 XML');
   return bytes.toString('utf8');
 }

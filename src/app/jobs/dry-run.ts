@@ -19,8 +19,8 @@ const PREVIEW_COLUMNS = ['primary_id', 'outcome', 'changes', 'letter', 'reason']
 /** `onPlan` also sees every plan (the undo's list of users it would restore). */
 export function dryRunJob(db: Db, job: PreparedJob & { members: MemberSelect }, previewFile: string | undefined, onPlan?: (plan: UserPlan) => void): Preview {
   const writer = previewFile ? new CsvLines(previewFile) : undefined;
-  writer?.line(PREVIEW_COLUMNS);
-  try {
+  return CsvLines.filling(writer, () => {
+    writer?.line(PREVIEW_COLUMNS);
     return previewJob(new JobMembers(db), job.members, job.planner, {
       allowsLetterTo: job.letters?.allows,
       onPlan: writer || onPlan ? (plan, letter) => {
@@ -28,9 +28,7 @@ export function dryRunJob(db: Db, job: PreparedJob & { members: MemberSelect }, 
         onPlan?.(plan);
       } : undefined,
     });
-  } finally {
-    writer?.close();
-  }
+  });
 }
 
 function previewRow(plan: UserPlan, letter: PreviewLetter): string[] {
@@ -59,6 +57,34 @@ export class CsvLines {
   close(): void {
     this.flush();
     this.out.commit();
+  }
+
+  /** Removes what was written: a run that failed leaves no half-written preview. */
+  abort(): void {
+    this.buffer = [];
+    this.out.abort();
+  }
+
+  /** What `fill` returns (or resolves to), with the file put in place after it; removed when `fill` fails. */
+  static filling<T>(file: CsvLines | undefined, fill: () => T): T {
+    let r: T;
+    try {
+      r = fill();
+    } catch (e) {
+      file?.abort();
+      throw e;
+    }
+    if (!(r instanceof Promise)) {
+      file?.close();
+      return r;
+    }
+    return r.then((v) => {
+      file?.close();
+      return v;
+    }, (e: unknown) => {
+      file?.abort();
+      throw e;
+    }) as T;
   }
 
   private flush(): void {

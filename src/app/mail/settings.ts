@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { parseDuration } from '../../domain/config.js';
+import { parseDuration, type ConfigKey } from '../../domain/config.js';
+import { checkConfigValue } from '../../domain/config-values.js';
 import { UsageError } from '../../domain/errors.js';
 import { readConfig } from '../../store/config.js';
 import type { Db } from '../../store/db.js';
@@ -18,7 +19,25 @@ export function retryDelaysOf(text: string | undefined): number[] {
 
 /** mail.retry_delays of the store, in milliseconds. */
 export function retryDelays(db: Db): number[] {
-  return retryDelaysOf(readConfig(db).get('mail.retry_delays'));
+  return retryDelaysOf(checkedSetting(readConfig(db), 'mail.retry_delays'));
+}
+
+/**
+ * A sending setting as the store holds it, checked as `config set` checks it now: a value
+ * kept before its range existed (mail.pool_size 1000000, mail.timeout 0) is refused with
+ * the command that fixes it, never used.
+ */
+function checkedSetting(config: Map<string, string>, key: ConfigKey): string | undefined {
+  const value = config.get(key);
+  if (value === undefined) return undefined;
+  try {
+    return checkConfigValue(key, value);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const why = e.message.startsWith(`${key}: `) ? e.message.slice(key.length + 2) : e.message;
+    throw new UsageError(`the store's ${key} is ${JSON.stringify(value)}, kept before this range existed: ${why}; nothing was sent`,
+      `${e.hint ?? `alma-users config set ${key} VALUE`} (or alma-users config unset ${key} for the default)`);
+  }
 }
 
 export interface TransportPlace {
@@ -42,6 +61,8 @@ export function defaultOutboxDir(storePath: string): string {
  */
 export function openTransport({ db, storePath, env, notes }: TransportPlace): Transport {
   const config = readConfig(db);
+  // Read again by every sending run; checked here too, so a job refuses it before its first bulk.
+  checkedSetting(config, 'mail.retry_delays');
   const name = config.get('institution.name') ?? 'The Library';
   const email = config.get('institution.email');
   const from = config.get('mail.from') ?? (email ? `"${name.replace(/["\\]/g, '')}" <${email}>` : undefined);
@@ -62,8 +83,8 @@ export function openTransport({ db, storePath, env, notes }: TransportPlace): Tr
     url,
     password: env.ALMA_USERS_SMTP_PASSWORD,
     from,
-    poolSize: Number(config.get('mail.pool_size') ?? 5),
-    rateLimit: config.has('mail.rate_limit') ? Number(config.get('mail.rate_limit')) : undefined,
-    timeoutMs: parseDuration(config.get('mail.timeout') ?? '30s') ?? 30_000,
+    poolSize: Number(checkedSetting(config, 'mail.pool_size') ?? 5),
+    rateLimit: config.has('mail.rate_limit') ? Number(checkedSetting(config, 'mail.rate_limit')) : undefined,
+    timeoutMs: parseDuration(checkedSetting(config, 'mail.timeout') ?? '30s') ?? 30_000,
   });
 }
