@@ -26,7 +26,7 @@ async function writeNdjson(file: string, n: number): Promise<void> {
 }
 
 /** A store with the server's users in it and a finished local job that changed them all; the job's id. */
-async function prepared(ctx: BenchContext, alma: AlmaTestServer, name: string, n: number, how: 'pull' | 'import'): Promise<{ env: Record<string, string>; job: string }> {
+async function prepared(ctx: BenchContext, alma: AlmaTestServer, name: string, n: number, how: 'pull' | 'import', actions: string[]): Promise<{ env: Record<string, string>; job: string }> {
   const db = path.join(ctx.dir, `alma-${name}.db`);
   const env = { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'bench-admin', ALMA_API_KEY: KEY };
   await measureCli(['init', '--admin', 'bench-admin'], env);
@@ -41,7 +41,7 @@ async function prepared(ctx: BenchContext, alma: AlmaTestServer, name: string, n
     await measureCli(['--quiet', 'users', 'import', file, '--add-missing-codes'], env);
   }
   await measureCli(['--quiet', 'set', 'create', 'all', '--public', '--query', 'user_group = "UNDERGRAD"'], env);
-  const run = await measureCli(['--quiet', '--format', 'json', 'job', 'run', 'update-notify', '--set', 'all', '--user-group', 'GRAD', '--job-category', 'Systems'], env);
+  const run = await measureCli(['--quiet', '--format', 'json', 'job', 'run', 'update-notify', '--set', 'all', ...actions], env);
   alma.setPerSecond(LIMIT);
   await measureCli(['alma', 'config', '--rate', String(LIMIT)], env);
   return { env, job: (JSON.parse(run.stdout) as { id: string }).id };
@@ -54,7 +54,7 @@ export const suite = {
     const alma = await startAlmaServer({ apiKey: KEY, perSecond: LIMIT });
     try {
       alma.seedUsers(Array.from({ length: PUT_USERS }, (_, k) => almaUser(k + 1)));
-      const put = await prepared(ctx, alma, 'put', PUT_USERS, 'pull');
+      const put = await prepared(ctx, alma, 'put', PUT_USERS, 'pull', ['--user-group', 'GRAD', '--job-category', 'Systems']);
       ctx.log(`pulled ${PUT_USERS} users; pushing by PUT at ${LIMIT} calls a second`);
       alma.resetStats();
       const pushed = await measureCli(['--quiet', '--format', 'json', 'alma', 'push', put.job, '--method', 'put'], put.env);
@@ -82,8 +82,9 @@ export const suite = {
         notes: `GET ${s.byRoute['GET /users/{id}'] ?? 0}, PUT ${s.byRoute['PUT /users/{id}'] ?? 0}`,
       });
 
+      ctx.log(`put: ${JSON.stringify(results.map((r) => [r.name, r.ratio, r.notes]))}`);
       alma.seedUsers(Array.from({ length: JOB_USERS - PUT_USERS }, (_, k) => almaUser(PUT_USERS + k + 1)));
-      const job = await prepared(ctx, alma, 'job', JOB_USERS, 'import');
+      const job = await prepared(ctx, alma, 'job', JOB_USERS, 'import', ['--user-group', 'GRAD', '--expiry-date', '2031-01-31']);
       ctx.log(`imported ${JOB_USERS} users; pushing by Alma's job`);
       alma.resetStats();
       const byJob = await measureCli(['--quiet', '--format', 'json', 'alma', 'push', job.job, '--method', 'job'], job.env);
