@@ -14,7 +14,7 @@ export const pull: CommandDef = {
       .option('--query <q>', "Alma's user search, e.g. \"last_name~Smith AND user_group~STAFF\"")
       .option('--set <name>', 'the members of a local set, by primary ID')
       .option('--from-file <ids>', 'primary IDs in a file (text, CSV or .xlsx)')
-      .option('--all', 'every user of the institution (two API calls a user: mind the daily quota)')
+      .option('--all', 'every user of the institution (an API call a user: mind the daily quota)')
       .option('--dry-run', 'fetch and compare, write nothing')
       .addHelpText('after', `
 Each user costs one API call (GET /users/{id}); listing by --query or --all one more per 100.
