@@ -84,6 +84,18 @@ describe('library errors reach the user as typed errors', () => {
     expect(notes.user_note).toEqual([]);
   });
 
+  it("a templates folder with its own job letter but not its labels: the job is done, and the warning names the missing part, not the library's words", async () => {
+    const s = await store();
+    const dir = path.join(s.dir, 'templates');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(ROOT, 'templates', 'job-letter.txt.liquid'), path.join(dir, 'job-letter.txt.liquid'));
+    expect((await s.run(['config', 'set', 'letters.templates_dir', dir])).code).toBe(0);
+    const r = await s.run(['job', 'run', 'update-notify', '--set', 'everyone', '--add-note', 'x']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: the job letter could not be sent: .*templates\/labels\/job-letter: cannot read this part of the job letter: ENOENT \(a templates folder with a job-letter\.txt\.liquid also holds/);
+    expect(r.stderr).not.toContain('scandir');
+  });
+
   it('ALMA_USERS_SMTP_URL without a host or with another scheme is refused before any letter is queued (nodemailer would try localhost)', async () => {
     const s = await store();
     expect((await s.run(['config', 'set', 'institution.email', 'library@example.edu'])).code).toBe(0);

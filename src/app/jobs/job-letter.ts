@@ -138,7 +138,7 @@ export async function loadJobLetter(db: Db): Promise<JobLetterRenderer> {
   const textFile = path.join(dir, 'job-letter.txt.liquid');
   const labelDir = path.join(dir, 'labels', 'job-letter');
   const labels: JobLetterFiles['labels'] = new Map();
-  for (const name of (await fsp.readdir(labelDir)).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of (await jobLetterPart(labelDir, () => fsp.readdir(labelDir))).filter((n) => n.endsWith('.json')).sort()) {
     const file = path.join(labelDir, name);
     let parsed: unknown;
     try {
@@ -148,7 +148,8 @@ export async function loadJobLetter(db: Db): Promise<JobLetterRenderer> {
     }
     labels.set(name.slice(0, -'.json'.length), { file, labels: parsed as Record<string, string> });
   }
-  const [htmlSource, textSource] = await Promise.all([fsp.readFile(htmlFile, 'utf8'), fsp.readFile(textFile, 'utf8')]);
+  const readPart = (f: string) => jobLetterPart(f, () => fsp.readFile(f, 'utf8'));
+  const [htmlSource, textSource] = await Promise.all([readPart(htmlFile), readPart(textFile)]);
   const address = config.get('institution.address') ?? null;
   return new JobLetterRenderer({ htmlFile, htmlSource, textFile, textSource, labels }, {
     name: config.get('institution.name') ?? 'The Library',
@@ -156,4 +157,14 @@ export async function loadJobLetter(db: Db): Promise<JobLetterRenderer> {
     address_lines: address ? address.split('\n').map((l) => l.trim()).filter(Boolean) : [],
     email: config.get('institution.email') ?? null,
   }, config.get('letters.default_language') ?? 'en');
+}
+
+/** A part of the job letter's templates folder, read; one that cannot be is named with what the folder holds. */
+async function jobLetterPart<T>(file: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    throw new InputError(`cannot read this part of the job letter: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file },
+      'a templates folder with a job-letter.txt.liquid also holds job-letter.html.liquid and labels/job-letter/<language>.json; copy them from the built-in one');
+  }
 }

@@ -1,4 +1,5 @@
 import type { JobLetterResult, SetLoadSummary } from '../../../app/jobs/job-letter.js';
+import { AlmaUsersError } from '../../../domain/errors.js';
 import type { CommandResult } from '../../command.js';
 import type { Context } from '../../context.js';
 
@@ -34,7 +35,8 @@ async function told(ctx: Context, result: CommandResult, send: () => Promise<Job
     if (r.status === 'sent' || r.status === 'pending' || r.status === 'suppressed') ctx.info(`job letter to ${r.recipient ?? '?'}: ${r.status}`);
     if (r.status === 'failed' || r.status === 'pending') ctx.warn(`the job letter did not go${r.problem ? `: ${r.problem}` : ''}; send it with: alma-users mail retry`);
   } catch (e) {
-    ctx.warn(`the job letter could not be sent: ${(e as Error).message}`);
+    const hint = e instanceof AlmaUsersError && e.hint ? ` (${e.hint})` : '';
+    ctx.warn(`the job letter could not be sent: ${(e as Error).message}${hint}`);
   }
   return result;
 }
