@@ -80,9 +80,14 @@ async function shell(files: Record<string, string>): Promise<Shell> {
   return { dir, look, bash };
 }
 
-/** shell() with the staff user the nightly script acts as: `batch`, a User Manager. */
+/**
+ * shell() with the staff user the nightly script acts as: `batch`, a User Manager, with an
+ * e-mail address (a job letter could reach it), in a store whose institution has none (a
+ * letter would go out From a default address, with a warning).
+ */
 async function nightlyShell(files: Record<string, string>): Promise<Shell> {
-  const s = await shell({ ...files, 'batch.csv': 'primary_id,first_name,last_name,record_type,roles\nbatch,Nightly,Batch,STAFF,user-manager\n' });
+  const batch = 'primary_id,first_name,last_name,email,record_type,roles\nbatch,Nightly,Batch,batch@example.edu,STAFF,user-manager\n';
+  const s = await shell({ ...files, 'batch.csv': batch });
   expect((await s.look(['users', 'import', path.join(s.dir, 'batch.csv')])).code).toBe(0);
   return s;
 }
@@ -94,7 +99,13 @@ function expectCommands(log: string[], expected: string[]): void {
 
 const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
 const ids = (rows: { primary_id: string }[]) => rows.map((r) => r.primary_id).sort();
-type Letter = { primary_id: string; notification_type: string; status: string };
+type Letter = { primary_id: string; notification_type: string; status: string; subject: string };
+
+/** The operator's "job completed" letters apart from the users' letters, as `mail list` shows both. */
+function byAddressee(letters: Letter[]): { users: Letter[]; operator: Letter[] } {
+  const isJobLetter = (l: Letter) => l.notification_type === 'JOB_COMPLETED';
+  return { users: letters.filter((l) => !isJobLetter(l)), operator: letters.filter(isJobLetter) };
+}
 
 const book = recipes(fs.readFileSync(README, 'utf8'));
 const recipe = (name: string) => {
@@ -123,10 +134,15 @@ describe("the README's recipes", () => {
     // The report of the job just run, found through `job list | cut -f1`.
     expect(r.stdout).toMatch(/^0012345\tchanged\tpassword reset/m);
     expect(r.stdout).toMatch(/^0012347\tunchanged\t.*external account/m);
-    const letters = json<Letter[]>(await s.look(['--format', 'json', 'mail', 'list']));
-    expect(letters.map((l) => [l.primary_id, l.notification_type, l.status])).toEqual([
+    const letters = byAddressee(json<Letter[]>(await s.look(['--format', 'json', 'mail', 'list'])));
+    expect(letters.users.map((l) => [l.primary_id, l.notification_type, l.status])).toEqual([
       ['0012345', 'NOTIFY_PASSWORD_CHANGE', 'sent'],
       ['0012346', 'NOTIFY_PASSWORD_CHANGE', 'sent'],
+    ]);
+    // The operator hears of the set load and of the job, as the README says; of no dry run.
+    expect(letters.operator.map((l) => [l.primary_id, l.status, l.subject])).toEqual([
+      ['jsmith', 'sent', expect.stringContaining('Add Members to Set password-reset')],
+      ['jsmith', 'sent', expect.stringContaining('password reset - Completed with Warnings')],
     ]);
     // Public, as CARLI's procedure makes it, so that colleagues see it.
     const publicSets = json<{ name: string }[]>(await s.look(['--format', 'json', 'set', 'list', '--public']));
@@ -158,9 +174,13 @@ describe("the README's recipes", () => {
       await s.look(['--format', 'json', 'users', 'list', '--query', 'account_type = "INTERNAL" AND user_group = "ALUMNI" AND external_id IS EMPTY']),
     );
     expect(ids(alumni)).toEqual(['a3000001', 's1000002', 's1000003']);
-    const letters = json<Letter[]>(await s.look(['--format', 'json', 'mail', 'list']));
-    expect(ids(letters)).toEqual(['s1000002', 's1000003']);
-    expect(letters.every((l) => l.notification_type === 'NOTIFY_PASSWORD_CHANGE' && l.status === 'sent')).toBe(true);
+    const letters = byAddressee(json<Letter[]>(await s.look(['--format', 'json', 'mail', 'list'])));
+    expect(ids(letters.users)).toEqual(['s1000002', 's1000003']);
+    expect(letters.users.every((l) => l.notification_type === 'NOTIFY_PASSWORD_CHANGE' && l.status === 'sent')).toBe(true);
+    expect(letters.operator.map((l) => [l.primary_id, l.status, l.subject])).toEqual([
+      ['jsmith', 'sent', expect.stringContaining('Add Members to Set graduates')],
+      ['jsmith', 'sent', expect.stringContaining('update-notify - Completed Successfully')],
+    ]);
   });
 
   it('nightly: loads the SIS file, makes expired users inactive, quietly, night after night', async () => {
@@ -173,7 +193,7 @@ describe("the README's recipes", () => {
     const s = await nightlyShell({ 'patrons.csv': sis });
     const env = { SIS_FILE: path.join(s.dir, 'patrons.csv'), REPORTS: path.join(s.dir, 'reports') };
 
-    // A night that goes well exits 0 and prints nothing, so cron mails nothing.
+    // A night that goes well exits 0, prints nothing and sends no letter, so nobody gets mail.
     const night = async (commands: string[]) => {
       const r = await s.bash(recipe('nightly'), env);
       expect(r.code, r.stderr).toBe(0);
@@ -194,6 +214,7 @@ describe("the README's recipes", () => {
 
     // The next night the set exists and nobody new has expired: nothing to do, nothing said.
     await night([load, '0 set show expired', job, retry]);
+    expect(json<Letter[]>(await s.look(['--format', 'json', 'mail', 'list']))).toEqual([]);
   });
 
   it('nightly: a failing command stops the script with its exit code and says which on stderr', async () => {

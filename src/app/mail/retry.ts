@@ -35,7 +35,7 @@ export interface RetryPlace {
 export async function retryMail(place: RetryPlace, o: RetryOptions, notes: Notes): Promise<{ result: DeliveryResult; via: string; uncertainPasswords: number }> {
   const { db } = place;
   const job = jobScope(db, o.job);
-  const transport = openTransport(place);
+  const transport = openTransport({ ...place, warnOnFirstLetter: true });
   try {
     const again: LetterStatus[] = [...(o.uncertain ? ['uncertain' as const] : []), ...(o.failed ? ['failed' as const] : [])];
     noteRecovery(notes, recoverInterrupted(db));

@@ -47,6 +47,11 @@ export interface TransportPlace {
   env: NodeJS.ProcessEnv;
   /** Told once when letters would go out with a default From address (warnings only). */
   notes?: { warn(message: string): void } | undefined;
+  /**
+   * Tell `notes` only when a letter goes, not when the transport opens: for `mail retry`,
+   * which most nights has nothing to send, and a quiet cron night must print nothing.
+   */
+  warnOnFirstLetter?: boolean | undefined;
 }
 
 /** `<store dir>/<store name>.outbox`: beside the store, as its journal is. */
@@ -59,7 +64,7 @@ export function defaultOutboxDir(storePath: string): string {
  * The configured transport: SMTP when ALMA_USERS_SMTP_URL (or mail.smtp_url) is set,
  * else .eml files in the outbox folder.
  */
-export function openTransport({ db, storePath, env, notes }: TransportPlace): Transport {
+export function openTransport({ db, storePath, env, notes, warnOnFirstLetter }: TransportPlace): Transport {
   const config = readConfig(db);
   // Read again by every sending run; checked here too, so a job refuses it before its first bulk.
   checkedSetting(config, 'mail.retry_delays');
@@ -69,11 +74,15 @@ export function openTransport({ db, storePath, env, notes }: TransportPlace): Tr
   const url = env.ALMA_USERS_SMTP_URL || config.get('mail.smtp_url');
   if (!url) {
     const fallback = `"${name}" <alma-users@localhost>`;
-    if (!from) {
-      notes?.warn(`letters go out From ${fallback}, a default: the institution's e-mail is not configured ` +
-        '(set it: alma-users config set institution.email library@example.edu, or mail.from)');
+    const transport = new EmlTransport(path.resolve(config.get('mail.outbox_dir') ?? defaultOutboxDir(storePath)), from ?? fallback);
+    if (from || !notes) return transport;
+    const warn = () => notes.warn(`letters go out From ${fallback}, a default: the institution's e-mail is not configured ` +
+      '(set it: alma-users config set institution.email library@example.edu, or mail.from)');
+    if (!warnOnFirstLetter) {
+      warn();
+      return transport;
     }
-    return new EmlTransport(path.resolve(config.get('mail.outbox_dir') ?? defaultOutboxDir(storePath)), from ?? fallback);
+    return tellingOnFirstLetter(transport, warn);
   }
   if (!from) {
     throw new UsageError('letters sent by SMTP need a From address',
@@ -87,4 +96,16 @@ export function openTransport({ db, storePath, env, notes }: TransportPlace): Tr
     rateLimit: config.has('mail.rate_limit') ? Number(checkedSetting(config, 'mail.rate_limit')) : undefined,
     timeoutMs: parseDuration(checkedSetting(config, 'mail.timeout') ?? '30s') ?? 30_000,
   });
+}
+
+/** The transport, calling `tell` once, just before it takes its first letter. */
+function tellingOnFirstLetter(transport: Transport, tell: () => void): Transport {
+  const send = transport.send.bind(transport);
+  let told = false;
+  transport.send = (...letter: Parameters<Transport['send']>) => {
+    if (!told) tell();
+    told = true;
+    return send(...letter);
+  };
+  return transport;
 }
