@@ -28,11 +28,18 @@ describe('users history of imports', () => {
     await s.run(['users', 'import', s.file('a.csv', 'primary_id,first_name,last_name,user_group\n0042,Ada,Lovelace,STAFF\n')]);
     await s.run(['set', 'create', 'one', '--from-file', s.file('ids.txt', '0042\n')]);
     const job = JSON.parse((await s.run(['--format', 'json', 'job', 'run', 'update-notify', '--set', 'one', '--user-group', 'FACULTY', '--yes'])).stdout) as { id: string };
-    await s.run(['users', 'import', s.file('b.csv', 'primary_id,last_name,user_group\n0042,Lovelace,GRAD\n')]);
+    const later = s.file('b.csv', 'primary_id,last_name,user_group\n0042,Lovelace,GRAD\n');
+    await s.run(['users', 'import', later]);
 
     const undo = await s.run(['--format', 'json', 'job', 'undo', job.id, '--yes']);
     expect(undo.code).toBe(3);
-    expect(undo.stdout).toContain('a change outside jobs');
+    // The conflict names the import that changed the field again, who ran it, and the way to overwrite.
+    const issues = (JSON.parse(undo.stdout) as { issues: unknown[] }).issues;
+    expect(issues).toEqual([{
+      severity: 'warning', code: 'conflict', users: 1,
+      message: `conflict: user_group: STAFF -> FACULTY was changed again by users import ${later} (by admin); ` +
+        `left as it is (to put it back anyway: alma-users job undo ${job.id} --force)`,
+    }]);
     const shown = JSON.parse((await s.run(['--format', 'json', 'users', 'show', '0042'])).stdout) as { user_group: { value: string } };
     expect(shown.user_group.value).toBe('GRAD');
   });
