@@ -92,14 +92,29 @@ describe('reports piped', () => {
 });
 
 describe('control characters', () => {
+  /**
+   * A file name may hold any character but / and NUL (codes and typed values may not hold
+   * control characters): an import keeps it in the audit trail, where people read it back.
+   */
+  const RED = 'Red \u001b[31mtext\u001b[0m.csv';
+  const RED_SHOWN = 'Red \\x1b[31mtext\\x1b[0m.csv';
+  async function importedFrom(s: Awaited<ReturnType<typeof store>>, name: string, tty = false): Promise<CliResult> {
+    fs.writeFileSync(path.join(s.dir, name), 'primary_id,user_group\na1,FACULTY\n');
+    const r = await s.run(['users', 'import', name], { cwd: s.dir, tty });
+    expect(r.code, r.stderr).toBe(0);
+    return r;
+  }
+
   it('show as escapes in tables, plain output and messages, and stay exact in JSON', async () => {
     const s = await store();
-    expect((await s.run(['codes', 'add', 'user_group', 'ESC', 'Red \u001b[31mtext\u001b[0m'])).code).toBe(0);
-    const plain = await s.run(['codes', 'list', 'user_group']);
-    expect(plain.stdout).toContain('ESC\tRed \\x1b[31mtext\\x1b[0m');
+    const report = await importedFrom(s, RED);
+    expect(report.stdout).toContain(`files\t${path.join(s.dir, RED_SHOWN)} (csv)`);
+    expect(report.stdout).not.toContain('\u001b');
+    const plain = await s.run(['users', 'history', 'a1']);
+    expect(plain.stdout).toContain(`\tusers import ${path.join(s.dir, RED_SHOWN)}\tuser_group: GRAD -> FACULTY`);
     expect(plain.stdout).not.toContain('\u001b');
-    const json = JSON.parse((await s.run(['codes', 'list', 'user_group', '--format', 'json'])).stdout) as { code: string; description: string }[];
-    expect(json.find((c) => c.code === 'ESC')?.description).toBe('Red \u001b[31mtext\u001b[0m');
+    const json = JSON.parse((await s.run(['users', 'history', 'a1', '--format', 'json'])).stdout) as { reason: string }[];
+    expect(json.map((h) => h.reason)).toEqual([`users import ${path.join(s.dir, RED)}`]);
     const missing = await s.run(['users', 'show', 'x\u001b[2J\u009b1m']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('error: no user x\\x1b[2J\\x9b1m in this store\nhint: find one with: alma-users users search TEXT\n');
@@ -114,10 +129,13 @@ describe('control characters', () => {
 
   it('show as escapes in a table on a terminal', async () => {
     const s = await store();
-    await s.run(['codes', 'add', 'user_group', 'ESC', 'Red \u001b[31mtext']);
-    const out = (await s.run(['codes', 'list', 'user_group'], { tty: true })).stdout;
-    expect(out).toMatch(/│ ESC +│ Red \\x1b\[31mtext +│/);
+    // The report's cell is as wide as the escape shows, so the frame stays straight.
+    const out = (await importedFrom(s, 'Red \u001b[31mtext.csv', true)).stdout;
+    expect(out).toMatch(/│ files +│ \/.*\/Red \\x1b\[31mtext\.csv \(csv\) │\n│ lines read +│ 2 +│/);
     expect(out).not.toContain('\u001b');
+    const history = (await s.run(['users', 'history', 'a1'], { tty: true })).stdout;
+    expect(history).toMatch(/^Reason +users import \/.*\/Red \\x1b\[31mtext\.csv$/m);
+    expect(history).not.toContain('\u001b');
   });
 });
 
@@ -179,7 +197,12 @@ describe('users export -o', () => {
 
 describe('help', () => {
   it('names every users command in the group description', async () => {
+    const commands = (await cli(['users', '--help'])).stdout.split('\nCommands:\n')[1]!
+      .split('\n').map((l) => /^  ([a-z-]+)/.exec(l)?.[1]).filter((c) => c !== undefined && c !== 'help');
+    expect(commands).toContain('reset-password');
+    // The description as the top-level help wraps it, its lines joined.
     const r = await cli(['--help']);
-    expect(r.stdout).toMatch(/users +users: import, show, list, search, history, export/);
+    const description = /^  users +(.*(?:\n {4,}\S.*)*)/m.exec(r.stdout)?.[1]?.replace(/\s+/g, ' ');
+    expect(description).toBe(`users: ${commands.join(', ')}`);
   });
 });
