@@ -30,7 +30,7 @@ export interface ImportSource {
 }
 
 /** A source's records in batches, as its reader gives them or gathered here. */
-async function* batchesOf(items: ImportSource['items']): AsyncGenerator<ReadItem[]> {
+export async function* batchesOf(items: ImportSource['items']): AsyncGenerator<ReadItem[]> {
   if (items.batches) {
     yield* items.batches();
     return;
@@ -114,13 +114,13 @@ const UNCHANGED = 2;
 const NOT_USED = 3;
 type Outcome = typeof CREATED | typeof UPDATED | typeof UNCHANGED | typeof NOT_USED;
 
-/** SQLite's NOCASE folds ASCII letters only; so does the duplicate check. */
-function fold(id: string): string {
+/** SQLite's NOCASE folds ASCII letters only; so does the duplicate check (and users sync's batch of users). */
+export function fold(id: string): string {
   return /[^\x00-\x7f]/.test(id) ? id.replace(/[A-Z]/g, (c) => c.toLowerCase()) : id.toLowerCase();
 }
 
 /** The record's primary ID, trimmed ('' when it gives none). */
-function primaryIdOf(rec: ImportRecord): string {
+export function primaryIdOf(rec: ImportRecord): string {
   return typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
 }
 

@@ -151,3 +151,19 @@ describe('users sync: the same user twice', () => {
     expect((await s.user('s1')).last_name).toBe('Arden');
   });
 });
+
+describe('users sync: the same existing user twice in one file', () => {
+  it('lays the later record onto the user as the earlier one left it, whatever the case of its ID', async () => {
+    const s = await store();
+    await s.sync(sisXml([ann]), '--profile', 'STUDENTS');
+    const r = await s.sync(sisXml([{ ...ann, group: 'GRAD' }, { ...ann, id: 'S1', group: 'GRAD', last: 'Arden' }]), '--profile', 'STUDENTS');
+    expect(r.report).toMatchObject({ updated: 2, repeated: 1, protected_kept: [] });
+    const u = await s.user('s1');
+    expect([u.user_group.value, u.last_name]).toEqual(['GRAD', 'Arden']);
+    const history = JSON.parse((await s.run(['users', 'history', 's1', '--format', 'json'])).stdout) as { job: string; change: string }[];
+    const changes = history.filter((h) => h.job === r.report!.job).map((h) => h.change);
+    // The second record's audit row holds only what it changed: the group was the earlier record's.
+    expect(changes.filter((c) => c.startsWith('user_group'))).toHaveLength(1);
+    expect(changes.filter((c) => c.startsWith('last_name'))).toHaveLength(1);
+  });
+});

@@ -109,10 +109,15 @@ export function draftSyncUser(rec: ImportRecord, existing: StoredUser | undefine
 
   for (const list of SEGMENTED_LISTS) {
     const fromFile = fileEntries(rec, list);
+    const internal = ((existing?.[list] ?? []) as Entry[]).filter((e) => e.segment === 'Internal');
+    if (internal.length === 0) {
+      // Most users hold no Internal entry: the file's entries are the list, no keys needed.
+      draft[list] = fromFile;
+      continue;
+    }
     const key = ENTRY_KEYS[list];
     const taken = new Set(fromFile.map(key));
-    const internal = ((existing?.[list] ?? []) as Entry[]).filter((e) => e.segment === 'Internal' && !taken.has(key(e)));
-    draft[list] = [...fromFile, ...internal];
+    draft[list] = [...fromFile, ...internal.filter((e) => !taken.has(key(e)))];
   }
 
   const kept: KeptField[] = [];

@@ -17,7 +17,9 @@ import { UserColumnWriter } from '../../store/user-columns.js';
 import { sameUser, UserStore } from '../../store/users.js';
 import { finalStatus } from '../jobs/engine.js';
 import { claimJob, submitJob } from '../jobs/submit.js';
+import { checkUser } from '../import-check.js';
 import { ImportCodes } from '../import-codes.js';
+import { batchesOf, fold, primaryIdOf, type ImportSource } from '../import.js';
 import { listed, MAX_LISTED, newReport, type SyncReport } from './report.js';
 import { draftSyncUser, sisChanged, type ProtectedField, type SisValues } from './rules.js';
 
@@ -28,9 +30,7 @@ import { draftSyncUser, sisChanged, type ProtectedField, type SisValues } from '
  * is idempotent (users it reached are unchanged the second time).
  */
 
-export interface SyncSource {
-  items: AsyncIterable<ReadItem> | Iterable<ReadItem>;
-}
+export type SyncSource = ImportSource;
 
 export interface SyncOptions {
   operator: Operator;
@@ -68,6 +68,16 @@ class SeenUsers {
   has(id: number): boolean {
     return id >> 3 < this.bits.length && ((this.bits[id >> 3]! >> (id & 7)) & 1) === 1;
   }
+}
+
+/** What a batch's records are checked against, read once for the batch. */
+interface BatchRead {
+  /** The users the batch names, by folded primary ID, as they were before it. */
+  users: Map<string, StoredUser>;
+  /** sync_values' standing JSON of those users, by row id. */
+  sis: Map<number, string>;
+  /** Folded primary IDs of the records of the batch met so far. */
+  named: Set<string>;
 }
 
 export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): Promise<SyncReport> {
@@ -135,12 +145,16 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     return id;
   };
 
-  const one = (rec: ImportRecord): void => {
-    const rawId = typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
+  const one = (rec: ImportRecord, read: BatchRead): void => {
+    const rawId = primaryIdOf(rec);
     const control = controlCharacter(rec);
     if (control) return reject(rec.at, rawId, control);
     if (!rawId) return reject(rec.at, undefined, 'primary_id is empty');
-    const existing = users.get(rawId);
+    const key = fold(rawId);
+    // A user an earlier record of this batch named may have been written since the batch was read: read again.
+    const again = read.named.has(key);
+    read.named.add(key);
+    const existing = again ? users.get(rawId) : read.users.get(key);
     if (existing) {
       member.userId = existing.id;
       if (existing.account_type !== 'EXTERNAL') return reject(rec.at, rawId, 'User is not external', 'not-external');
@@ -153,12 +167,16 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
         add(tally, 'repeated');
       }
     }
-    const lastText = existing ? sisStore.last(existing.id) : undefined;
+    const lastText = existing ? (again ? sisStore.last(existing.id) : read.sis.get(existing.id)) : undefined;
     const last = lastText === undefined ? undefined : (JSON.parse(lastText) as SisValues);
     const { draft, kept, sis } = draftSyncUser(rec, existing, last, { profile: o.profile, overrides: o.overrides, newRoles: existing ? [] : newRoles(rec), code });
-    const parsed = userSchema.safeParse(draft);
-    if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
-    const user = parsed.data;
+    // zod only where the hand check cannot vouch for the draft, and to word a rejection (as users import does).
+    let user = checkUser(draft);
+    if (!user) {
+      const parsed = userSchema.safeParse(draft);
+      if (!parsed.success) return reject(rec.at, rawId, describeIssue(parsed.error));
+      user = parsed.data;
+    }
     const unknown = codeCheck.check(user, rec);
     if (unknown) return reject(rec.at, rawId, unknown, 'unknown-code');
     if (!o.operator.isAdministrator && ((existing && isRestrictedAccount(o.codes, existing)) || isRestrictedAccount(o.codes, user))) {
@@ -202,8 +220,18 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     else db.transaction(run).immediate();
   };
 
+  /** The batch's users and their last SIS values, two queries for the batch instead of two a record. */
+  const readBatch = (batch: ReadItem[]): BatchRead => {
+    const found = users.getMany(batch.map((item) => ('error' in item ? '' : primaryIdOf(item))).filter(Boolean));
+    const read: BatchRead = { users: new Map(), sis: new Map(), named: new Set() };
+    for (const u of found) read.users.set(fold(u.primary_id), u);
+    read.sis = sisStore.lastMany(found.filter((u) => u.account_type === 'EXTERNAL' && u.external_id === o.profile).map((u) => u.id));
+    return read;
+  };
+
   const flush = (batch: ReadItem[]) =>
     commit(() => {
+      const read = readBatch(batch);
       for (const item of batch) {
         report.records++;
         add(tally, 'records');
@@ -212,8 +240,8 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
           member = { userId: 0, primaryId: item.primary_id ?? '' };
           reject(item.at, item.primary_id, item.error, 'unreadable');
         } else {
-          member = { userId: 0, primaryId: typeof item.fields.primary_id === 'string' ? item.fields.primary_id.trim() : '' };
-          one(item);
+          member = { userId: 0, primaryId: primaryIdOf(item) };
+          one(item, read);
         }
         done();
       }
@@ -248,11 +276,14 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     await users.bulkLoad(async () => {
       let batch: ReadItem[] = [];
       for (const source of sources) {
-        for await (const item of source.items) {
-          batch.push(item);
-          if (batch.length >= BATCH) {
-            flush(batch);
-            batch = [];
+        // The reader's own batches where it has them (the CSV reader): one await a batch, not a record.
+        for await (const items of batchesOf(source.items)) {
+          for (const item of items) {
+            batch.push(item);
+            if (batch.length >= BATCH) {
+              flush(batch);
+              batch = [];
+            }
           }
         }
       }
