@@ -15,8 +15,6 @@ import { measureCli, type BenchContext, type BenchResult } from './harness.js';
 
 const LIMIT = 25;
 const KEY = 'bench-alma-key';
-const PUT_USERS = 10_000;
-const JOB_USERS = 100_000;
 
 async function writeNdjson(file: string, n: number): Promise<void> {
   const out = fs.createWriteStream(file);
@@ -50,6 +48,9 @@ async function prepared(ctx: BenchContext, alma: AlmaTestServer, name: string, n
 export const suite = {
   name: 'alma',
   async run(ctx: BenchContext): Promise<BenchResult[]> {
+    // The sizes; a smaller --users scales them down for a quick look.
+    const PUT_USERS = Math.min(10_000, ctx.users);
+    const JOB_USERS = Math.min(100_000, 10 * ctx.users);
     const results: BenchResult[] = [];
     const alma = await startAlmaServer({ apiKey: KEY, perSecond: LIMIT });
     try {

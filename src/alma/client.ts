@@ -43,7 +43,7 @@ const BACKOFF_FAILURE = [500, 2000, 5000];
  * The limiter's window is a little longer than a second: the calls leave here spaced, and
  * arrive at Alma with the network's jitter; Alma counts arrivals.
  */
-const WINDOW_MS = 1030;
+const WINDOW_MS = 1060;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -58,11 +58,16 @@ export class AlmaClient {
   private readonly send: (url: string, init: RequestInit) => Promise<Response>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly apiBase: string;
+  private readonly limit: number;
+  /** When the calls of the last window left, oldest first. */
+  private readonly sent: number[] = [];
 
   constructor(private readonly o: ClientOptions) {
     const f = o.fetch ?? fetch;
     const throttle = pThrottle({ limit: Math.max(1, Math.floor(o.rate)), interval: WINDOW_MS, strict: true });
-    this.send = throttle((url: string, init: RequestInit) => {
+    this.limit = Math.max(1, Math.floor(o.rate));
+    this.send = throttle(async (url: string, init: RequestInit) => {
+      await this.gate();
       this.calls++;
       return f(url, init);
     });
@@ -119,6 +124,23 @@ export class AlmaClient {
       // An answer that echoed the key (a proxy's error page) must not carry it into a message.
       const message = (env?.errorMessage ?? bodySummary(text)).split(this.o.apiKey).join('[key]');
       throw new AlmaApiError(res.status, code, message, env?.trackingId, call, hintFor(res.status));
+    }
+  }
+
+  /**
+   * p-throttle spaces the calls by the times it planned for them; when the event loop is
+   * late (a busy machine, a long synchronous write), several planned calls run at once.
+   * The times calls really left are checked too, so that no window ever holds more.
+   */
+  private async gate(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.sent.length && now - this.sent[0]! >= WINDOW_MS) this.sent.shift();
+      if (this.sent.length < this.limit) {
+        this.sent.push(now);
+        return;
+      }
+      await defaultSleep(this.sent[0]! + WINDOW_MS - now);
     }
   }
 
