@@ -10,7 +10,7 @@ import type { FileStats } from '../../domain/import-record.js';
 import type { Db } from '../../store/db.js';
 import type { FileRead } from '../users-import.js';
 import type { SyncReport } from './report.js';
-import { PROTECTED_FIELDS } from './rules.js';
+import { isProtectedField, PROTECTED_FIELDS } from '../../domain/protected-fields.js';
 import { syncUsers, type SyncSource } from './run.js';
 
 /** The options of `users sync`, as the command line gives them. */
@@ -21,7 +21,7 @@ export const syncOptions = z.object({
     .optional()
     .transform((v, ctx) => {
       const fields = (v ?? '').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
-      const bad = fields.find((f) => !(PROTECTED_FIELDS as readonly string[]).includes(f));
+      const bad = fields.find((f) => !isProtectedField(f));
       if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `${bad} is not a protected field (protected: ${PROTECTED_FIELDS.join(', ')})` });
       return new Set(fields);
     }),

@@ -1,5 +1,6 @@
 import type { ImportRecord } from '../../domain/import-record.js';
 import { sameValue } from '../../domain/jobs/changes.js';
+import { PROTECTED_FIELDS, type ProtectedField } from '../../domain/protected-fields.js';
 import { SCALAR_FIELDS, type StoredUser } from '../../domain/user-fields.js';
 
 /**
@@ -10,12 +11,6 @@ import { SCALAR_FIELDS, type StoredUser } from '../../domain/user-fields.js';
  * its value. What comes out is a draft for the user schema, not yet validated.
  */
 
-/** Fields the SIS does not overwrite once they were changed in alma-users (Alma's list; PIN and library notices are not kept here). */
-export const PROTECTED_FIELDS = [
-  'user_group', 'job_category', 'preferred_language', 'campus_code', 'rs_libraries', 'user_title',
-  'pref_first_name', 'pref_middle_name', 'pref_last_name', 'cataloger_level',
-] as const;
-export type ProtectedField = (typeof PROTECTED_FIELDS)[number];
 
 /** The lists whose entries carry a segment: External ones belong to the SIS, Internal ones to the library. */
 export const SEGMENTED_LISTS = ['identifiers', 'addresses', 'emails', 'phones', 'notes', 'blocks', 'statistics'] as const;

@@ -21,7 +21,8 @@ import { checkUser } from '../import-check.js';
 import { ImportCodes } from '../import-codes.js';
 import { batchesOf, fold, primaryIdOf, type ImportSource } from '../import.js';
 import { listed, MAX_LISTED, newReport, type SyncReport } from './report.js';
-import { draftSyncUser, sisChanged, type ProtectedField, type SisValues } from './rules.js';
+import type { ProtectedField } from '../../domain/protected-fields.js';
+import { draftSyncUser, sisChanged, type SisValues } from './rules.js';
 
 /**
  * `users sync`: SIS records applied to the external users of one profile, as a job. Records
