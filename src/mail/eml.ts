@@ -15,6 +15,10 @@ export class EmlTransport implements Transport {
   readonly name: string;
   readonly description: string;
   readonly concurrency = 8;
+  /** A written file is the proof that its letter went (crash recovery reads it). */
+  readonly leavesProof = true;
+  /** The folder, made once per run of letters (again after a failure, which may have been its removal). */
+  private folder: Promise<string | undefined> | undefined;
   private readonly composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
   constructor(readonly dir: string, readonly from: string) {
@@ -31,21 +35,25 @@ export class EmlTransport implements Transport {
     const file = this.fileOf(letter.id);
     try {
       // Letters carry temporary passwords: the folder and files are the operator's alone.
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.folder ??= fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await this.folder;
       const info = await this.composer.sendMail({
         from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
         messageId: letter.messageId, headers: letterHeaders(letter),
       });
+      // Asynchronous, so that the letters in flight are written and flushed side by side: a
+      // letter is 'sent' only once its file is on the disk, the proof a crash is judged by.
       const tmp = emlTempFile(this.dir, letter.id, process.pid);
-      const fd = fs.openSync(tmp, 'w', 0o600);
+      const handle = await fs.promises.open(tmp, 'w', 0o600);
       try {
-        fs.writeSync(fd, info.message as Buffer);
-        fs.fsyncSync(fd);
+        await handle.writeFile(info.message as Buffer);
+        await handle.datasync();
       } finally {
-        fs.closeSync(fd);
+        await handle.close();
       }
-      fs.renameSync(tmp, file);
+      await fs.promises.rename(tmp, file);
     } catch (e) {
+      this.folder = undefined;
       // A full disk or a missing permission: no letter can be written until someone fixes it.
       throw new SendFailure('fatal', `cannot write ${file}: ${(e as Error).message}`);
     }

@@ -21,10 +21,20 @@ export interface Transport {
   readonly from: string;
   /** How many letters to have in flight at once: as many as it can hand over at once, no more. */
   readonly concurrency: number;
+  /**
+   * Whether what became of a letter can be told afterwards from what the transport left (an
+   * .eml file named by the letter): a letter found 'sending' after a crash is settled by that
+   * proof, so its claim need not reach the disk before the letter goes.
+   */
+  readonly leavesProof?: boolean;
   /** At most this many letters a second (undefined: no limit): the sender waits before taking the next. */
   readonly perSecond?: number | undefined;
-  /** Sends one letter; returns the server's reply. */
-  send(letter: OutgoingLetter): Promise<string>;
+  /**
+   * Sends one letter; returns the server's reply. With `ready`, the letter may start on its
+   * way at once, but the server must not have it whole before `ready` resolves (its claim is
+   * then on the disk); when `ready` rejects, the letter is not handed over.
+   */
+  send(letter: OutgoingLetter, ready?: Promise<void>): Promise<string>;
   /** Removes what an interrupted earlier run left behind (half-written files); called before a run. */
   tidy?(): void;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
-import { nanoid } from 'nanoid';
 import { allowListMatcher } from '../domain/config.js';
 import { ConflictError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
 import { getConfig } from './config.js';
 import type { Db } from './db.js';
 import type { FIRST_STATUSES } from './outbox-states.js';
@@ -46,7 +46,7 @@ export const SUPPRESSED_REPLY = 'not sent: the address is outside mail.allowed_e
 
 export class Outbox {
   private readonly insert;
-  private readonly seal;
+  private readonly nextRowid;
   private readonly allowed: ((address: string) => boolean) | undefined;
   private readonly domain: string;
   private readonly now: () => Date;
@@ -56,10 +56,12 @@ export class Outbox {
     this.allowed = allowListMatcher(allowList);
     this.domain = options.messageIdDomain ?? messageIdDomain(getConfig(db, 'institution.email'));
     this.now = options.now ?? (() => new Date());
-    this.insert = db.prepare(`INSERT INTO outbox (id, message_id, job_id, user_id, primary_id, notification_type, recipient,
+    // rowid NULL: SQLite picks it. A sealed letter's rowid is picked first, as SQLite would
+    // (the largest plus one, inside the caller's transaction): it names the letter's key.
+    this.insert = db.prepare(`INSERT INTO outbox (rowid, id, message_id, job_id, user_id, primary_id, notification_type, recipient,
       subject, body_text, body_html, status, last_reply, created_at, updated_at, carries_password)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.seal = db.prepare('UPDATE outbox SET body_text = ?, body_html = ? WHERE rowid = ?');
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.nextRowid = db.prepare<[], number>('SELECT coalesce(max(rowid), 0) + 1 FROM outbox').pluck();
   }
 
   /** Whether a letter to this address would be sent (false: suppressed by the allow-list). */
@@ -72,22 +74,21 @@ export class Outbox {
    * address outside the allow-list is recorded as suppressed, without its body.
    */
   enqueue(letter: LetterToQueue): QueuedLetter {
-    const id = nanoid();
+    const id = newId();
     const messageId = `<${id}@${this.domain}>`;
     const allowed = this.allows(letter.recipient);
     const at = this.now().toISOString();
     // A password letter's body is written sealed, never in plain text (outbox-secrets.ts).
-    const plain = allowed && !letter.carriesPassword;
+    const sealed = allowed && letter.carriesPassword;
+    const slot = sealed ? this.nextRowid.get()! : null;
+    const seal = slot === null ? undefined : sealerFor(this.db, slot);
+    const body = (text: string) => (!allowed ? null : seal ? seal(text) : text);
     try {
-      const { lastInsertRowid } = this.insert.run(
-        id, messageId, letter.jobId, letter.userId, letter.primaryId, letter.type, letter.recipient, letter.subject,
-        plain ? letter.text : null, plain ? letter.html : null,
+      this.insert.run(
+        slot, id, messageId, letter.jobId, letter.userId, letter.primaryId, letter.type, letter.recipient, letter.subject,
+        body(letter.text), body(letter.html),
         allowed ? 'pending' : 'suppressed', allowed ? null : SUPPRESSED_REPLY, at, at, letter.carriesPassword ? 1 : 0,
       );
-      if (allowed && letter.carriesPassword) {
-        const seal = sealerFor(this.db, Number(lastInsertRowid));
-        this.seal.run(seal(letter.text), seal(letter.html), lastInsertRowid);
-      }
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && letter.jobId !== null) {
         throw new ConflictError(`job ${letter.jobId} already queued a letter for user ${letter.primaryId}; a second one was refused`);
@@ -99,7 +100,7 @@ export class Outbox {
 
   /** A new Message-ID for a letter sent again with a new body (a reissued password letter). */
   newMessageId(): string {
-    return `<${nanoid()}@${this.domain}>`;
+    return `<${newId()}@${this.domain}>`;
   }
 }
 

@@ -41,8 +41,31 @@ function putKey(db: Db, slot: number, key: Buffer): void {
     m.set(slot, key);
     return;
   }
-  withFile(db, 'a+', () => undefined); // created 0600 before its first key
-  withFile(db, 'r+', (fd) => fs.writeSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES));
+  const write = (fd: number) => fs.writeSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES);
+  try {
+    withFile(db, 'r+', write);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    withFile(db, 'a+', () => undefined); // created 0600 before its first key
+    withFile(db, 'r+', write);
+  }
+}
+
+/**
+ * Random bytes for keys and IVs, drawn from a pool filled in one call: a job queues a
+ * letter every few tens of microseconds, and one call to the generator per key and IV
+ * costs more than the sealing itself.
+ */
+const randomPool = Buffer.alloc(4096);
+let randomUsed = randomPool.length;
+function randomBytes(n: number): Buffer {
+  if (randomUsed + n > randomPool.length) {
+    crypto.randomFillSync(randomPool);
+    randomUsed = 0;
+  }
+  randomUsed += n;
+  // A copy: the pool is refilled, and a key outlives this call.
+  return Buffer.from(randomPool.subarray(randomUsed - n, randomUsed));
 }
 
 function getKey(db: Db, slot: number): Buffer | undefined {
@@ -68,31 +91,65 @@ export function syncLetterKeys(db: Db): void {
 
 /** Overwrites these letters' keys in place with zeros, durably: their sealed bodies can no longer be opened. */
 export function shredLetterKeys(db: Db, slots: readonly number[]): void {
-  if (slots.length === 0) return;
+  zeroLetterKeys(db, slots, (fd) => fs.fsyncSync(fd));
+}
+
+/**
+ * Overwrites these letters' keys in place with zeros at once, and makes that durable in the
+ * background (one fsync for the shreds of several batches of letters, off the sender's way);
+ * flushLetterKeys waits for that. A sending run shreds after each commit.
+ */
+export function shredLetterKeysSoon(db: Db, slots: readonly number[]): boolean {
+  return zeroLetterKeys(db, slots, () => undefined);
+}
+
+/** Makes the zeros written by shredLetterKeysSoon durable. */
+export async function flushLetterKeys(db: Db): Promise<void> {
+  const file = letterKeysFile(db);
+  if (!file) return;
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r+');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes zeros over the slots, then `then(fd)`; false when there was nothing to write. */
+function zeroLetterKeys(db: Db, slots: readonly number[], then: (fd: number) => void): boolean {
+  if (slots.length === 0) return false;
   if (!letterKeysFile(db)) {
     const m = memoryKeys.get(db);
     for (const s of slots) {
       m?.get(s)?.fill(0);
       m?.delete(s);
     }
-    return;
+    return false;
   }
   try {
     withFile(db, 'r+', (fd) => {
       for (const s of slots) fs.writeSync(fd, ZERO, 0, KEY_BYTES, s * KEY_BYTES);
-      fs.fsyncSync(fd);
+      then(fd);
     });
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return false;
   }
 }
 
 /** A new key for the letter in this slot (its rowid), and a sealer of its body's parts under it. */
 export function sealerFor(db: Db, slot: number): (text: string) => string {
-  const key = crypto.randomBytes(KEY_BYTES);
+  const key = randomBytes(KEY_BYTES);
   putKey(db, slot, key);
   return (text) => {
-    const iv = crypto.randomBytes(IV_BYTES);
+    const iv = randomBytes(IV_BYTES);
     const c = crypto.createCipheriv('aes-256-gcm', key, iv);
     const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
     return SEALED + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');

@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
-import { openBody, sealerFor, shredLetterKeys, syncLetterKeys, truncateWal } from './outbox-secrets.js';
+import { CommitSync } from './outbox-durable.js';
+import { flushLetterKeys, openBody, sealerFor, shredLetterKeys, shredLetterKeysSoon, syncLetterKeys, truncateWal } from './outbox-secrets.js';
 
 /**
  * The outbox's state machine: a letter's statuses, which status may follow which, and
@@ -96,6 +97,11 @@ export class SendingMoves {
   /** The key slots of the password letters this run claimed, by letter id. */
   private readonly slots = new Map<string, number>();
   private readonly toShred: number[] = [];
+  /** The background fsync of the shredded keys, while one runs; `again`: more were shredded meanwhile. */
+  private flushing: Promise<void> | undefined;
+  private again = false;
+  private flushFailure: unknown;
+  private readonly commits;
 
   constructor(private readonly db: Db) {
     this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
@@ -104,6 +110,7 @@ export class SendingMoves {
     this.laterStmt = move(db, ['sending'], 'pending', `updated_at = ?, last_reply = ?, next_attempt_at = ?, ${RELEASE}`);
     this.failedStmt = move(db, ['sending'], 'failed', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
     this.uncertainStmt = move(db, ['sending'], 'uncertain', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
+    this.commits = new CommitSync(db);
     // The keys of letters sealed so far reach the disk before any of them leaves.
     syncLetterKeys(db);
   }
@@ -118,9 +125,42 @@ export class SendingMoves {
     return { ...letter, body_text: openBody(this.db, slot, letter.body_text ?? null), body_html: openBody(this.db, slot, letter.body_html ?? null) };
   }
 
-  /** The keys of the letters moved since the last call are overwritten, durably; called after each commit. */
-  shred(): void {
-    shredLetterKeys(this.db, this.toShred.splice(0));
+  /** Whether this claimed letter carries a sealed body, whose key is shredded once it is sent or given up. */
+  sealed(id: string): boolean {
+    return this.slots.has(id);
+  }
+
+  /** The key slots of the letters that ended since the last call: to shred once their moves are on the disk. */
+  ended(): number[] {
+    return this.toShred.splice(0);
+  }
+
+  /**
+   * Overwrites these keys (ended()); called once the moves that ended their letters are
+   * durable. The zeros are in the file at once; they reach the disk in the background, one
+   * fsync for however many calls came meanwhile (flushed() waits for it).
+   */
+  shred(slots: number[]): void {
+    if (!shredLetterKeysSoon(this.db, slots)) return;
+    this.again = true;
+    this.flushing ??= (async () => {
+      while (this.again) {
+        this.again = false;
+        await flushLetterKeys(this.db);
+      }
+    })().catch((e: unknown) => { this.flushFailure ??= e; }).finally(() => { this.flushing = undefined; });
+  }
+
+  /** Resolves when every move committed so far is on the disk (group commit: outbox-durable.ts). */
+  durable(): Promise<void> {
+    return this.commits.sync();
+  }
+
+  /** The end of the run: resolves when every key shredded so far is overwritten on the disk; throws what stopped that. */
+  async finish(): Promise<void> {
+    this.commits.close();
+    while (this.flushing) await this.flushing;
+    if (this.flushFailure !== undefined) throw this.flushFailure;
   }
 
   private done(id: string): void {

@@ -1,3 +1,4 @@
+import { setImmediate as answersSoFar } from 'node:timers/promises';
 import { thisProcess } from '../../domain/processes.js';
 import { SendFailure, type Transport } from '../../mail/transport.js';
 import type { Db } from '../../store/db.js';
@@ -9,9 +10,14 @@ import { retryDelays as configuredRetryDelays } from './settings.js';
 /**
  * Sends the outbox's pending letters, after the transaction that queued them committed.
  *
- * Never twice on its own: a letter is marked 'sending' (durably, synchronous=FULL) when a
- * connection takes it (the run has no more letters in flight than the transport has
- * connections), and 'sent' after, with its body erased in the same UPDATE. A server that had
+ * Never twice on its own: a letter is marked 'sending' (durably) when a connection takes it
+ * (the run has no more letters in flight than the transport has connections), and 'sent'
+ * after, with its body erased in the same UPDATE. The answers that came in and the letters
+ * their connections take next are one commit, forced to the disk by one fsync in the
+ * background (store/outbox-durable.ts) before those letters leave: a batch of letters costs
+ * one fsync, and the other connections keep talking to the server meanwhile. A transport that
+ * leaves proof of what it did (.eml files) needs no durable claim; its commits are forced to
+ * the disk only before a password letter's key is shredded. A server that had
  * the whole letter and never answered (a timeout, a dropped connection) makes it 'uncertain',
  * not a temporary failure: it is not tried again by the run. A letter found 'sending' once
  * its process is gone: with the .eml transport the file says whether it went; by SMTP nobody
@@ -185,13 +191,13 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     return picked;
   });
 
-  const start = (letter: ClaimedLetter) => {
+  const start = (letter: ClaimedLetter, ready: Promise<void> | undefined) => {
     byId.set(letter.id, letter);
     const n = (tries.get(letter.id) ?? 0) + 1;
     tries.set(letter.id, n);
     if (n === 1) sentBefore.set(letter.id, run.sent);
     const p = transport
-      .send({ id: letter.id, messageId: letter.message_id, to: letter.recipient, subject: letter.subject, text: letter.body_text ?? '', html: letter.body_html ?? '' })
+      .send({ id: letter.id, messageId: letter.message_id, to: letter.recipient, subject: letter.subject, text: letter.body_text ?? '', html: letter.body_html ?? '' }, ready)
       .then(
         (reply) => {
           sent++;
@@ -227,13 +233,30 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     inflight.add(p);
   };
 
-  const previousSync = db.pragma('synchronous', { simple: true }) as number;
-  // A 'sending' mark must reach the disk before the letter leaves, or a power cut could send it twice.
-  db.pragma('synchronous = FULL');
+  /**
+   * The commits so far forced to the disk: before the letters just claimed are whole with the
+   * server (a power cut must not forget a claim and send a letter twice) and before the keys
+   * of the letters that ended are shredded (a letter pending again without its key could not
+   * go). One fsync for a step, in the background; when the disk fails, the run stops.
+   */
+  const syncing = new Set<Promise<void>>();
+  const forced = (slots: number[]): Promise<void> => {
+    const ready = moves.durable();
+    const after = ready.then(
+      () => moves.shred(slots),
+      (e: unknown) => { halted ??= `cannot make the store's changes durable: ${(e as Error).message}`; },
+    ).finally(() => syncing.delete(after));
+    syncing.add(after);
+    return ready;
+  };
   try {
     for (;;) {
-      for (const letter of step(new Date())) start(letter);
-      moves.shred();
+      const ending = outcomes.some((o) => moves.sealed(o.id));
+      const claimed = step(new Date());
+      const slots = moves.ended();
+      const ready = ending || (claimed.length > 0 && !transport.leavesProof) ? forced(slots) : undefined;
+      if (!ready) moves.shred(slots);
+      for (const letter of claimed) start(letter, transport.leavesProof ? undefined : ready);
       const more = !halted && (next < queue.length || retries.length > 0);
       if (inflight.size === 0) {
         if (!more) break;
@@ -245,13 +268,18 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
       const paced = more && inflight.size < transport.concurrency && nextStartAt > Date.now();
       if (paced) await Promise.race([...inflight, sleep(nextStartAt - Date.now())]);
       else await Promise.race(inflight);
+      // The other answers that arrived with this one go in the same commit.
+      await answersSoFar();
     }
   } finally {
     await Promise.allSettled(inflight);
     // Only the answers: after an error nothing new is claimed (it would be left 'sending').
     settle.immediate(new Date());
-    moves.shred();
-    db.pragma(`synchronous = ${previousSync}`);
+    const slots = moves.ended();
+    await Promise.allSettled(syncing);
+    await moves.durable();
+    moves.shred(slots);
+    await moves.finish();
     // Erased bodies should not linger in the write-ahead log (sealed ones are unreadable anyway).
     truncateWal(db);
   }

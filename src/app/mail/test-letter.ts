@@ -1,4 +1,4 @@
-import { nanoid } from 'nanoid';
+import { newId } from '../../domain/ids.js';
 import { z } from 'zod';
 import type { Operator } from '../../domain/authz.js';
 import { allowListMatcher } from '../../domain/config.js';
@@ -33,7 +33,7 @@ export async function sendTestLetter(place: { db: Db; storePath: string; env: No
     throw new UsageError(`${o.to} is outside mail.allowed_emails; nothing was sent`, 'send to an allowed address, or: alma-users config unset mail.allowed_emails');
   }
   const transport = openTransport(place);
-  const id = `test-${nanoid()}`;
+  const id = `test-${newId()}`;
   const messageId = `<${id}@${messageIdDomain(getConfig(db, 'institution.email'))}>`;
   const text = `This is a test letter from alma-users, sent by ${operator.user.primary_id} through ${transport.description}.\n` +
     'If you can read it, letters to users will reach their mail servers the same way.\n';
