@@ -1,4 +1,4 @@
-import { nanoid } from 'nanoid';
+import { newId } from '../domain/ids.js';
 import type { Db } from '../store/db.js';
 import { JobStore, type JobRow } from '../store/jobs.js';
 import { loadCodeBook } from '../store/codes.js';
@@ -87,7 +87,7 @@ export function newSetRecord(op: Operator, s: NewSet, kind: SetRecord['kind'], q
   const at = now.toISOString();
   const description = s.description?.trim() || undefined;
   return {
-    id: nanoid(), name: checkSetName(s.name), kind, description, query, owner: op.user.primary_id,
+    id: newId(), name: checkSetName(s.name), kind, description, query, owner: op.user.primary_id,
     public: s.public === true, created_at: at, updated_at: at, updated_by: op.user.primary_id,
   };
 }

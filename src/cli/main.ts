@@ -4,7 +4,7 @@ import type { CommandResult } from './command.js';
 import type { Io } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { visible } from './visible.js';
-import { buildProgram } from './program.js';
+import { groupOf } from './groups.js';
 
 /** The entry point: the only place that sets the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -28,8 +28,18 @@ export async function main(argv: string[]): Promise<void> {
 /** Runs one command line and returns its exit code; typed errors become codes here. */
 export async function run(args: string[], io: Io): Promise<ExitCode> {
   let result: CommandResult = {};
-  const program = buildProgram(io, (r) => (result = r), run);
+  const onResult = (r: CommandResult) => (result = r);
   try {
+    // The version is asked for by scripts and cron jobs: answered before any command is loaded.
+    if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+      io.stdout.write(`${(await import('../app/package-files.js')).packageVersion()}\n`);
+      return EXIT.ok;
+    }
+    // A line that names a group loads that group alone (groups.ts); others, the whole program.
+    const own = await groupOf(args);
+    const program = own
+      ? (await import('./program-core.js')).programWith(io, onResult, run, [own])
+      : (await import('./program.js')).buildProgram(io, onResult, run);
     await program.parseAsync(args, { from: 'user' });
     return result.exit ?? EXIT.ok;
   } catch (e) {

@@ -63,7 +63,10 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-const NUMBER = new Intl.NumberFormat('en');
+// Made on first use: building it loads the locale data (~15 ms), and every command that
+// can show progress imports this module, including the read-only ones.
+let numbers: Intl.NumberFormat | undefined;
+const NUMBER = { format: (n: number) => (numbers ??= new Intl.NumberFormat('en')).format(n) };
 
 /** 1,250 users/s, 2.5 users/s, 40 users/min: whole numbers where they say enough. */
 export function formatRate(perSecond: number, unit: string): string {

@@ -1,15 +1,19 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProcess, ROOT, tempStore, WATCH_ZOD } from '../helpers/cli.js';
+import { cliProcess, ROOT, tempStore, watchLoads } from '../helpers/cli.js';
 
 /**
  * Start-up of the read-only commands in a real process (the built CLI): they must not load
- * zod, which costs every cron invocation ~130 ms.
+ * zod, which costs every cron invocation ~130 ms, nor nanoid, nor the writers (nodemailer,
+ * liquidjs, exceljs, csv-parse).
  */
+
+const WRITERS = ['nodemailer', 'liquidjs', 'exceljs', 'csv-parse'];
+const WATCH = watchLoads(['zod', 'nanoid', ...WRITERS]);
 
 const fixture = (name: string) => path.join(ROOT, 'fixtures', name);
 
-describe('read-only commands start without zod', () => {
+describe('read-only commands start without zod, nanoid or the writers', () => {
   // One store for every command of this file: they only read it.
   let s: Awaited<ReturnType<typeof tempStore>>;
   let job: string;
@@ -26,9 +30,10 @@ describe('read-only commands start without zod', () => {
   });
   afterAll(() => s.cleanup());
 
-  const run = (args: string[]) => cliProcess(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin', NODE_OPTIONS: WATCH_ZOD } });
+  const run = (args: string[]) => cliProcess(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin', NODE_OPTIONS: WATCH } });
 
   it.each([
+    ['--version', () => ['--version']],
     ['users show', () => ['users', 'show', '0012345']],
     ['users list', () => ['users', 'list', '--status', 'active']],
     ['users search', () => ['users', 'search', 'a']],
@@ -40,19 +45,30 @@ describe('read-only commands start without zod', () => {
     ['codes list', () => ['codes', 'list', 'role']],
     ['config list', () => ['config', 'list']],
     ['config get', () => ['config', 'get', 'initialised_by']],
-    ['letters types', () => ['letters', 'types']],
     ['set list', () => ['set', 'list']],
     ['set show', () => ['set', 'show', 'catalogers', '--format', 'json']],
     ['set members', () => ['set', 'members', 'catalogers', '--limit', '5']],
   ])('%s', async (_name, args) => {
     const r = await run(args());
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toContain('zod loaded by');
+    expect(r.stderr).not.toContain('loaded by');
+  });
+
+  it('letters types reads the letters (liquidjs) but loads neither zod nor nanoid', async () => {
+    const r = await run(['letters', 'types']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/^(zod|nanoid) loaded by/m);
   });
 
   it('the hook does see zod when a command checks its options with it (this test can fail)', async () => {
     const r = await run(['codes', 'add', 'user_group', 'VISITOR']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('zod loaded by');
+  });
+
+  it('the hook does see a writer when a command reads a file with it (this test can fail)', async () => {
+    const r = await run(['users', 'import', fixture('users.csv'), '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('csv-parse loaded by');
   });
 });

@@ -88,21 +88,25 @@ export function cliProcess(args: string[], opts: CliOptions = {}): Promise<CliRe
 }
 
 /**
- * NODE_OPTIONS for cliProcess that make the process say `zod loaded by <module>` on stderr
- * when a module of ours first imports zod: read-only commands must start without it
- * (~130 ms on every cron invocation).
+ * NODE_OPTIONS for cliProcess that make the process say `<package> loaded by <module>` on
+ * stderr when a module outside that package first imports one of these packages: read-only
+ * commands must start without zod (~130 ms on every cron invocation), nanoid and the writers.
  */
-export const WATCH_ZOD = (() => {
-  const hook = `export async function resolve(specifier, context, next) {
+export function watchLoads(packages: readonly string[]): string {
+  const hook = `const WATCHED = ${JSON.stringify(packages)};
+  export async function resolve(specifier, context, next) {
     const r = await next(specifier, context);
-    if (r.url.includes('/node_modules/zod/') && !(context.parentURL ?? '').includes('/node_modules/zod/')) {
-      process.stderr.write('zod loaded by ' + context.parentURL + '\\n');
+    for (const p of WATCHED) {
+      const dir = '/node_modules/' + p + '/';
+      if (r.url.includes(dir) && !(context.parentURL ?? '').includes(dir)) process.stderr.write(p + ' loaded by ' + context.parentURL + '\\n');
     }
     return r;
   }`;
   const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
   return `--import=data:text/javascript,${encodeURIComponent(register)}`;
-})();
+}
+
+export const WATCH_ZOD = watchLoads(['zod']);
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'alma-users-test-'): { dir: string; cleanup: () => void } {

@@ -1,13 +1,10 @@
-import { customAlphabet } from 'nanoid';
 import type { Db } from '../../store/db.js';
 import type { JobRow, JobStore } from '../../store/jobs.js';
 import { ConflictError, NotFoundError, UsageError } from '../../domain/errors.js';
+import { newJobId } from '../../domain/ids.js';
 import { thisProcess, type ProcessRef } from '../../domain/processes.js';
 import { isHolding, isResumable as isResumableStatus, type JobType } from '../../domain/jobs/status.js';
 import type { Tally } from '../../domain/jobs/tally.js';
-
-// Lower-case letters and digits: safe in file names, never mistaken for an option (no leading '-').
-const newJobId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 12);
 
 /** The set a job runs on, as the sets module describes it. */
 export interface JobSetRef {
