@@ -60,10 +60,11 @@ export class JobMembers {
       );
       this.bulkStatements.set(key, stmt);
     }
-    return stmt.all(jobId, from, to).map(({ seq, member_user_id, member_primary_id, ...row }) => ({
-      seq,
-      userId: member_user_id,
-      primaryId: member_primary_id,
+    // The row goes to userOf as it is: it maps only user columns (no copy without the member's).
+    return stmt.all(jobId, from, to).map((row) => ({
+      seq: row.seq,
+      userId: row.member_user_id,
+      primaryId: row.member_primary_id,
       user: row.id === null ? undefined : userOf(row, columns !== undefined),
     }));
   }

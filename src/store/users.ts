@@ -37,6 +37,30 @@ export function rowFields(row: UserRow): Record<string, unknown> {
   return u;
 }
 
+/**
+ * rowFields of a row of a few columns, in the row's order: a job reads four of forty, a
+ * million times, and walks only those (its users are never shown, so the order is free).
+ */
+export function someRowFields(row: UserRow): Record<string, unknown> {
+  const u: Record<string, unknown> = {};
+  for (const f in row) {
+    const kind = FIELD_KINDS.get(f);
+    if (kind === undefined) continue;
+    const v = row[f];
+    if (kind === 'list') u[f] = JSON.parse(String(v));
+    else if (kind === 'flag') u[f] = v === 1;
+    else if (v !== null && v !== undefined) u[f] = v;
+  }
+  return u;
+}
+
+/** How each user column becomes a field: a JSON list, a 0/1 flag, or a value kept unless NULL. */
+const FIELD_KINDS = new Map<string, 'list' | 'flag' | 'value'>([
+  ...SCALAR_FIELDS.map((f) => [f, f === 'force_password_change' ? 'flag' : 'value'] as const),
+  ['password_hash', 'value'],
+  ...LIST_FIELDS.map((f) => [f, 'list'] as const),
+]);
+
 /** A user row as SQLite returns it, back to the model. */
 export function rowToUser(row: UserRow): StoredUser {
   return {
