@@ -4,7 +4,7 @@ import type { CommandResult } from './command.js';
 import type { Io } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { visible } from './visible.js';
-import { groupOf } from './groups.js';
+import { groupsFor } from './groups.js';
 
 /** The entry point: the only place that sets the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -36,9 +36,9 @@ export async function run(args: string[], io: Io): Promise<ExitCode> {
       return EXIT.ok;
     }
     // A line that names a group loads that group alone (groups.ts); others, the whole program.
-    const own = await groupOf(args);
-    const program = own
-      ? (await import('./program-core.js')).programWith(io, onResult, run, [own])
+    const groups = await groupsFor(args);
+    const program = groups
+      ? (await import('./program-core.js')).programWith(io, onResult, run, groups)
       : (await import('./program.js')).buildProgram(io, onResult, run);
     await program.parseAsync(args, { from: 'user' });
     return result.exit ?? EXIT.ok;
