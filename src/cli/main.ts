@@ -47,6 +47,19 @@ export async function run(args: string[], io: Io): Promise<ExitCode> {
   }
 }
 
+/**
+ * What a library's failure means, from the session's table; undefined when unknown. A
+ * build that cannot load that table (a broken install) must not turn reporting an error into
+ * another error, which main's last-resort handlers would report again without end.
+ */
+async function libraryFailure(e: unknown): Promise<AlmaUsersError | undefined> {
+  try {
+    return (await import('../app/session.js')).libraryFailure(e);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The stack of an error is for whoever debugs alma-users: shown only with ALMA_USERS_DEBUG=1. */
 function debugging(io: Io): boolean {
   return io.env.ALMA_USERS_DEBUG === '1';
@@ -59,7 +72,7 @@ async function reportError(e: unknown, io: Io): Promise<ExitCode> {
   }
   // A library's own failure (SQLite, the file system) becomes the typed error it means.
   // Loaded only here: --help and --version never load the store.
-  const typed = e instanceof AlmaUsersError ? e : (await import('../app/session.js')).libraryFailure(e);
+  const typed = e instanceof AlmaUsersError ? e : await libraryFailure(e);
   if (typed && debugging(io) && e instanceof Error) io.stderr.write(`${e.stack}\n`);
   // Messages quote files and values; their control characters are shown, not obeyed.
   if (typed) {
