@@ -46,6 +46,7 @@ function changedBy(a: AuditEntry): string {
   if (a.job_id) return `job ${a.job_id}`;
   return `${a.reason ?? 'a change outside jobs'} (by ${a.operator})`;
 }
+
 const NOT_RESTORED = new Set([PASSWORD_FIELD, 'force_password_change']);
 
 export function undoPlanner(audit: UndoAudit, params: UndoParams, env: ActionEnv): Planner {
