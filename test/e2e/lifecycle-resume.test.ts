@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { history, holdWriteLock, jobReport, patrons, spawnCliOn, storeWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+import { describe, expect, it } from 'vitest';
+import { history, holdWriteLock, jobReport, patrons, spawnCliOn, storesWithSet, waitForJob, type Store } from '../helpers/jobs.js';
 
 /**
  * job resume with each job type's own rule: a purge stopped halfway (a failing disk, or its
@@ -8,16 +8,8 @@ import { history, holdWriteLock, jobReport, patrons, spawnCliOn, storeWithSet, w
  * changed once across both runs.
  */
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function store(n: number): Promise<Store> {
-  const s = await storeWithSet(patrons(n));
-  cleanups.push(s.cleanup);
-  return s;
-}
+const withSet = storesWithSet();
+const store = (n: number): Promise<Store> => withSet(patrons(n));
 
 /** Makes the store refuse to delete (or to change) user `primaryId`, as a failing disk would; returns the cure. */
 function breakUser(db: string, primaryId: string, on: 'DELETE' | 'UPDATE'): () => void {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ptyStart, type PtySession } from '../helpers/pty.js';
-import { patrons, storeWithSet, type JobJson, type Store } from '../helpers/jobs.js';
+import { patrons, storesWithSet, type JobJson, type Store } from '../helpers/jobs.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 /**
@@ -15,11 +15,8 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function store(n: number): Promise<Store> {
-  const s = await storeWithSet(patrons(n));
-  cleanups.push(s.cleanup);
-  return s;
-}
+const withSet = storesWithSet();
+const store = (n: number): Promise<Store> => withSet(patrons(n));
 
 function startJob(s: Store, args: string[], env: Record<string, string> = {}): PtySession {
   const p = ptyStart(['job', 'run', 'update-notify', '--set', 'members', '--yes', ...args], {

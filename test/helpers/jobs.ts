@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import Database from 'better-sqlite3';
 import { CODE_TABLES, CodeBook, DEFAULT_CODES } from '../../src/domain/codes.js';
 import type { ActionEnv } from '../../src/domain/jobs/actions.js';
@@ -14,6 +15,19 @@ export async function storeWithSet(users: UserInput[], setName = 'members'): Pro
   seedUsers(s.db, users);
   await makeSet(s, setName, users.map((u) => u.primary_id));
   return s;
+}
+
+/** storeWithSet() for one test file: every store it makes is removed after each test. */
+export function storesWithSet(): (users: UserInput[]) => Promise<Store> {
+  const made: Store[] = [];
+  afterEach(() => {
+    while (made.length) made.pop()!.cleanup();
+  });
+  return async (users) => {
+    const s = await storeWithSet(users);
+    made.push(s);
+    return s;
+  };
 }
 
 /**
