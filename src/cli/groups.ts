@@ -46,17 +46,11 @@ export async function groupOf(args: readonly string[]): Promise<CommandGroup | u
 }
 
 /**
- * The groups a command line needs, or undefined for the whole program. A Tab press runs
- * `__complete -- WORDS...`: once the line's group word is typed and followed by another
- * word (`set show <Tab>`, the common case), that group and the completer suffice; the
- * command word itself is completed from the whole program, which knows every group.
+ * The group a Tab press needs (`__complete -- WORDS...`), or undefined for the whole program:
+ * once the line's group word is typed and followed by another word (`set show <Tab>`, the
+ * common case), that group suffices; the command word itself is completed from the whole
+ * program, which knows every group.
  */
-export async function groupsFor(args: readonly string[]): Promise<CommandGroup[] | undefined> {
-  if (args[0] === '__complete') {
-    const words = args.slice(args[1] === '--' ? 2 : 1);
-    const own = words.length > 1 ? await groupOf(words) : undefined;
-    return own ? [own, (await import('./commands/complete.js')).completeCommand] : undefined;
-  }
-  const own = await groupOf(args);
-  return own ? [own] : undefined;
+export async function completionGroup(words: readonly string[]): Promise<CommandGroup | undefined> {
+  return words.length > 1 ? groupOf(words) : undefined;
 }

@@ -1,10 +1,10 @@
 import { CommanderError } from 'commander';
 import { AlmaUsersError } from '../domain/errors.js';
-import type { CommandResult } from './command.js';
+import type { CommandGroup, CommandResult } from './command.js';
 import type { Io } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { visible } from './visible.js';
-import { groupsFor } from './groups.js';
+import { completionGroup, groupOf } from './groups.js';
 
 /** The entry point: the only place that sets the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -36,10 +36,16 @@ export async function run(args: string[], io: Io): Promise<ExitCode> {
       return EXIT.ok;
     }
     // A line that names a group loads that group alone (groups.ts); others, the whole program.
-    const groups = await groupsFor(args);
-    const program = groups
-      ? (await import('./program-core.js')).programWith(io, onResult, run, groups)
-      : (await import('./program.js')).buildProgram(io, onResult, run);
+    const programOf = async (own: CommandGroup | undefined) =>
+      own ? (await import('./program-core.js')).programWith(io, onResult, run, [own]) : (await import('./program.js')).buildProgram(io, onResult, run);
+    // A Tab press of the completion scripts: answered from the definitions, no command runs.
+    if (args[0] === '__complete') {
+      const words = args.slice(args[1] === '--' ? 2 : 1);
+      const [{ complete }, program] = await Promise.all([import('./commands/complete.js'), completionGroup(words).then(programOf)]);
+      await complete(program, words, io);
+      return EXIT.ok;
+    }
+    const program = await programOf(await groupOf(args));
     await program.parseAsync(args, { from: 'user' });
     return result.exit ?? EXIT.ok;
   } catch (e) {

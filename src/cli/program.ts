@@ -4,7 +4,6 @@ import type { Io, Runner } from './context.js';
 import { programWith } from './program-core.js';
 import { almaCommands } from './commands/alma/index.js';
 import { codesCommands } from './commands/codes/index.js';
-import { completeCommand } from './commands/complete.js';
 import { completionCommand } from './commands/completion.js';
 import { configCommands } from './commands/config/index.js';
 import { demoCommand } from './commands/demo.js';
@@ -17,7 +16,7 @@ import { setsCommands } from './commands/set/index.js';
 import { usersCommands } from './commands/users/index.js';
 
 /** The one registry of command groups; a new group is one line here. */
-const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, almaCommands, demoCommand, completionCommand, completeCommand];
+const GROUPS: CommandGroup[] = [initCommand, doctorCommand, usersCommands, setsCommands, jobsCommands, codesCommands, lettersCommands, mailCommands, configCommands, almaCommands, demoCommand, completionCommand];
 
 /** The whole program, every group registered (help, completion, the reference). */
 export function buildProgram(io: Io, onResult: (r: CommandResult) => void, runner: Runner): Command {

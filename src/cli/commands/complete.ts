@@ -7,7 +7,6 @@ import { UPDATE_NOTIFY_ACTIONS } from '../../domain/jobs/action-table.js';
 import { JOB_RUN_TYPES } from '../../domain/jobs/job-types.js';
 import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../../domain/user-enums.js';
 import { SEARCH_INDEXES } from '../../domain/user-fields.js';
-import type { CommandGroup } from '../command.js';
 import { readLine, type CompletionLine } from '../completion-line.js';
 import type { Io } from '../context.js';
 
@@ -153,23 +152,17 @@ function lines(found: Candidate[], line: CompletionLine): string {
     .join('');
 }
 
-export const completeCommand: CommandGroup = {
-  register(program, bind) {
-    program
-      .command('__complete', { hidden: true })
-      .argument('[words...]')
-      .allowUnknownOption()
-      .helpOption(false)
-      .action(
-        bind(async (ctx, typed) => {
-          try {
-            const line = readLine(program, typed);
-            ctx.io.stdout.write(lines(await candidates(program, line, ctx.io), line));
-          } catch {
-            // Nothing to offer: the shell falls back to file names.
-          }
-          return {};
-        }),
-      );
-  },
-};
+/**
+ * Answers one Tab press, `alma-users __complete -- WORDS...`, from `program` (main.ts hands
+ * it the group the line names, or the whole program for the command word itself). It runs
+ * outside any command's action, so no session and no store module is loaded unless a name
+ * from the store is asked for.
+ */
+export async function complete(program: Command, typed: string[], io: Io): Promise<void> {
+  try {
+    const line = readLine(program, typed);
+    io.stdout.write(lines(await candidates(program, line, io), line));
+  } catch {
+    // Nothing to offer: the shell falls back to file names.
+  }
+}
