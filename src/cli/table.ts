@@ -1,3 +1,7 @@
+import { createRequire } from 'node:module';
+import type TableClass from 'cli-table3';
+import type StringWidth from 'string-width';
+
 /**
  * Bordered tables for a terminal, fitted to its width. When the natural table is wider than
  * the terminal, the widest free-text columns (names, e-mail addresses, descriptions, server
@@ -10,6 +14,9 @@
 
 /** Columns a cut free-text column keeps at least (more if its header's longest word needs them). */
 const FLOOR = 10;
+
+/** Loaded on the first table for a terminal: piped, JSON and CSV runs (cron) never load them. */
+let Table: typeof TableClass | undefined;
 const ELLIPSIS = '…';
 
 export interface TableOptions {
@@ -50,16 +57,24 @@ interface Frame {
   draw(head: string[] | undefined, rows: string[][], widths: number[]): string;
 }
 
+/** cli-table3 draws a rule between every two rows unless these are empty. */
+const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 const BOXED: Frame = {
   cost: (n) => 3 * n + 1,
   draw(head, rows, widths) {
-    const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
-    const line = (cells: string[]) => rowLines(cells, widths).map((l) => '│' + l.map((c) => ` ${c} `).join('│') + '│');
-    const lines = [rule('┌', '┬', '┐')];
-    if (head) lines.push(...line(head), rule('├', '┼', '┤'));
-    for (const r of rows) lines.push(...line(r));
-    lines.push(rule('└', '┴', '┘'));
-    return lines.join('\n');
+    // cli-table3 draws the frame; the cells come already cut to the widths fitted here.
+    Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableClass;
+    const fit = (cells: string[]) => widths.map((w, i) => (cells[i] ?? '').split('\n').map((l) => cut(l, w)).join('\n'));
+    const body = new Table({ colWidths: widths.map((w) => w + 2), chars: NO_ROW_RULES, style: { head: [], border: [] } });
+    body.push(...rows.map(fit));
+    if (!head) return body.toString();
+    // The rule under the header: a table of the header alone, joined to the body's rows.
+    const top = new Table({ colWidths: widths.map((w) => w + 2), head: fit(head), chars: NO_ROW_RULES, style: { head: [], border: [] } });
+    const headLines = top.toString().split('\n').slice(0, -1);
+    const bodyLines = body.toString().split('\n');
+    const rule = bodyLines[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+    return rows.length ? [...headLines, rule, ...bodyLines.slice(1)].join('\n') : top.toString();
   },
 };
 
@@ -119,7 +134,7 @@ export function cut(s: string, w: number): string {
   let out = '';
   let used = 0;
   for (const ch of s) {
-    const cw = charWidth(ch);
+    const cw = textWidth(ch);
     if (used + cw > w - 1) break;
     out += ch;
     used += cw;
@@ -139,21 +154,10 @@ function longestWord(s: string): number {
   return Math.max(0, ...s.split(/\s+/).map(textWidth));
 }
 
-/** Columns the text takes on a terminal: wide (CJK, emoji) characters two, combining marks none. */
+let stringWidth: typeof StringWidth | undefined;
+
+/** Columns the text takes on a terminal (string-width: wide CJK characters two, combining marks none). */
 export function textWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += charWidth(ch);
-  return w;
-}
-
-const COMBINING = /\p{Mn}|\p{Me}|\u200b|\u200d/u;
-
-function charWidth(ch: string): number {
-  const c = ch.codePointAt(0)!;
-  if (COMBINING.test(ch)) return 0;
-  const wide =
-    (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) || (c >= 0xac00 && c <= 0xd7a3) ||
-    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ||
-    (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd);
-  return wide ? 2 : 1;
+  stringWidth ??= createRequire(import.meta.url)('string-width') as typeof StringWidth;
+  return stringWidth(s);
 }
