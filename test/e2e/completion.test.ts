@@ -28,7 +28,7 @@ beforeAll(async () => {
     ['set', 'create', 'catalogers', '--from-file', fixture('ids.txt')],
     ['set', 'create', 'my cats', '--query', 'job_category = "Cataloger"'],
     ['set', 'create', 'theirs', '--operator', 'mgr'],
-    ['set', 'create', 'shared', '--public', '--operator', 'mgr'],
+    ['set', 'create', 'everyone', '--public', '--operator', 'mgr'],
     ['codes', 'add', 'user_group', 'VISITOR', 'Visiting scholar'],
     ['job', 'run', 'update-notify', '--set', 'catalogers', '--add-role', 'license-viewer', '--yes'],
   ];
@@ -91,7 +91,7 @@ describe('bash completion', () => {
 
   it("completes the operator's set names (escaped) and no one else's private set", () => {
     const names = complete('set', 'show', '');
-    expect(names.sort()).toEqual(['catalogers', 'my\\ cats', 'shared']);
+    expect(names.sort()).toEqual(['catalogers', 'everyone', 'my\\ cats']);
     expect(complete('job', 'run', 'update-notify', '--set', 'my')).toEqual(['my\\ cats']);
     expect(complete('set', 'show', '"my')).toEqual(['my cats']);
   });

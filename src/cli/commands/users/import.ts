@@ -1,6 +1,6 @@
 import { parseOptions, type CommandDef } from '../../command.js';
 import { EXIT } from '../../exit-codes.js';
-import { rejectedTable, tellFiles } from './load-report.js';
+import { filesField, rejectedTable, tellFiles } from './load-report.js';
 
 /** alma-users users import <file...> */
 export const importCommand: CommandDef = {
@@ -47,7 +47,7 @@ export const importCommand: CommandDef = {
           {
             kind: 'fields',
             fields: [
-              ['files', read.map((f) => `${f.file} (${f.format})`).join(', ')],
+              ['files', filesField(read)],
               ['lines read', json.lines],
               ['dry run', report.dry_run],
               ['created', report.created],

@@ -15,6 +15,11 @@ export function tellFiles(ctx: Context, files: readonly { file: string; records:
 }
 
 /** A record a load refused, as `users import` and `users sync` report it. */
+/** The files a load read, as its report's `files` field shows them: name (format), ... */
+export function filesField(files: readonly { file: string; format: string }[]): string {
+  return files.map((f) => `${f.file} (${f.format})`).join(', ');
+}
+
 export interface RejectedRecord {
   file: string;
   line: number | null;

@@ -2,7 +2,7 @@ import { parseOptions, type CommandDef } from '../../command.js';
 import { EXIT } from '../../exit-codes.js';
 import type { Row, Section } from '../../output.js';
 import { NO_JOB_LETTER, withJobLetter } from '../job/job-letter.js';
-import { rejectedTable, tellFiles } from './load-report.js';
+import { filesField, rejectedTable, tellFiles } from './load-report.js';
 
 /** Rows a table shows people; --format json carries the report's whole lists. */
 const SHOWN = 100;
@@ -70,7 +70,7 @@ Example:
             kind: 'fields',
             fields: [
               ['job', report.job ?? '(dry run: none)'], ['profile', report.profile],
-              ['files', read.map((f) => `${f.file} (${f.format})`).join(', ')], ['records', report.records],
+              ['files', filesField(read)], ['records', report.records],
               ['created', report.created], ['updated', report.updated], ['unchanged', report.unchanged],
               ['rejected', report.rejected], ['protected fields kept', report.protected_kept.length + report.not_listed.protected_kept],
               ['missing', report.missing], ['deactivated', report.deactivated], ['repeated records', report.repeated],
