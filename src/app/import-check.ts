@@ -1,6 +1,6 @@
 import { isIsoDate } from '../domain/dates.js';
 import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../domain/user-enums.js';
-import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
+import { LIST_FIELDS, SCALAR_FIELDS, USER_SHAPE } from '../domain/user-fields.js';
 import type { Email, Identifier, Phone, Role, User } from '../domain/user.js';
 
 /**
@@ -71,37 +71,44 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An object of the given properties in this order, those undefined left out (as JSON writes it). */
-function build<T>(entries: [string, unknown][]): Checked<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) {
-    if (v === UNSURE) return UNSURE;
-    if (v !== undefined) out[k] = v;
+/**
+ * The object of these properties in their order, those undefined left out (as JSON writes
+ * it), or UNSURE if any is. Given as an object literal, not entries: a sync builds a few
+ * per user, a million times.
+ */
+function build<T>(o: Record<string, unknown>): Checked<T> {
+  let gaps = false;
+  for (const k in o) {
+    if (o[k] === UNSURE) return UNSURE;
+    if (o[k] === undefined) gaps = true;
   }
+  if (!gaps) return o as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
   return out as T;
 }
 
 function identifier(x: Record<string, unknown>): Checked<Identifier> {
-  return build([['type', text(x.type)], ['value', text(x.value)], ['status', choice(x.status, STATUSES, 'ACTIVE')],
-    ['segment', choice(x.segment, SEGMENTS, 'Internal')], ['note', optionalText(x.note)]]);
+  return build({ type: text(x.type), value: text(x.value), status: choice(x.status, STATUSES, 'ACTIVE'),
+    segment: choice(x.segment, SEGMENTS, 'Internal'), note: optionalText(x.note) });
 }
 
 function email(x: Record<string, unknown>): Checked<Email> {
   const address = typeof x.address === 'string' ? x.address.trim() : '';
-  return build([['address', EMAIL.test(address) ? address : UNSURE], ['types', texts(x.types)], ['preferred', flag(x.preferred)],
-    ['description', optionalText(x.description)], ['segment', choice(x.segment, SEGMENTS, 'Internal')]]);
+  return build({ address: EMAIL.test(address) ? address : UNSURE, types: texts(x.types), preferred: flag(x.preferred),
+    description: optionalText(x.description), segment: choice(x.segment, SEGMENTS, 'Internal') });
 }
 
 function phone(x: Record<string, unknown>): Checked<Phone> {
-  return build([['number', text(x.number)], ['types', texts(x.types)], ['preferred', flag(x.preferred)],
-    ['preferred_sms', flag(x.preferred_sms)], ['segment', choice(x.segment, SEGMENTS, 'Internal')]]);
+  return build({ number: text(x.number), types: texts(x.types), preferred: flag(x.preferred),
+    preferred_sms: flag(x.preferred_sms), segment: choice(x.segment, SEGMENTS, 'Internal') });
 }
 
 function role(x: Record<string, unknown>): Checked<Role> {
   // Role parameters are rare: a role holding any is left to zod.
   const parameters = x.parameters === undefined || (Array.isArray(x.parameters) && x.parameters.length === 0) ? [] : UNSURE;
-  return build([['role', text(x.role)], ['scope', optionalText(x.scope)], ['status', choice(x.status, STATUSES, 'ACTIVE')],
-    ['parameters', parameters], ['expiry_date', optionalDate(x.expiry_date)]]);
+  return build({ role: text(x.role), scope: optionalText(x.scope), status: choice(x.status, STATUSES, 'ACTIVE'),
+    parameters, expiry_date: optionalDate(x.expiry_date) });
 }
 
 const ITEMS: Partial<Record<(typeof LIST_FIELDS)[number], (x: Record<string, unknown>) => Checked<unknown>>> = {
@@ -134,7 +141,7 @@ function primaryId(v: unknown): Checked<string> {
  * for it (then userSchema decides, and words any rejection).
  */
 export function checkUser(merged: Record<string, unknown>): User | undefined {
-  const u: Record<string, unknown> = {};
+  const u: Record<string, unknown> = { ...USER_SHAPE };
   for (const f of SCALAR_FIELDS) {
     const v = merged[f];
     const e = ENUMS[f];

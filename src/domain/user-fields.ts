@@ -20,6 +20,16 @@ export const LIST_FIELDS = [
   'identifiers', 'emails', 'phones', 'addresses', 'roles', 'blocks', 'notes', 'statistics', 'rs_libraries',
 ] as const satisfies readonly (keyof User)[];
 
+/**
+ * An object of every field of a user, in order, each undefined. Code that builds users a
+ * million times starts from a copy (`{ ...USER_SHAPE }`): the object has all its keys from
+ * the start, where adding forty keys one by one to {} costs V8 a new hidden class at each.
+ * A key left undefined reads as an absent field (and JSON leaves it out).
+ */
+export const USER_SHAPE: Readonly<Record<string, undefined>> = Object.fromEntries(
+  [...SCALAR_FIELDS, 'password_hash', ...LIST_FIELDS].map((f) => [f, undefined]),
+);
+
 /** The address a letter goes to: the preferred e-mail, else the first. */
 export function preferredEmail(user: Pick<User, 'emails'>): string | undefined {
   return (user.emails.find((e) => e.preferred) ?? user.emails[0])?.address;

@@ -16,16 +16,17 @@ export interface ProfileUser {
 
 export class SyncValues {
   private readonly lastStmt: Statement<[number], { job_id: string; sis_values: string }>;
-  private readonly manyStmt: Statement<[string], { id: number; user_id: number; job_id: string; sis_values: string }>;
+  /** Rows as [id, user_id, job_id, sis_values]: a sync reads one a user. */
+  private readonly manyStmt: Statement<[string], [number, number, string, string]>;
   private readonly insertStmt;
   /** Jobs whose changes are undone now: an undo that was itself undone does not count. */
   private readonly undone: ReadonlySet<string>;
 
   constructor(readonly db: Db) {
     this.lastStmt = db.prepare('SELECT job_id, sis_values FROM sync_values WHERE user_id = ? ORDER BY id DESC');
-    this.manyStmt = db.prepare(
+    this.manyStmt = db.prepare<[string], [number, number, string, string]>(
       'SELECT id, user_id, job_id, sis_values FROM sync_values WHERE user_id IN (SELECT value FROM json_each(?))',
-    );
+    ).raw();
     this.insertStmt = db.prepare('INSERT INTO sync_values (user_id, job_id, sis_values) VALUES (?, ?, ?)');
     this.undone = undoneJobs(db);
   }
@@ -45,14 +46,15 @@ export class SyncValues {
    * a user without a standing row is absent.
    */
   lastMany(userIds: readonly number[]): Map<number, string> {
-    const newest = new Map<number, { id: number; sis_values: string }>();
-    if (userIds.length === 0) return new Map();
-    for (const row of this.manyStmt.iterate(JSON.stringify(userIds))) {
-      if (this.undone.has(row.job_id)) continue;
-      const had = newest.get(row.user_id);
-      if (!had || had.id < row.id) newest.set(row.user_id, row);
+    const values = new Map<number, string>();
+    if (userIds.length === 0) return values;
+    const newestRow = new Map<number, number>();
+    for (const [id, userId, jobId, sisValues] of this.manyStmt.all(JSON.stringify(userIds))) {
+      if (this.undone.has(jobId) || (newestRow.get(userId) ?? -1) > id) continue;
+      newestRow.set(userId, id);
+      values.set(userId, sisValues);
     }
-    return new Map([...newest].map(([user, row]) => [user, row.sis_values]));
+    return values;
   }
 
   insert(userId: number, jobId: string, sisValues: string): void {

@@ -1,7 +1,7 @@
 import type { ImportRecord } from '../../domain/import-record.js';
 import { sameValue } from '../../domain/jobs/changes.js';
-import { PROTECTED_FIELDS, type ProtectedField } from '../../domain/protected-fields.js';
-import { SCALAR_FIELDS, type StoredUser } from '../../domain/user-fields.js';
+import { isProtectedField, PROTECTED_FIELDS, type ProtectedField } from '../../domain/protected-fields.js';
+import { SCALAR_FIELDS, USER_SHAPE, type StoredUser } from '../../domain/user-fields.js';
 
 /**
  * Alma's SIS Synchronize, for one record and the user it names: the file's values replace
@@ -17,6 +17,9 @@ export const SEGMENTED_LISTS = ['identifiers', 'addresses', 'emails', 'phones', 
 
 /** Fields a sync sets itself, whatever the file says, or leaves as they are. */
 const NOT_FROM_FILE = new Set<string>(['primary_id', 'account_type', 'external_id', 'force_password_change']);
+
+/** The scalar fields a record's value replaces as it is: neither set by the sync itself nor protected. */
+const FROM_FILE = SCALAR_FIELDS.filter((f) => !NOT_FROM_FILE.has(f) && !isProtectedField(f));
 
 /** How an entry is recognised when the file lists one the library had added as Internal. */
 const ENTRY_KEYS: Record<(typeof SEGMENTED_LISTS)[number], (e: Record<string, unknown>) => string> = {
@@ -92,9 +95,9 @@ function fileEntries(rec: ImportRecord, list: (typeof SEGMENTED_LISTS)[number]):
 
 export function draftSyncUser(rec: ImportRecord, existing: StoredUser | undefined, last: SisValues | undefined, c: DraftContext): SyncDraft {
   const fields = rec.fields as Record<string, unknown>;
-  const draft: Record<string, unknown> = {};
+  const draft: Record<string, unknown> = { ...USER_SHAPE };
   // Swap-all: only what the record gives; what it leaves out takes the schema's default or stays empty.
-  for (const f of SCALAR_FIELDS) if (!NOT_FROM_FILE.has(f) && fields[f] !== undefined) draft[f] = fields[f];
+  for (const f of FROM_FILE) if (fields[f] !== undefined) draft[f] = fields[f];
   draft.primary_id = existing?.primary_id ?? fields.primary_id;
   draft.account_type = 'EXTERNAL';
   draft.external_id = c.profile;
@@ -126,8 +129,7 @@ export function draftSyncUser(rec: ImportRecord, existing: StoredUser | undefine
     if (changedHere && !c.overrides.has(f) && !same(norm(current), norm(incoming))) {
       kept.push({ field: f, kept: norm(current), sis: norm(incoming) });
       draft[f] = current;
-    } else if (incoming === undefined) delete draft[f];
-    else draft[f] = incoming;
+    } else if (incoming !== undefined) draft[f] = incoming;
   }
   return { draft, kept, sis };
 }

@@ -120,6 +120,16 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     if (jobId) results.insertIssue(jobId, seq, primaryId ?? '', 'error', code, reason);
   };
 
+  // Users share a few SIS values (a group, a category): each distinct text is parsed once, up to a bound on memory.
+  const parsedSis = new Map<string, SisValues>();
+  const sisValuesOf = (text: string): SisValues => {
+    let v = parsedSis.get(text);
+    if (v) return v;
+    v = JSON.parse(text) as SisValues;
+    if (parsedSis.size < 10_000) parsedSis.set(text, v);
+    return v;
+  };
+
   // Codes as people type them, resolved as users import resolves them; a sync adds none (the tables are the library's).
   const codeCheck = new ImportCodes(db, o.codes, { dryRun: o.dryRun, addMissing: false, missingHint: '' });
   const newRoles = (rec: ImportRecord): unknown[] => (rec.fields.roles as unknown[] | undefined) ?? rec.roleList ?? [];
@@ -169,7 +179,7 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
       }
     }
     const lastText = existing ? (again ? sisStore.last(existing.id) : read.sis.get(existing.id)) : undefined;
-    const last = lastText === undefined ? undefined : (JSON.parse(lastText) as SisValues);
+    const last = lastText === undefined ? undefined : sisValuesOf(lastText);
     const { draft, kept, sis } = draftSyncUser(rec, existing, last, { profile: o.profile, overrides: o.overrides, newRoles: existing ? [] : newRoles(rec), code });
     // zod only where the hand check cannot vouch for the draft, and to word a rejection (as users import does).
     let user = checkUser(draft);
