@@ -90,7 +90,8 @@ try {
       ctx.log(`${r.met ? 'MET ' : 'MISS'} ${r.name}: ratio ${r.ratio.toFixed(2)} (target ${r.target})`);
       ctx.log(`     alma-users ${fig(r.subject)}; baseline ${fig(r.baseline)}`);
       for (const a of r.also ?? []) {
-        ctx.log(`${a.met ? 'MET ' : 'MISS'}   vs ${a.name}: ratio ${a.ratio.toFixed(2)} (target ${a.target}); ${fig(a.baseline)}`);
+        const verdict = a.met === undefined ? '    ' : a.met ? 'MET ' : 'MISS';
+        ctx.log(`${verdict}   vs ${a.name}: ratio ${a.ratio.toFixed(2)} (${a.target ? `target ${a.target}` : 'for comparison, no target'}); ${fig(a.baseline)}`);
       }
       ctx.log(`     ${r.notes ? `${r.notes}; ` : ''}load average ${r.load.join(' ')}`);
     }
