@@ -166,4 +166,15 @@ describe('users sync: the same existing user twice in one file', () => {
     expect(changes.filter((c) => c.startsWith('user_group'))).toHaveLength(1);
     expect(changes.filter((c) => c.startsWith('last_name'))).toHaveLength(1);
   });
+
+  // The sync reads users a slice of records at a time (250) and commits a batch at a time (2,000).
+  it.each([300, 2100])('does the same when %i other records stand between the two', async (between) => {
+    const s = await store();
+    await s.sync(sisXml([ann]), '--profile', 'STUDENTS');
+    const others: SisUser[] = Array.from({ length: between }, (_, i) => ({ id: `o${i}`, first: 'Other', last: `Number ${i}`, group: 'UNDERGRAD', email: `o${i}@students.example.edu`, barcode: `O${i}` }));
+    const r = await s.sync(sisXml([{ ...ann, group: 'GRAD' }, ...others, { ...ann, id: 'S1', group: 'GRAD', last: 'Arden' }]), '--profile', 'STUDENTS');
+    expect(r.report).toMatchObject({ created: between, updated: 2, repeated: 1, rejected: 0 });
+    const u = await s.user('s1');
+    expect([u.user_group.value, u.last_name]).toEqual(['GRAD', 'Arden']);
+  });
 });

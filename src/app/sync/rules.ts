@@ -53,8 +53,8 @@ export interface DraftContext {
   profile: string;
   /** Protected fields the file's values overwrite even where they were changed here (--override). */
   overrides: ReadonlySet<string>;
-  /** The roles a new user gets: the file's (their codes resolved with the user's other codes). */
-  newRoles: unknown[];
+  /** The roles a new user gets: the record's (their codes resolved with the user's other codes). */
+  newRoles(rec: ImportRecord): unknown[];
   /**
    * A protected field's value as the code table spells it (`staff` -> STAFF), so that the
    * SIS's value, the user's and the last sync's compare as codes; a value naming no code is
@@ -75,9 +75,15 @@ function norm(v: unknown): unknown {
 
 type Entry = Record<string, unknown>;
 
+/** A list the record leaves empty: most of a user's seven, a million times; frozen, since it is shared. */
+const NO_ENTRIES: Entry[] = Object.freeze([]) as unknown as Entry[];
+
 /** The file's entries of a list (External), and the CSV one-value columns laid onto them. */
 function fileEntries(rec: ImportRecord, list: (typeof SEGMENTED_LISTS)[number]): Entry[] {
-  const given = ((rec.fields as Record<string, unknown>)[list] as Entry[] | undefined) ?? [];
+  const given = ((rec.fields as Record<string, unknown>)[list] as Entry[] | undefined) ?? NO_ENTRIES;
+  if (given.length === 0 && !(list === 'emails' && rec.preferredEmail) && !(list === 'phones' && rec.preferredPhone) && !(list === 'identifiers' && rec.barcode)) {
+    return NO_ENTRIES;
+  }
   const entries: Entry[] = given.map((e) => ({ ...e, segment: 'External' }));
   if (list === 'emails' && rec.preferredEmail) {
     if (!entries.some((e) => String(e.address).toLowerCase() === rec.preferredEmail!.toLowerCase())) {
@@ -103,7 +109,7 @@ export function draftSyncUser(rec: ImportRecord, existing: StoredUser | undefine
   draft.external_id = c.profile;
   draft.force_password_change = existing?.force_password_change ?? false;
   if (existing?.password_hash !== undefined) draft.password_hash = existing.password_hash;
-  draft.roles = existing ? existing.roles : c.newRoles;
+  draft.roles = existing ? existing.roles : c.newRoles(rec);
 
   for (const list of SEGMENTED_LISTS) {
     const fromFile = fileEntries(rec, list);
