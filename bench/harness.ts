@@ -104,6 +104,17 @@ export async function median<T extends Measurement>(n: number, f: (run: number) 
   return runs[Math.floor(n / 2)]!;
 }
 
+/**
+ * The median of each of several measurements, taken in turns (a, b, c, a, b, c...) rather
+ * than one after the other: a shared machine's load drifts, and turns spread the drift over
+ * every series instead of loading it onto one.
+ */
+export async function mediansInTurns<T extends Measurement>(n: number, series: ((run: number) => Promise<T>)[]): Promise<T[]> {
+  const runs: T[][] = series.map(() => []);
+  for (let i = 0; i < n; i++) for (const [k, f] of series.entries()) runs[k]!.push(await f(i));
+  return runs.map((r) => r.sort((a, b) => a.seconds - b.seconds)[Math.floor(n / 2)]!);
+}
+
 export function fmtRate(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)}k/s` : `${n.toFixed(0)}/s`;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { fmtRate, measureCli, measureNode, median, removeStore, throughput, type BenchContext, type Measured, type BenchResult } from './harness.js';
+import { fmtRate, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type Measured, type BenchResult } from './harness.js';
 import { POPULATION_HEADER, populationLine, writePopulationCsv } from './population.js';
 
 const CEILING = fileURLToPath(new URL('./sync-ceiling.js', import.meta.url));
@@ -13,8 +13,8 @@ const CEILING = fileURLToPath(new URL('./sync-ceiling.js', import.meta.url));
  * same run: `all-fields`, the same work written plainly (the target's ceiling), and
  * `known-columns`, which knows which two columns changed (printed as a second ratio). The
  * store is made by a first sync of the population (every user created EXTERNAL in profile
- * SIS), timed too. Each figure is the median of ctx.runs runs, each on a new copy of that
- * store. Target: at least half the all-fields ceiling's throughput, peak RSS under 300 MB.
+ * SIS), timed too. Each figure is the median of ctx.runs runs taken in turns, each on a
+ * new copy of that store. Target: at least half the all-fields ceiling's throughput, peak RSS under 300 MB.
  */
 
 /** The population with every even user's last name and expiry date changed by the SIS. */
@@ -63,11 +63,12 @@ export const suite = {
       if (out.updated !== half || out.rejected) throw new Error(`${name} updated ${out.updated} (expected ${half}), rejected ${out.rejected}`);
       return r;
     };
-    const ceiling = (mode: string) => median(ctx.runs, (i) => onCopy(mode, i, (copy) => measureNode([CEILING, mode, copy, next, 'SIS'])));
-    const allFields = await ceiling('all-fields');
-    const knownColumns = await ceiling('known-columns');
-    const subject = await median(ctx.runs, (i) => onCopy('subject', i, (copy) =>
-      measureCli(['--quiet', '--format', 'json', 'users', 'sync', next, '--profile', 'SIS'], { ...env, ALMA_USERS_DB: copy })));
+    const ceiling = (mode: string) => (i: number) => onCopy(mode, i, (copy) => measureNode([CEILING, mode, copy, next, 'SIS']));
+    const [allFields, knownColumns, subject] = await mediansInTurns(ctx.runs, [
+      ceiling('all-fields'),
+      ceiling('known-columns'),
+      (i) => onCopy('subject', i, (copy) => measureCli(['--quiet', '--format', 'json', 'users', 'sync', next, '--profile', 'SIS'], { ...env, ALMA_USERS_DB: copy })),
+    ]) as [Measured, Measured, Measured];
     removeStore(db);
     fs.rmSync(next, { force: true });
     const result = throughput('users sync (CSV, half changed)', ctx.users, subject, [
