@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import type { CommanderError } from 'commander';
 import { AlmaUsersError } from '../domain/errors.js';
 import type { CommandGroup, CommandResult } from './command.js';
 import type { Io } from './context.js';
@@ -71,10 +71,24 @@ function debugging(io: Io): boolean {
   return io.env.ALMA_USERS_DEBUG === '1';
 }
 
+/**
+ * The error as commander's, when commander threw it. Commander is loaded by a line that
+ * builds a program, so not for --version (about 15 ms of its start-up); as with
+ * libraryFailure, a broken install must not turn reporting an error into another error.
+ */
+async function commanderError(e: unknown): Promise<CommanderError | undefined> {
+  try {
+    return e instanceof (await import('commander')).CommanderError ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function reportError(e: unknown, io: Io): Promise<ExitCode> {
-  if (e instanceof CommanderError) {
+  const commander = await commanderError(e);
+  if (commander) {
     // Commander has already printed its message (and help, where asked for).
-    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return commander.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   // A library's own failure (SQLite, the file system) becomes the typed error it means.
   // Loaded only here: --help and --version never load the store.
