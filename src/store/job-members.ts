@@ -1,8 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
-import { selectList, userOf } from './user-columns.js';
-import type { UserRow } from './users.js';
+import { userRead, type UserRead } from './user-columns.js';
 
 /**
  * A job's members, frozen when it starts (job_members): numbered in primary-ID order, read
@@ -23,10 +22,8 @@ export interface BulkMember {
   user: StoredUser | undefined;
 }
 
-type MemberRow = UserRow & { seq: number; member_user_id: number; member_primary_id: string };
-
 export class JobMembers {
-  private readonly bulkStatements = new Map<string, Statement<[string, number, number], MemberRow>>();
+  private readonly bulkStatements = new Map<string, { stmt: Statement<[string, number, number], unknown[]>; read: UserRead; at: number }>();
 
   constructor(readonly db: Db) {}
 
@@ -51,21 +48,24 @@ export class JobMembers {
    */
   bulk(jobId: string, from: number, to: number, columns?: readonly string[]): BulkMember[] {
     const key = columns ? columns.join(',') : '*';
-    let stmt = this.bulkStatements.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare<[string, number, number], MemberRow>(
-        `SELECT m.seq, m.user_id AS member_user_id, m.primary_id AS member_primary_id, ${selectList(columns)}
+    let q = this.bulkStatements.get(key);
+    if (!q) {
+      const read = userRead(columns);
+      // The member's own columns after the user's: the user is read from the row's start.
+      const stmt = this.db.prepare<[string, number, number], unknown[]>(
+        `SELECT ${read.list}, m.seq, m.user_id, m.primary_id
            FROM job_members m LEFT JOIN users u ON u.id = m.user_id
           WHERE m.job_id = ? AND m.seq >= ? AND m.seq < ? ORDER BY m.seq`,
-      );
-      this.bulkStatements.set(key, stmt);
+      ).raw();
+      q = { stmt, read, at: stmt.columns().length - 3 };
+      this.bulkStatements.set(key, q);
     }
-    // The row goes to userOf as it is: it maps only user columns (no copy without the member's).
+    const { stmt, read, at } = q;
     return stmt.all(jobId, from, to).map((row) => ({
-      seq: row.seq,
-      userId: row.member_user_id,
-      primaryId: row.member_primary_id,
-      user: row.id === null ? undefined : userOf(row, columns !== undefined),
+      seq: row[at] as number,
+      userId: row[at + 1] as number,
+      primaryId: row[at + 2] as string,
+      user: row[0] === null ? undefined : read.user(row),
     }));
   }
 
@@ -74,12 +74,14 @@ export class JobMembers {
    * them (a member whose user is gone has none: the undo of a deletion); streamed (the dry run).
    */
   *selected(select: MemberSelect, columns?: readonly string[]): Generator<Omit<BulkMember, 'seq'>> {
-    const stmt = this.db.prepare<unknown[], UserRow & { member_user_id: number; member_primary_id: string }>(
-      `SELECT m.user_id AS member_user_id, m.primary_id AS member_primary_id, ${selectList(columns)}
+    const read = userRead(columns);
+    const stmt = this.db.prepare<unknown[], unknown[]>(
+      `SELECT ${read.list}, m.user_id, m.primary_id
          FROM (${select.sql}) AS m LEFT JOIN users u ON u.id = m.user_id ORDER BY m.primary_id COLLATE NOCASE, m.user_id`,
-    );
-    for (const { member_user_id, member_primary_id, ...row } of stmt.iterate(...select.params)) {
-      yield { userId: member_user_id, primaryId: member_primary_id, user: row.id === null ? undefined : userOf(row, columns !== undefined) };
+    ).raw();
+    const at = stmt.columns().length - 2;
+    for (const row of stmt.iterate(...select.params)) {
+      yield { userId: row[at] as number, primaryId: row[at + 1] as string, user: row[0] === null ? undefined : read.user(row) };
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
-import { columnValue, isUserColumn, rowToUser, someRowFields, type UserColumn, type UserRow } from './users.js';
+import { columnValue, FIELD_KINDS, isUserColumn, listValue, READ_COLUMNS, valuesToUser, type UserColumn } from './users.js';
 
 /**
  * Users read and written a few columns at a time: a job that adds a role reads and writes
@@ -18,25 +18,65 @@ export function userColumns(columns: readonly string[]): UserColumn[] {
   });
 }
 
-/** The SELECT list of users `u` for these columns (plus id and primary_id), or all of them. */
-export function selectList(columns: readonly string[] | undefined): string {
-  return columns ? ['id', 'primary_id', ...userColumns(columns)].map((c) => `u.${c}`).join(', ') : 'u.*';
+/**
+ * How a job reads its members' users: the SELECT list of users `u` (id first) and the user
+ * of a row read as an array (`.raw()`) starting with that list. SQLite building an object
+ * per row, then copying it into the user, costs more than the rest of the read.
+ */
+export interface UserRead {
+  list: string;
+  /** The user of the row's first values; the row may go on with other columns. */
+  user(values: unknown[]): StoredUser;
 }
 
-/** A user of a row from selectList: whole, or of only the columns read. */
-export function userOf(row: UserRow, partial: boolean): StoredUser {
-  // The store wrote only what userSchema accepted.
-  return partial ? ({ ...someRowFields(row), id: Number(row.id) } as unknown as StoredUser) : rowToUser(row);
+/** Whole users, or only `columns` (plus id and primary_id) when the job needs no more. */
+export function userRead(columns: readonly string[] | undefined): UserRead {
+  if (!columns) return { list: READ_COLUMNS.map((c) => `u.${c}`).join(', '), user: valuesToUser };
+  const cols = ['id', 'primary_id', ...userColumns(columns).filter((c) => c !== 'primary_id')];
+  const kinds = cols.map((c) => FIELD_KINDS.get(c));
+  // Every key from the start (a copy of the shape), not added one by one: V8 then gives all
+  // these users one hidden class. A NULL column stays undefined, which reads as absent.
+  const shape = Object.fromEntries(cols.map((c) => [c, undefined])) as Record<string, unknown>;
+  return {
+    list: cols.map((c) => `u.${c}`).join(', '),
+    user(values) {
+      const u = { ...shape };
+      for (let i = 0; i < cols.length; i++) {
+        const v = values[i] as string | number | null;
+        const kind = kinds[i];
+        if (kind === 'list') u[cols[i]!] = listValue(v);
+        else if (kind === 'flag') u[cols[i]!] = v === 1;
+        else if (v !== null) u[cols[i]!] = v;
+      }
+      return u as unknown as StoredUser; // the store wrote only what userSchema accepted
+    },
+  };
+}
+
+interface ColumnUpdate {
+  cols: UserColumn[];
+  stmt: Statement;
 }
 
 export class UserColumnWriter {
   /** By the columns' names joined: the checked columns and their UPDATE (a job writes the same few a million times). */
-  private readonly statements = new Map<string, { cols: UserColumn[]; stmt: Statement }>();
+  private readonly statements = new Map<string, ColumnUpdate>();
+  /** The UPDATE written last: the next user of a job most often changes the same columns. */
+  private last: ColumnUpdate | undefined;
 
   constructor(readonly db: Db) {}
 
   /** Writes these columns of a user and its updated_at/by; the others, and their indexes, are left alone. */
   write(id: number, user: User, columns: readonly string[], actor: string, at: string): void {
+    const w = this.last && sameColumns(this.last.cols, columns) ? this.last : this.update(columns);
+    this.last = w;
+    const values: unknown[] = [];
+    for (const c of w.cols) values.push(columnValue(user, c));
+    values.push(at, actor, id);
+    w.stmt.run(values);
+  }
+
+  private update(columns: readonly string[]): ColumnUpdate {
     const key = columns.join(',');
     let w = this.statements.get(key);
     if (!w) {
@@ -44,8 +84,12 @@ export class UserColumnWriter {
       w = { cols, stmt: this.db.prepare(`UPDATE users SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`) };
       this.statements.set(key, w);
     }
-    const values: unknown[] = w.cols.map((c) => columnValue(user, c));
-    values.push(at, actor, id);
-    w.stmt.run(...values);
+    return w;
   }
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

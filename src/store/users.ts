@@ -38,29 +38,12 @@ export function rowFields(row: UserRow): Record<string, unknown> {
 }
 
 /** A list column's value: most are empty, and a sync reads nine a user a million times. */
-function listValue(v: string | number | null | undefined): unknown[] {
+export function listValue(v: string | number | null | undefined): unknown[] {
   return v === '[]' ? [] : (JSON.parse(String(v)) as unknown[]);
 }
 
-/**
- * rowFields of a row of a few columns, in the row's order: a job reads four of forty, a
- * million times, and walks only those (its users are never shown, so the order is free).
- */
-export function someRowFields(row: UserRow): Record<string, unknown> {
-  const u: Record<string, unknown> = {};
-  for (const f in row) {
-    const kind = FIELD_KINDS.get(f);
-    if (kind === undefined) continue;
-    const v = row[f];
-    if (kind === 'list') u[f] = listValue(v);
-    else if (kind === 'flag') u[f] = v === 1;
-    else if (v !== null && v !== undefined) u[f] = v;
-  }
-  return u;
-}
-
 /** How each user column becomes a field: a JSON list, a 0/1 flag, or a value kept unless NULL. */
-const FIELD_KINDS = new Map<string, 'list' | 'flag' | 'value'>([
+export const FIELD_KINDS = new Map<string, 'list' | 'flag' | 'value'>([
   ...SCALAR_FIELDS.map((f) => [f, f === 'force_password_change' ? 'flag' : 'value'] as const),
   ['password_hash', 'value'],
   ...LIST_FIELDS.map((f) => [f, 'list'] as const),
@@ -78,12 +61,12 @@ export function rowToUser(row: UserRow): StoredUser {
 }
 
 /** The columns UserStore reads a user from, in order: read as arrays, since SQLite building an object of 45 keys per row costs more than the rest of a read. */
-const READ_COLUMNS = ['id', ...WRITE_COLUMNS, 'created_at', 'created_by', 'updated_at', 'updated_by'];
+export const READ_COLUMNS = ['id', ...WRITE_COLUMNS, 'created_at', 'created_by', 'updated_at', 'updated_by'];
 const READ_KINDS = READ_COLUMNS.map((c) => FIELD_KINDS.get(c));
 const SELECT_USER = `SELECT ${READ_COLUMNS.join(', ')} FROM users`;
 
 /** A user read as an array of READ_COLUMNS, back to the model (the fields in rowToUser's order). */
-function valuesToUser(values: unknown[]): StoredUser {
+export function valuesToUser(values: unknown[]): StoredUser {
   const u: Record<string, unknown> = {};
   for (let i = 1; i < READ_COLUMNS.length; i++) {
     const v = values[i] as string | number | null;

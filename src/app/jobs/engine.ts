@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { BulkMember, MemberSelect } from '../../store/job-members.js';
 import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
+import { UserStore } from '../../store/users.js';
 import { ConflictError } from '../../domain/errors.js';
 import { generatePassword, hashPassword } from '../../domain/password.js';
 import type { LetterPort } from './letters.js';
@@ -99,22 +100,25 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
     deps.letters?.resume(job.id);
     if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
     let stopped = false;
-    while (processed < total) {
-      if (deps.signal?.aborted || jobs.cancelRequested(job.id)) {
-        stopped = true;
-        break;
+    // Tuned as a bulk load: a job rewrites the same audit and index pages bulk after bulk.
+    await new UserStore(db).bulkLoad(async () => {
+      while (processed < total) {
+        if (deps.signal?.aborted || jobs.cancelRequested(job.id)) {
+          stopped = true;
+          break;
+        }
+        const to = Math.min(processed + bulkSize, total);
+        const [after, reached] = await processBulk(deps, fresh, processed, to, tally, now);
+        tally = after;
+        processed = reached;
+        // A bulk cut short by the time budget: the next writer waiting for the store gets its turn.
+        if (reached < to) await sleep(WRITERS_TURN_MS);
+        deps.onProgress?.({ stage: 'Processing', processed, total });
+        if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
+        // Lets a pending SIGINT/SIGTERM handler run before the next bulk starts.
+        await yieldToEventLoop();
       }
-      const to = Math.min(processed + bulkSize, total);
-      const [after, reached] = await processBulk(deps, fresh, processed, to, tally, now);
-      tally = after;
-      processed = reached;
-      // A bulk cut short by the time budget: the next writer waiting for the store gets its turn.
-      if (reached < to) await sleep(WRITERS_TURN_MS);
-      deps.onProgress?.({ stage: 'Processing', processed, total });
-      if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
-      // Lets a pending SIGINT/SIGTERM handler run before the next bulk starts.
-      await yieldToEventLoop();
-    }
+    });
     if (stopped) return await finish(deps, job.id, 'Aborted by User', tally, now);
     if (!jobs.setStage(job.id, 'Finalization', owner)) throw new JobTakenOver(jobs, job.id);
     deps.onProgress?.({ stage: 'Finalization', processed, total });
@@ -137,71 +141,96 @@ const TRANSACTION_BUDGET_MS = 500;
 /** Longer than SQLite's longest wait between tries of the lock (100 ms), so a waiting writer gets in. */
 const WRITERS_TURN_MS = 120;
 
+/**
+ * The members of a bulk are read and processed this many at a time inside its transaction:
+ * a whole bulk's users and plans, alive together, survive every young-generation garbage
+ * collection of the bulk and are copied at each.
+ */
+const SLICE = 250;
+/** The progress of the bulk in flight is told every this many users (it is redrawn a few times a second at most). */
+const STEP_EVERY = 100;
+
 /** Processes members [from, to) in one transaction, or [from, reached) when the time budget ran out first. */
 async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: number, before: Tally, now: () => Date): Promise<[Tally, number]> {
-  const { planner, letters, owner } = deps;
-  const { db, jobs, members, results, audit } = deps.stores;
-  // Only the password letter carries the new password; a user whose password is reset
-  // without one is refused in preflight (resolveUpdateNotify), never silently locked out.
-  const carriesPassword = planner.letterType === PASSWORD_LETTER;
-  // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
-  // first, in parallel, for the users that will need one as they are now.
+  const { planner } = deps;
+  const { db, jobs, members } = deps.stores;
   const step = (what: ProgressStep['what'], done: number, of: number) =>
     deps.onProgress?.({ stage: 'Processing', processed: from, total: job.total, step: { what, done, of } });
+  // better-sqlite3 transactions are synchronous, and scrypt is slow: hash the new passwords
+  // first, in parallel, for the users that will need one as they are now.
   const passwords = planner.mayResetPasswords ? await newPasswords(members.bulk(job.id, from, to, planner.columns), planner, step) : undefined;
-  const at = now().toISOString();
   const t = structuredClone(before);
-  const actionCount = planner.labels.length;
+  const bulk: BulkRun = { deps, job, t, passwords, at: now().toISOString() };
   let reached = to;
   db.transaction(() => {
-    let done = 0;
     const started = performance.now();
-    for (const member of members.bulk(job.id, from, to, planner.columns)) {
-      if (member.seq > from && performance.now() - started > TRANSACTION_BUDGET_MS) {
-        reached = member.seq;
-        break;
-      }
-      step('users', done++, to - from);
-      // A member without a user may be one the job creates (users add, the undo of a deletion).
-      const absent = member.user ? undefined : planner.planAbsent?.(member);
-      const user = member.user ?? absent?.before;
-      if (!user) {
-        add(t, 'processed');
-        add(t, 'errors');
-        results.insertIssue(job.id, member.seq, member.primaryId, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
-        for (const a of t.actions) a.failed++;
-        continue;
-      }
-      let plan: UserPlan = absent ?? planner.plan(user);
-      let password: string | undefined;
-      if (plan.passwordReset && plan.after) {
-        const p = passwords?.get(user.id);
-        if (p) {
-          plan.after.password_hash = p.hash;
-          password = p.password;
-        } else {
-          plan = failedPlan(user, actionCount, {
-            severity: 'error', code: 'changed-meanwhile', message: 'the user was changed by someone else while the job ran; run the job again for this user',
-          });
+    for (let slice = from; slice < to && reached === to; slice += SLICE) {
+      for (const member of members.bulk(job.id, slice, Math.min(slice + SLICE, to), planner.columns)) {
+        if (member.seq > from && performance.now() - started > TRANSACTION_BUDGET_MS) {
+          reached = member.seq;
+          break;
         }
-      }
-      countPlan(t, plan, planner.actionCounters);
-      if (plan.after) {
-        const userId = writeUserPlan(deps.stores, job, user, { ...plan, after: plan.after }, at);
-        audit.insert({
-          job_id: job.id, seq: member.seq, user_id: userId, primary_id: user.primary_id,
-          operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
-        });
-      }
-      for (const i of plan.issues) results.insertIssue(job.id, member.seq, user.primary_id, i.severity, i.code, i.message);
-      if (plan.letter && letters && planner.letterType) {
-        const r = letters.queue({ jobId: job.id, user: { ...user, ...plan.after }, type: planner.letterType, password: carriesPassword ? password : undefined });
-        add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
+        if ((member.seq - from) % STEP_EVERY === 0) step('users', member.seq - from, to - from);
+        processMember(bulk, member);
       }
     }
-    if (!jobs.checkpoint(job.id, from, reached, JSON.stringify(t), owner)) throw new JobTakenOver(jobs, job.id);
+    if (!jobs.checkpoint(job.id, from, reached, JSON.stringify(t), deps.owner)) throw new JobTakenOver(jobs, job.id);
   }).immediate();
   return [t, reached];
+}
+
+/** What every member of a bulk shares: the job, its tally, the new passwords, the time of its changes. */
+interface BulkRun {
+  deps: EngineDeps;
+  job: JobRow;
+  t: Tally;
+  passwords: Map<number, { password: string; hash: string }> | undefined;
+  at: string;
+}
+
+/** One member, inside its bulk's transaction: planned, counted, written with its audit row, issues and letter. */
+function processMember({ deps, job, t, passwords, at }: BulkRun, member: BulkMember): void {
+  const { planner, letters } = deps;
+  const { results, audit } = deps.stores;
+  // A member without a user may be one the job creates (users add, the undo of a deletion).
+  const absent = member.user ? undefined : planner.planAbsent?.(member);
+  const user = member.user ?? absent?.before;
+  if (!user) {
+    add(t, 'processed');
+    add(t, 'errors');
+    results.insertIssue(job.id, member.seq, member.primaryId, 'error', 'user-missing', 'the user no longer exists (deleted after the job started)');
+    for (const a of t.actions) a.failed++;
+    return;
+  }
+  let plan: UserPlan = absent ?? planner.plan(user);
+  let password: string | undefined;
+  if (plan.passwordReset && plan.after) {
+    const p = passwords?.get(user.id);
+    if (p) {
+      plan.after.password_hash = p.hash;
+      password = p.password;
+    } else {
+      plan = failedPlan(user, planner.labels.length, {
+        severity: 'error', code: 'changed-meanwhile', message: 'the user was changed by someone else while the job ran; run the job again for this user',
+      });
+    }
+  }
+  countPlan(t, plan, planner.actionCounters);
+  if (plan.after) {
+    const userId = writeUserPlan(deps.stores, job, user, plan.after, plan, at);
+    audit.insert({
+      job_id: job.id, seq: member.seq, user_id: userId, primary_id: user.primary_id,
+      operator: job.operator, reason: job.reason, at, changes: JSON.stringify(plan.changes),
+    });
+  }
+  for (const i of plan.issues) results.insertIssue(job.id, member.seq, user.primary_id, i.severity, i.code, i.message);
+  if (plan.letter && letters && planner.letterType) {
+    // Only the password letter carries the new password; a user whose password is reset
+    // without one is refused in preflight (resolveUpdateNotify), never silently locked out.
+    const carried = planner.letterType === PASSWORD_LETTER ? password : undefined;
+    const r = letters.queue({ jobId: job.id, user: { ...user, ...plan.after }, type: planner.letterType, password: carried });
+    add(t, r.status === 'suppressed' ? 'letters_suppressed' : 'letters_queued');
+  }
 }
 
 async function newPasswords(

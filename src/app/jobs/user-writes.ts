@@ -8,19 +8,20 @@ import type { JobStores } from './stores.js';
 /**
  * How the engine writes one user's plan, inside its bulk's transaction: the changed
  * columns; or a whole record created (`users add`, the undo of a deletion, under the
- * member's old row id) or deleted (kept for `job undo`). Returns the user's row id.
+ * member's old row id) or deleted (kept for `job undo`). `after` is the plan's; returns
+ * the user's row id.
  */
-export function writeUserPlan(stores: JobStores, job: JobRow, user: StoredUser, plan: UserPlan & { after: User }, at: string): number {
+export function writeUserPlan(stores: JobStores, job: JobRow, user: StoredUser, after: User, plan: UserPlan, at: string): number {
   if (plan.record === 'create') {
     // A restored record keeps its creation; a new one is created now.
-    const kept = plan.after as Partial<StoredUser>;
+    const kept = after as Partial<StoredUser>;
     const created = kept.created_at && kept.created_by ? { at: kept.created_at, by: kept.created_by } : undefined;
-    return stores.records.create(plan.after, job.operator, at, user.id > 0 ? user.id : undefined, created);
+    return stores.records.create(after, job.operator, at, user.id > 0 ? user.id : undefined, created);
   }
   if (plan.record === 'delete') {
     stores.records.delete(job.id, user, at);
     return user.id;
   }
-  stores.users.write(user.id, plan.after, changedColumns(plan.changes), job.operator, at);
+  stores.users.write(user.id, after, changedColumns(plan.changes), job.operator, at);
   return user.id;
 }

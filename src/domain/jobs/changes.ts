@@ -106,7 +106,13 @@ function canonical(v: unknown): string {
 
 /** The user columns a plan's changes touch: what the engine writes back. */
 export function changedColumns(changes: readonly FieldChange[]): string[] {
-  return [...new Set(changes.map((c) => (c.field === PASSWORD_FIELD ? 'password_hash' : c.field)))];
+  // A few changes a user, a million users: a list, not a Set.
+  const columns: string[] = [];
+  for (const c of changes) {
+    const column = c.field === PASSWORD_FIELD ? 'password_hash' : c.field;
+    if (!columns.includes(column)) columns.push(column);
+  }
+  return columns;
 }
 
 /**

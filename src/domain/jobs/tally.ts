@@ -40,14 +40,15 @@ export function countPlan(t: Tally, plan: UserPlan, actionCounters: readonly (st
   else if (plan.after) add(t, 'changed');
   else add(t, 'unchanged');
   countIssues(t, plan.issues);
-  plan.outcomes.forEach((o, i) => {
+  for (let i = 0; i < plan.outcomes.length; i++) {
+    const o = plan.outcomes[i]!;
     const stat = t.actions[i];
-    if (stat) stat[o === 'changed' ? 'changed' : o === 'unchanged' ? 'unchanged' : 'failed']++;
+    if (stat) stat[o]++;
     const counter = o === 'changed' ? actionCounters[i] : undefined;
     if (counter) add(t, counter);
-  });
+  }
   if (plan.passwordReset && !plan.failed) add(t, 'passwords_reset');
-  for (const [k, n] of Object.entries(plan.extra ?? {})) add(t, k, n);
+  if (plan.extra) for (const [k, n] of Object.entries(plan.extra)) add(t, k, n);
 }
 
 export function countIssues(t: Tally, issues: readonly Issue[]): void {
