@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { measureCli, measureNode, type BenchContext, type BenchResult, type Measured } from './harness.js';
+import { measureCli, measureNode, mediansInTurns, type BenchContext, type BenchResult, type Measured } from './harness.js';
 
 const RUNS = 7;
 /** Shell completion answers a Tab press within this (issue 13). */
@@ -12,11 +12,6 @@ interface Case {
   args: string[];
   /** The ceiling as a multiple of node's time; none for a Tab press, whose target is TAB_MS. */
   most?: number;
-}
-
-/** The run of median time. */
-function middle(runs: Measured[]): Measured {
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
 }
 
 /**
@@ -42,15 +37,9 @@ export const suite = {
       // names read from the store. Its target is absolute: a person notices a slow Tab.
       { name: 'alma-users __complete (Tab after set show)', args: ['__complete', '--', 'set', 'show', ''] },
     ];
-    const nodeRuns: Measured[] = [];
-    const runs = cases.map((): Measured[] => []);
-    for (let i = 0; i < RUNS; i++) {
-      nodeRuns.push(await measureNode([EMPTY]));
-      for (const [j, c] of cases.entries()) runs[j]!.push(await measureCli(c.args, env));
-    }
-    const node = middle(nodeRuns);
+    const [node, ...medians] = await mediansInTurns(RUNS, [() => measureNode([EMPTY]), ...cases.map((c) => () => measureCli(c.args, env))]) as [Measured, ...Measured[]];
     return cases.map(({ name, most }, j) => {
-      const r = middle(runs[j]!);
+      const r = medians[j]!;
       const times = r.seconds / node.seconds;
       return {
         name,
