@@ -131,6 +131,12 @@ function inList(value: unknown, list: string, key: string): { path: string; why:
   return undefined;
 }
 
+/** A CSV one-value column's control character, as "column: what" (checked for every record: no list built for it). */
+function oneValueControl(name: string, v: string | null | undefined): string | undefined {
+  const found = typeof v === 'string' ? inList(v, name, name) : undefined;
+  return found && `${name}: ${found.why}`;
+}
+
 /**
  * The first value of a record that holds a control character (C0, DEL, C1; a tab or line
  * break outside the notes that may hold them) or a lone surrogate, as "path: what", or
@@ -143,10 +149,8 @@ export function controlCharacter(rec: ImportRecord): string | undefined {
     const found = inList(fields[k], k, k);
     if (found) return `${k}${found.path}: ${found.why}`;
   }
-  for (const [name, v] of [['email', rec.preferredEmail], ['phone', rec.preferredPhone], ['barcode', rec.barcode]] as const) {
-    const found = typeof v === 'string' ? inList(v, name, name) : undefined;
-    if (found) return `${name}: ${found.why}`;
-  }
+  const oneValue = oneValueControl('email', rec.preferredEmail) ?? oneValueControl('phone', rec.preferredPhone) ?? oneValueControl('barcode', rec.barcode);
+  if (oneValue) return oneValue;
   const role = rec.roleList && inList(rec.roleList, 'roles', 'roles');
   return role && `roles${role.path}: ${role.why}`;
 }

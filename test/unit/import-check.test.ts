@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkUser } from '../../src/app/import-check.js';
 import { userSchema } from '../../src/domain/user.js';
+import { USER_SHAPE } from '../../src/domain/user-fields.js';
 import { columnValue, WRITE_COLUMNS } from '../../src/store/users.js';
 
 /** What the store writes of a user: the one view in which the two checks must agree. */
@@ -63,5 +64,9 @@ describe('the import\'s hand check of a user', () => {
     const fast = checkUser(stored)!;
     fast.roles[0]!.role = 'changed';
     expect(stored.roles[0]!.role).toBe('patron');
+  });
+
+  it('gives every field of a user, in the order of USER_SHAPE', () => {
+    expect(Object.keys(checkUser({ primary_id: 'x' })!)).toEqual(Object.keys(USER_SHAPE));
   });
 });
