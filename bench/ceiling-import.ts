@@ -12,7 +12,10 @@ import { sql as usersDdl } from '../src/store/migrations/001-users-and-codes.js'
  *   plain      the same work written the simplest way: a table of the file's columns,
  *              keyed by primary_id, each cell inserted as it is read
  *   own-table  into a users table made by the store's own DDL (40 columns, its indexes),
- *              the lists as the JSON the store keeps
+ *              each row as the import stores it: the lists as the JSON the store keeps
+ *              (an e-mail with its types, preferred and segment; a barcode with its status
+ *              and segment; a role with its status, scope and parameters), the roles
+ *              column's `role@scope` split as the import splits it
  *
  * Usage: node ceiling-import.js plain|own-table FILE.csv DB
  */
@@ -38,12 +41,17 @@ if (mode === 'plain') {
   const stmt = db.prepare(`INSERT INTO users (primary_id, first_name, last_name, emails, user_group, job_category, record_type,
     account_type, external_id, status, expiry_date, purge_date, identifiers, roles, created_at, created_by, updated_at, updated_by)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', ?, 'bench')`);
+  const role = (r: string) => {
+    const [name, scope] = r.split('@');
+    return scope ? { role: name, scope, status: 'ACTIVE', parameters: [] } : { role: name, status: 'ACTIVE', parameters: [] };
+  };
   insert = (r) => {
     const [id, first, last, email, group, job, recordType, accountType, externalId, status, expiry, purge, barcode, roles] = r;
     stmt.run(
-      id, first || null, last || null, JSON.stringify([{ address: email }]), group || null, job || null, recordType,
-      accountType, externalId || null, status, expiry || null, purge || null, JSON.stringify([{ type: 'BARCODE', value: barcode }]),
-      JSON.stringify((roles ?? '').split(';').map((role) => ({ role }))), at, at,
+      id, first || null, last || null, JSON.stringify([{ address: email, types: [], preferred: true, segment: 'Internal' }]),
+      group || null, job || null, recordType, accountType, externalId || null, status, expiry || null, purge || null,
+      JSON.stringify([{ type: 'BARCODE', value: barcode, status: 'ACTIVE', segment: 'Internal' }]),
+      JSON.stringify((roles ?? '').split(';').map(role)), at, at,
     );
   };
 }
