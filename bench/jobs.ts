@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureCli, measureNode, median, removeStore, throughput, type BenchContext, type BenchResult, type Measured } from './harness.js';
+import { measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult, type Measured } from './harness.js';
 import { copyStore, writeIdFile } from './population.js';
 
 const CEILING = fileURLToPath(new URL('./jobs-ceiling.js', import.meta.url));
-/** The engine's default bulk size (src/core/jobs/engine.ts), used by the ceiling too. */
+/** The engine's default bulk size (src/app/jobs/engine.ts), used by the ceiling too. */
 const BULK = 2000;
 const ROLE = 'license-viewer';
 const EXPIRY = '2031-12-31';
@@ -25,32 +25,34 @@ export const suite = {
     const env = { ALMA_USERS_DB: base, ALMA_USERS_OPERATOR: 'bench-admin' };
     await measureCli(['--quiet', 'set', 'create', 'everyone', '--from-file', ids], env);
     const args = ['--quiet', '--format', 'json', 'job', 'run', 'update-notify', '--set', 'everyone', '--add-role', ROLE, '--status', 'inactive', '--expiry-date', EXPIRY, '--yes'];
-    // Each run on fresh copies of the same store: the ceiling first, then the job.
-    const ceiling = await median(ctx.runs, async (i) => {
-      const db = path.join(ctx.dir, `jobs-ceiling-${i}.db`);
-      fs.copyFileSync(base, db);
-      const r = await measureNode([CEILING, db, 'everyone', String(BULK), ROLE, 'INACTIVE', EXPIRY]);
-      removeStore(db);
-      const users = (JSON.parse(r.stdout) as { users: number }).users;
-      if (users !== ctx.users) throw new Error(`the ceiling changed ${users} of ${ctx.users}`);
-      return r;
-    });
+    // Each run on fresh copies of the same store, the ceiling and the job in turns (the load drifts).
     let dry: Measured | undefined;
-    const real = await median(ctx.runs, async (i) => {
-      const db = path.join(ctx.dir, `jobs-subject-${i}.db`);
-      fs.copyFileSync(base, db);
-      const env = { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'bench-admin' };
-      if (i === 0) {
-        dry = await measureCli([...args, '--dry-run'], env);
-        const changed = (JSON.parse(dry.stdout) as { counters: { changed: number } }).counters.changed;
-        if (changed !== ctx.users) throw new Error(`the dry run would change ${changed} of ${ctx.users}`);
-      }
-      const r = await measureCli(args, env);
-      removeStore(db);
-      const job = JSON.parse(r.stdout) as { status: string; counters: { changed: number } };
-      if (job.counters.changed !== ctx.users) throw new Error(`the job changed ${job.counters.changed} (${job.status}) of ${ctx.users}`);
-      return r;
-    });
+    const [ceiling, real] = (await mediansInTurns(ctx.runs, [
+      async (i) => {
+        const db = path.join(ctx.dir, `jobs-ceiling-${i}.db`);
+        fs.copyFileSync(base, db);
+        const r = await measureNode([CEILING, db, 'everyone', String(BULK), ROLE, 'INACTIVE', EXPIRY]);
+        removeStore(db);
+        const users = (JSON.parse(r.stdout) as { users: number }).users;
+        if (users !== ctx.users) throw new Error(`the ceiling changed ${users} of ${ctx.users}`);
+        return r;
+      },
+      async (i) => {
+        const db = path.join(ctx.dir, `jobs-subject-${i}.db`);
+        fs.copyFileSync(base, db);
+        const env = { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'bench-admin' };
+        if (i === 0) {
+          dry = await measureCli([...args, '--dry-run'], env);
+          const changed = (JSON.parse(dry.stdout) as { counters: { changed: number } }).counters.changed;
+          if (changed !== ctx.users) throw new Error(`the dry run would change ${changed} of ${ctx.users}`);
+        }
+        const r = await measureCli(args, env);
+        removeStore(db);
+        const job = JSON.parse(r.stdout) as { status: string; counters: { changed: number } };
+        if (job.counters.changed !== ctx.users) throw new Error(`the job changed ${job.counters.changed} (${job.status}) of ${ctx.users}`);
+        return r;
+      },
+    ])) as [Measured, Measured];
     removeStore(base);
     if (!dry) throw new Error('no dry run');
 
