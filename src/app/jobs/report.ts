@@ -104,22 +104,6 @@ export function showJob(db: Db, id: string | undefined): JobReport {
   return jobReport(db, findJob(new JobStore(db), id));
 }
 
-export interface JobListFilter {
-  running?: boolean | undefined;
-  history?: boolean | undefined;
-  /** At most this many; 50 when not given. */
-  limit?: number | undefined;
-}
-
-/** `job list`: the newest jobs first, with their progress. */
-export function listJobs(db: Db, f: JobListFilter) {
-  return new JobStore(db).list({ running: f.running, history: f.history, limit: f.limit ?? 50 }).map((j) => ({
-    id: j.id, name: j.name, type: j.type, set: j.set_name, operator: j.operator, submitted: j.submitted_at, status: j.status,
-    stage: j.stage, progress: j.total ? `${Math.floor((j.processed / j.total) * 100)}%` : isHolding(j.status) ? '' : '100%',
-    processed: j.processed, total: j.total,
-  }));
-}
-
 /** `job report ID`: one row per member, in processing order (streamed). */
 export function jobReportRows(db: Db, id: string | undefined) {
   const job = findJob(new JobStore(db), id);

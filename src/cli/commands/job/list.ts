@@ -13,7 +13,7 @@ export const list: CommandDef = {
       .addHelpText('after', '\nExample:\n  alma-users job list --running'),
 
   async run(ctx, _args, opts) {
-    const { listJobs } = await import('../../../app/jobs/report.js');
+    const { listJobs } = await import('../../../app/jobs/list.js');
     const rows = listJobs(ctx.store(), { running: opts.running === true, history: opts.history === true, limit: positiveInt('--limit', opts.limit) });
     return {
       output: {
