@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import { getConfig } from './config.js';
 import type { Db } from './db.js';
 import type { FIRST_STATUSES } from './outbox-states.js';
-import { sealerFor } from './outbox-secrets.js';
+import { keepKey, newSealer } from './outbox-secrets.js';
 
 /**
  * The transactional outbox. enqueue() is called inside the caller's transaction (a job's
@@ -46,7 +46,7 @@ export const SUPPRESSED_REPLY = 'not sent: the address is outside mail.allowed_e
 
 export class Outbox {
   private readonly insert;
-  private readonly nextRowid;
+  private readonly forget;
   private readonly allowed: ((address: string) => boolean) | undefined;
   private readonly domain: string;
   private readonly now: () => Date;
@@ -56,12 +56,10 @@ export class Outbox {
     this.allowed = allowListMatcher(allowList);
     this.domain = options.messageIdDomain ?? messageIdDomain(getConfig(db, 'institution.email'));
     this.now = options.now ?? (() => new Date());
-    // rowid NULL: SQLite picks it. A sealed letter's rowid is picked first, as SQLite would
-    // (the largest plus one, inside the caller's transaction): it names the letter's key.
-    this.insert = db.prepare(`INSERT INTO outbox (rowid, id, message_id, job_id, user_id, primary_id, notification_type, recipient,
+    this.insert = db.prepare(`INSERT INTO outbox (id, message_id, job_id, user_id, primary_id, notification_type, recipient,
       subject, body_text, body_html, status, last_reply, created_at, updated_at, carries_password)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.nextRowid = db.prepare<[], number>('SELECT coalesce(max(rowid), 0) + 1 FROM outbox').pluck();
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.forget = db.prepare('DELETE FROM outbox WHERE rowid = ?');
   }
 
   /** Whether a letter to this address would be sent (false: suppressed by the allow-list). */
@@ -78,22 +76,31 @@ export class Outbox {
     const messageId = `<${id}@${this.domain}>`;
     const allowed = this.allows(letter.recipient);
     const at = this.now().toISOString();
-    // A password letter's body is written sealed, never in plain text (outbox-secrets.ts).
-    const sealed = allowed && letter.carriesPassword;
-    const slot = sealed ? this.nextRowid.get()! : null;
-    const seal = slot === null ? undefined : sealerFor(this.db, slot);
-    const body = (text: string) => (!allowed ? null : seal ? seal(text) : text);
+    // A password letter's body is written sealed, never in plain text (outbox-secrets.ts);
+    // its key is kept at the letter's rowid once the INSERT has picked it.
+    const sealer = allowed && letter.carriesPassword ? newSealer() : undefined;
+    const body = (text: string) => (!allowed ? null : sealer ? sealer.seal(text) : text);
+    let slot: number;
     try {
-      this.insert.run(
-        slot, id, messageId, letter.jobId, letter.userId, letter.primaryId, letter.type, letter.recipient, letter.subject,
+      slot = Number(this.insert.run(
+        id, messageId, letter.jobId, letter.userId, letter.primaryId, letter.type, letter.recipient, letter.subject,
         body(letter.text), body(letter.html),
         allowed ? 'pending' : 'suppressed', allowed ? null : SUPPRESSED_REPLY, at, at, letter.carriesPassword ? 1 : 0,
-      );
+      ).lastInsertRowid);
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && letter.jobId !== null) {
         throw new ConflictError(`job ${letter.jobId} already queued a letter for user ${letter.primaryId}; a second one was refused`);
       }
       throw e;
+    }
+    if (sealer) {
+      try {
+        keepKey(this.db, slot, sealer.key);
+      } catch (e) {
+        // Never a sealed letter without its key, even when the caller commits what it has.
+        this.forget.run(slot);
+        throw e;
+      }
     }
     return { id, messageId, status: allowed ? 'pending' : 'suppressed' };
   }

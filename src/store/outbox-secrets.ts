@@ -34,21 +34,42 @@ function withFile<T>(db: Db, flags: string, f: (fd: number) => T): T {
   }
 }
 
-function putKey(db: Db, slot: number, key: Buffer): void {
+/**
+ * The key file of the store that last queued a sealed letter, kept open: a job queues a
+ * letter every few tens of microseconds, and opening and closing the file for each key
+ * cost as much as writing it. Closed when another store (or this one reopened) writes a key.
+ */
+let keyWriter: { db: Db; fd: number } | undefined;
+
+function keyFileFd(db: Db): number {
+  if (keyWriter?.db === db && db.open) return keyWriter.fd;
+  if (keyWriter) fs.closeSync(keyWriter.fd);
+  keyWriter = undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(letterKeysFile(db)!, 'r+');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    withFile(db, 'a+', () => undefined); // created 0600 before its first key
+    fd = fs.openSync(letterKeysFile(db)!, 'r+');
+  }
+  keyWriter = { db, fd };
+  return fd;
+}
+
+/**
+ * Keeps a letter's key in its slot (its rowid), inside the transaction that writes the
+ * letter: the key is in the file (forced to the disk by syncLetterKeys before the letter
+ * leaves) when the letter's row commits.
+ */
+export function keepKey(db: Db, slot: number, key: Buffer): void {
   if (!letterKeysFile(db)) {
     let m = memoryKeys.get(db);
     if (!m) memoryKeys.set(db, (m = new Map()));
     m.set(slot, key);
     return;
   }
-  const write = (fd: number) => fs.writeSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES);
-  try {
-    withFile(db, 'r+', write);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    withFile(db, 'a+', () => undefined); // created 0600 before its first key
-    withFile(db, 'r+', write);
-  }
+  fs.writeSync(keyFileFd(db), key, 0, KEY_BYTES, slot * KEY_BYTES);
 }
 
 /**
@@ -144,16 +165,36 @@ function zeroLetterKeys(db: Db, slots: readonly number[], then: (fd: number) => 
   }
 }
 
+/** A letter's new key, and a sealer of its body's parts under it. */
+export interface Sealer {
+  key: Buffer;
+  seal(text: string): string;
+}
+
+export function newSealer(): Sealer {
+  const key = randomBytes(KEY_BYTES);
+  return {
+    key,
+    seal(text) {
+      const iv = randomBytes(IV_BYTES);
+      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+      const body = c.update(text, 'utf8');
+      c.final(); // GCM adds no bytes at the end
+      // iv | tag | body in one buffer: one copy of the body, not two.
+      const out = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + body.length);
+      iv.copy(out, 0);
+      c.getAuthTag().copy(out, IV_BYTES);
+      body.copy(out, IV_BYTES + TAG_BYTES);
+      return SEALED + out.toString('base64');
+    },
+  };
+}
+
 /** A new key for the letter in this slot (its rowid), and a sealer of its body's parts under it. */
 export function sealerFor(db: Db, slot: number): (text: string) => string {
-  const key = randomBytes(KEY_BYTES);
-  putKey(db, slot, key);
-  return (text) => {
-    const iv = randomBytes(IV_BYTES);
-    const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
-    return SEALED + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
-  };
+  const sealer = newSealer();
+  keepKey(db, slot, sealer.key);
+  return sealer.seal;
 }
 
 /**

@@ -51,6 +51,22 @@ describe('LetterRenderer', () => {
     expect(l.language).toBe('en');
   });
 
+  it('renders a label of letter-wide values (date, job, type) anew when one of them changes, for the same renderer', () => {
+    const en = JSON.stringify({
+      common: { greeting: 'Sent on {{ date }}{% if job_id %} by job {{ job_id }}{% endif %} ({{ type.code }})' },
+      types: { GENERAL_MESSAGE: { subject: 'S', lines: [] }, NOTIFY_PASSWORD_CHANGE: { subject: 'P', lines: ['{{ password }}'] } },
+    });
+    const r = renderer({ en });
+    const greeting = (input: { date: string; jobId?: string | null; type?: string }) =>
+      r.render({ user, type: input.type ?? 'GENERAL_MESSAGE', jobId: input.jobId, date: input.date, ...(input.type ? { password: 'pw' } : {}) }).text.split('\n')[0];
+    expect(greeting({ date: '2026-01-01', jobId: 'a' })).toBe('Sent on 2026-01-01 by job a (GENERAL_MESSAGE)');
+    expect(greeting({ date: '2026-01-02', jobId: 'a' })).toBe('Sent on 2026-01-02 by job a (GENERAL_MESSAGE)');
+    expect(greeting({ date: '2026-01-02', jobId: 'b' })).toBe('Sent on 2026-01-02 by job b (GENERAL_MESSAGE)');
+    expect(greeting({ date: '2026-01-02', jobId: null })).toBe('Sent on 2026-01-02 (GENERAL_MESSAGE)');
+    expect(greeting({ date: '2026-01-02', jobId: '' })).toBe('Sent on 2026-01-02 by job  (GENERAL_MESSAGE)');
+    expect(greeting({ date: '2026-01-02', jobId: '', type: 'NOTIFY_PASSWORD_CHANGE' })).toBe('Sent on 2026-01-02 by job  (NOTIFY_PASSWORD_CHANGE)');
+  });
+
   it('escapes values in the HTML part, and only there', () => {
     const l = renderer().render({ user, type: 'GENERAL_MESSAGE' });
     expect(l.html).toContain('Dear &lt;b&gt;Jo&lt;/b&gt; O&#39;Brien,');

@@ -40,9 +40,9 @@ export const SAMPLE_PASSWORD = 'Xy3…(sample)';
 interface Compiled {
   tpl: Template[];
   where: SourcePosition;
-  /** Uses only the institution: rendered once and kept. */
-  constant: boolean;
-  cached?: string;
+  /** Uses only what every letter of a job shares (LETTER_WIDE): its last text is kept, with what it was rendered for. */
+  shared: boolean;
+  cached?: { for: string; text: string };
 }
 
 interface CompiledType {
@@ -69,8 +69,12 @@ export interface RendererParts {
   codes: CodeBook;
 }
 
-// A label that uses nothing else reads the same in every letter: it is rendered once.
-const CONSTANT_VARIABLES = new Set(['institution']);
+/**
+ * What is the same in every letter of a job: a label that uses nothing else (the subject,
+ * the footer with its date) reads the same in each, and is rendered once per job, type,
+ * date and language instead of once per letter.
+ */
+const LETTER_WIDE = new Set(['institution', 'type', 'job_id', 'date', 'language']);
 
 /**
  * LiquidJS's own bounds, so a label with nested loops or a huge template fails at once with a
@@ -199,11 +203,13 @@ export class LetterRenderer {
       language,
     };
     const secret = input.password;
+    // The letter-wide values (the institution is the renderer's own), null apart from ''.
+    const wide = JSON.stringify([type, scope.job_id, scope.date, language]);
     const rendered: Record<string, unknown> = {};
-    for (const [name, c] of this.commonLabels(language)) rendered[name] = this.renderLabel(c, scope, secret);
-    const subject = this.renderLabel(labels.subject, scope, secret).replace(/\s+/g, ' ').trim();
+    for (const [name, c] of this.commonLabels(language)) rendered[name] = this.renderLabel(c, scope, wide, secret);
+    const subject = this.renderLabel(labels.subject, scope, wide, secret).replace(/\s+/g, ' ').trim();
     rendered.subject = subject;
-    rendered.lines = labels.lines.map((c) => this.renderLabel(c, scope, secret));
+    rendered.lines = labels.lines.map((c) => this.renderLabel(c, scope, wide, secret));
     const layoutScope = { ...scope, labels: rendered, subject };
     return {
       subject,
@@ -230,11 +236,11 @@ export class LetterRenderer {
     return (this.languages.get(language) ?? this.languages.get(this.defaultLanguage)!).common;
   }
 
-  private renderLabel(c: Compiled, scope: object, secret: string | undefined): string {
-    if (c.cached !== undefined) return c.cached;
-    const out = this.renderWith(this.text, c.tpl, scope, c.where, secret);
-    if (c.constant) c.cached = out;
-    return out;
+  private renderLabel(c: Compiled, scope: object, wide: string, secret: string | undefined): string {
+    if (c.cached?.for === wide) return c.cached.text;
+    const text = this.renderWith(this.text, c.tpl, scope, c.where, secret);
+    if (c.shared) c.cached = { for: wide, text };
+    return text;
   }
 
   private renderWith(engine: Liquid, tpl: Template[], scope: object, where: SourcePosition, secret: string | undefined): string {
@@ -263,7 +269,7 @@ export class LetterRenderer {
   private compileLabel(label: LabelText, kind: 'common' | 'subject' | 'lines' | 'password-lines'): Compiled {
     const tpl = this.parse(this.text, label.text, label.where, kind);
     const globals = Object.keys(this.text.analyzeSync(tpl).globals);
-    return { tpl, where: label.where, constant: globals.every((g) => CONSTANT_VARIABLES.has(g)) };
+    return { tpl, where: label.where, shared: globals.every((g) => LETTER_WIDE.has(g)) };
   }
 
   /**
