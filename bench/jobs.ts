@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult, type Measured } from './harness.js';
+import { inDailyUse, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult, type Measured } from './harness.js';
 import { copyStore, writeIdFile } from './population.js';
 
 const CEILING = fileURLToPath(new URL('./jobs-ceiling.js', import.meta.url));
@@ -41,6 +41,7 @@ export const suite = {
         const db = path.join(ctx.dir, `jobs-subject-${i}.db`);
         fs.copyFileSync(base, db);
         const env = { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'bench-admin' };
+        await inDailyUse(env);
         if (i === 0) {
           dry = await measureCli([...args, '--dry-run'], env);
           const changed = (JSON.parse(dry.stdout) as { counters: { changed: number } }).counters.changed;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult } from './harness.js';
+import { inDailyUse, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult } from './harness.js';
 import { copyStore, writeIdFile } from './population.js';
 
 const CEILING = fileURLToPath(new URL('./sets-ceiling.js', import.meta.url));
@@ -35,7 +35,9 @@ export const suite = {
     };
     const command = async (i: number) => {
       const db = await copyStore(ctx, `sets-subject-${i}`);
-      const r = await measureCli(['--quiet', '--format', 'json', 'set', 'create', 'bench-ids', '--from-file', ids], { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'bench-admin' });
+      const env = { ALMA_USERS_DB: db, ALMA_USERS_OPERATOR: 'bench-admin' };
+      await inDailyUse(env);
+      const r = await measureCli(['--quiet', '--format', 'json', 'set', 'create', 'bench-ids', '--from-file', ids], env);
       removeStore(db);
       const report = JSON.parse(r.stdout) as { added: number; status: string };
       if (report.added !== ctx.users) throw new Error(`set create added ${report.added} of ${ctx.users} (${report.status})`);

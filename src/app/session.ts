@@ -3,6 +3,7 @@ import type { CodeBook } from '../domain/codes.js';
 import { systemError, type AlmaUsersError } from '../domain/errors.js';
 import { loadCodeBook } from '../store/codes.js';
 import { openStore, type Db } from '../store/db.js';
+import { stampChecked } from '../store/check-stamp.js';
 import { guardWrites, isReadOnlyFailure, noteOpened, storeFailure } from '../store/failures.js';
 import { UserStore } from '../store/users.js';
 import { recoverAbandonedJobs } from './jobs/recover.js';
@@ -31,6 +32,8 @@ export interface SessionOptions {
 export class Session {
   private users: UserStore | undefined;
   private checked = false;
+  /** When the store's pages were last found sound, if this command checked (or could skip checking) them. */
+  private soundSince: string | undefined;
 
   private constructor(
     readonly db: Db,
@@ -67,7 +70,7 @@ export class Session {
   operator(id: string | undefined, now = new Date()): Operator {
     if (!this.checked) {
       this.checked = true;
-      guardWrites(this.db, this.file);
+      this.soundSince = guardWrites(this.db, this.file, now);
     }
     const users = (this.users ??= new UserStore(this.db));
     return resolveOperator((primaryId) => users.get(primaryId), id, now);
@@ -75,6 +78,8 @@ export class Session {
 
   close(): void {
     this.db.close();
+    // The file as this command leaves it was sound: the next writing command need not check it again.
+    if (this.soundSince) stampChecked(this.file, this.soundSince);
   }
 }
 

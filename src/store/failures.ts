@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { EnvironmentError, StoreError } from '../domain/errors.js';
+import { checkedRecently, forgetCheck } from './check-stamp.js';
 import { pageCheck, type Db } from './db.js';
 import { JobStore } from './jobs.js';
 
@@ -20,19 +21,25 @@ export function noteOpened(file: string): void {
 
 /**
  * Checks the store's pages (PRAGMA quick_check, about a second per gigabyte) before a
- * command acts on it: a damaged store keeps answering reads, so that what it holds can be
- * exported, but refuses every write with the hint to run doctor. True when it is sound.
+ * command acts on it, unless nothing but alma-users touched the file since a check less than
+ * a day old (check-stamp.ts): a damaged store keeps answering reads, so that what it holds
+ * can be exported, but refuses every write with the hint to run doctor. Returns when the
+ * pages were last found sound (for stampChecked once the store is closed), or undefined
+ * when they are not.
  */
-export function guardWrites(db: Db, file: string): boolean {
+export function guardWrites(db: Db, file: string, now = new Date()): string | undefined {
+  const earlier = checkedRecently(file, now);
+  if (earlier) return earlier;
   const problems = pageCheck(db, 'quick_check(5)');
-  if (problems.length === 1 && problems[0] === 'ok') return true;
+  if (problems.length === 1 && problems[0] === 'ok') return now.toISOString();
+  forgetCheck(file);
   // From now on writes fail (query_only), and the failure reads as this.
   db.pragma('query_only = ON');
   refusals.set(file, new StoreError(
     `the store ${file} failed its integrity check (${problems.join('; ')}); it was not changed`,
     'see what is wrong with: alma-users doctor; restore the store from a backup (reading it still works: alma-users users export)',
   ));
-  return false;
+  return undefined;
 }
 
 interface SqliteFailure extends Error {
