@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patron, seedUsers } from '../helpers/seed.js';
 import {
-  exportedUsers, failedHalfway as failHalfway, holdWriteLock, jobReport, makeSet, patrons, runJob, spawnCliOn, storeWithSet, waitForJob, type Store,
+  exportedUsers, failedHalfway as failHalfway, holdRunningJob, holdWriteLock, jobReport, makeSet, patrons, runJob, spawnCliOn, storeWithSet, waitForJob, type Store,
 } from '../helpers/jobs.js';
 import { listedLetters } from '../helpers/smtp.js';
 
@@ -100,8 +100,7 @@ describe('a job whose process dies', () => {
   it('is found by the next command, marked Aborted by System, and resumed: every member changed once, one audit row and one letter each', async () => {
     const s = await store(patrons(1500));
     const { child, done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--notify', 'GENERAL_MESSAGE', '--bulk-size', '25']);
-    const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
-    const lock = holdWriteLock(s.db);
+    const { job: seen, lock } = await holdRunningJob(s.db, child, (j) => j.processed >= 25);
     const at = (await waitForJob(s.db, () => true)).processed;
     expect(at).toBeLessThan(1500);
     child.kill('SIGKILL');
@@ -134,8 +133,7 @@ describe('stopping a job', () => {
   it('SIGINT finishes the bulk in flight, ends Aborted by User (exit 1) with a report; resume finishes the rest', async () => {
     const s = await store(patrons(3000));
     const { child, done } = spawnCliOn(s, ['--format', 'json', 'job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--bulk-size', '50']);
-    await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 50);
-    const lock = holdWriteLock(s.db);
+    const { lock } = await holdRunningJob(s.db, child, (j) => j.processed >= 50);
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 100));
     lock.release();
@@ -255,11 +253,10 @@ describe('who runs a job', () => {
 
   it('a process whose job was taken over (judged dead, claimed by another) stops at its next bulk without finishing the job or writing that bulk', async () => {
     const s = await store(patrons(1500));
-    const { done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--bulk-size', '25']);
-    const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
+    const { child, done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--add-role', 'license-viewer', '--bulk-size', '25']);
     // As `job resume` in another process would leave it: Running, owned by that (live) process.
     // Under the write lock, so the job cannot finish before the takeover.
-    const lock = holdWriteLock(s.db);
+    const { job: seen, lock } = await holdRunningJob(s.db, child, (j) => j.processed >= 25);
     lock.release((d) => d.prepare('UPDATE jobs SET pid = ?, host = ? WHERE id = ?').run(process.pid, os.hostname(), seen.id));
     const r = await done;
     expect(r.code).toBe(1);

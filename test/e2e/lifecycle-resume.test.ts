@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { history, holdWriteLock, jobReport, patrons, spawnCliOn, storesWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+import { history, holdRunningJob, jobReport, patrons, spawnCliOn, storesWithSet, waitForJob, type Store } from '../helpers/jobs.js';
 
 /**
  * job resume with each job type's own rule: a purge stopped halfway (a failing disk, or its
@@ -57,8 +57,7 @@ describe('job resume of a purge', () => {
   it('whose process was killed is resumed as a purge: each member purged once', async () => {
     const s = await store(1000);
     const { child, done } = spawnCliOn(s, ['job', 'run', 'purge', '--set', 'members', '--bulk-size', '25', '--yes', '--no-job-letter']);
-    const seen = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 25);
-    const lock = holdWriteLock(s.db);
+    const { job: seen, lock } = await holdRunningJob(s.db, child, (j) => j.processed >= 25);
     const at = (await waitForJob(s.db, () => true)).processed;
     expect(at).toBeLessThan(1000);
     child.kill('SIGKILL');

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { storeFailure } from '../../src/store/failures.js';
 import { cli, cliProcess } from '../helpers/cli.js';
-import { holdWriteLock, patrons, spawnCliOn, storeWithSet, waitForJob } from '../helpers/jobs.js';
+import { holdRunningJob, holdWriteLock, patrons, spawnCliOn, storeWithSet } from '../helpers/jobs.js';
 
 /** What a writer that may not wait gets while another connection holds the write lock: SQLite's own SQLITE_BUSY. */
 function busyFailure(db: string): unknown {
@@ -38,9 +38,8 @@ describe('another writer', () => {
   it('when it must give up, the message names the job that holds the store, not "database is locked"', async () => {
     const s = await storeWithSet(patrons(3000));
     try {
-      const { done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--bulk-size', '50', '--name', 'deactivations']);
-      const job = await waitForJob(s.db, (j) => j.status === 'Running' && j.processed >= 50);
-      const lock = holdWriteLock(s.db);
+      const { child, done } = spawnCliOn(s, ['job', 'run', 'update-notify', '--set', 'members', '--status', 'inactive', '--bulk-size', '50', '--name', 'deactivations']);
+      const { job, lock } = await holdRunningJob(s.db, child, (j) => j.processed >= 50);
       try {
         const failure = storeFailure(busyFailure(s.db), s.db);
         expect(failure?.message).toMatch(new RegExp(`^the store ${s.db} stayed busy for too long: job ${job.id} \\(deactivations\\) of admin is running, pid \\d+ on `));

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterEach } from 'vitest';
 import Database from 'better-sqlite3';
 import { CODE_TABLES, CodeBook, DEFAULT_CODES } from '../../src/domain/codes.js';
@@ -251,6 +252,83 @@ export async function waitForJob(db: string, test: (job: { id: string; status: s
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+/**
+ * Waits until the newest job (run by `child`) passes `test` while it is Running with members
+ * left, and holds the write lock from then on, read under the lock so that the job cannot
+ * finish between being seen and being held. The job takes the lock again a moment after
+ * each commit, so a waiting BEGIN (SQLite's busy handler sleeps between tries) could miss
+ * every gap until the job ends: the job's process is paused (SIGSTOP) while the lock is
+ * tried once, and resumed; a pause that finds the job inside a transaction tries again.
+ */
+export async function holdRunningJob(
+  db: string, child: ChildProcess, test: (job: JobSeen) => boolean, timeoutMs = 30_000,
+): Promise<{ job: JobSeen; lock: ReturnType<typeof holdWriteLock> }> {
+  const ready = (j: JobSeen): boolean => j.status === 'Running' && j.processed < j.total && test(j);
+  await waitForJob(db, ready, timeoutMs);
+  const until = Date.now() + timeoutMs;
+  const d = new Database(db);
+  d.pragma('busy_timeout = 0');
+  const read = d.prepare('SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1');
+  for (;;) {
+    child.kill('SIGSTOP');
+    try {
+      if (tryBegin(d)) {
+        const job = read.get() as JobSeen | undefined;
+        if (job && ready(job)) return { job, lock: lockOn(d) };
+        d.exec('ROLLBACK');
+        if (job && job.processed >= job.total) throw new Error(`job ${job.id} ran to its end before the test could hold it: give it more work`);
+      }
+    } catch (e) {
+      d.close();
+      throw e;
+    } finally {
+      child.kill('SIGCONT');
+    }
+    if (Date.now() > until) {
+      d.close();
+      throw new Error('timed out holding the running job');
+    }
+    // Long enough for the job to leave the transaction it was paused in, short enough to find it between two.
+    await new Promise((r) => setTimeout(r, Math.random() < 0.5 ? 0 : 1));
+  }
+}
+
+/** BEGIN IMMEDIATE without waiting: false while another connection holds the write lock. */
+function tryBegin(d: Database.Database): boolean {
+  try {
+    d.exec('BEGIN IMMEDIATE');
+    return true;
+  } catch (e) {
+    if (String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return false;
+    throw e;
+  }
+}
+
+/** The write lock `d` holds, as holdWriteLock gives it. */
+function lockOn(d: Database.Database): ReturnType<typeof holdWriteLock> {
+  d.pragma('busy_timeout = 10000');
+  return {
+    release(write) {
+      if (write) {
+        write(d);
+        d.exec('COMMIT');
+      } else d.exec('ROLLBACK');
+      d.close();
+    },
+  };
+}
+
+function newestJob(db: string): JobSeen | undefined {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare('SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1').get() as JobSeen | undefined;
+  } finally {
+    d.close();
+  }
+}
+
+type JobSeen = { id: string; status: string; processed: number; total: number };
 
 /**
  * Holds the store's write lock from the test, so the job cannot commit its next bulk: what
