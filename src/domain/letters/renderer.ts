@@ -83,8 +83,12 @@ const LETTER_WIDE = new Set(['institution', 'type', 'job_id', 'date', 'language'
 export const RENDER_LIMITS = {
   /** Characters of template parsed at once. */
   parseLimit: 1_000_000,
-  /** Milliseconds one render may take. */
-  renderLimit: 1_000,
+  /**
+   * Milliseconds one render may take. LiquidJS counts wall time, so the bound is far above a
+   * letter's (under a millisecond): a machine stalled by other work must not stop a job at
+   * 2 a.m., while a template that loops for ever is still stopped (in preflight, on its sample).
+   */
+  renderLimit: 3_000,
   /** Units (characters, array items) a render may allocate: ranges, loops, joins, output. */
   memoryLimit: 10_000_000,
 } as const;
