@@ -232,15 +232,18 @@ export function spawnCliOn(s: Store, args: string[]): ReturnType<typeof spawnCli
   return spawnCli(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin' } });
 }
 
+/** The newest job, as the tests follow it. */
+type JobSeen = { id: string; status: string; processed: number; total: number };
+const NEWEST_JOB = 'SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1';
+
 /** Polls the store (read-only, never blocked in WAL mode) until `test` holds for the newest job. */
-export async function waitForJob(db: string, test: (job: { id: string; status: string; processed: number; total: number }) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string; processed: number; total: number }> {
+export async function waitForJob(db: string, test: (job: JobSeen) => boolean, timeoutMs = 30_000): Promise<JobSeen> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
       const d = new Database(db, { readonly: true });
       try {
-        const job = d.prepare('SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1').get() as
-          { id: string; status: string; processed: number; total: number } | undefined;
+        const job = d.prepare(NEWEST_JOB).get() as JobSeen | undefined;
         if (job && test(job)) return job;
       } finally {
         d.close();
@@ -263,13 +266,13 @@ export async function waitForJob(db: string, test: (job: { id: string; status: s
  */
 export async function holdRunningJob(
   db: string, child: ChildProcess, test: (job: JobSeen) => boolean, timeoutMs = 30_000,
-): Promise<{ job: JobSeen; lock: ReturnType<typeof holdWriteLock> }> {
+): Promise<{ job: JobSeen; lock: WriteLock }> {
   const ready = (j: JobSeen): boolean => j.status === 'Running' && j.processed < j.total && test(j);
   await waitForJob(db, ready, timeoutMs);
   const until = Date.now() + timeoutMs;
   const d = new Database(db);
   d.pragma('busy_timeout = 0');
-  const read = d.prepare('SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1');
+  const read = d.prepare(NEWEST_JOB);
   for (;;) {
     child.kill('SIGSTOP');
     try {
@@ -305,8 +308,13 @@ function tryBegin(d: Database.Database): boolean {
   }
 }
 
-/** The write lock `d` holds, as holdWriteLock gives it. */
-function lockOn(d: Database.Database): ReturnType<typeof holdWriteLock> {
+interface WriteLock {
+  /** Lets go of the lock; with `write`, after committing what it writes (a change the job sees only after it). */
+  release(write?: (d: Database.Database) => void): void;
+}
+
+/** The write lock `d` holds (BEGIN IMMEDIATE done). */
+function lockOn(d: Database.Database): WriteLock {
   d.pragma('busy_timeout = 10000');
   return {
     release(write) {
@@ -318,36 +326,16 @@ function lockOn(d: Database.Database): ReturnType<typeof holdWriteLock> {
     },
   };
 }
-
-function newestJob(db: string): JobSeen | undefined {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare('SELECT id, status, processed, total FROM jobs ORDER BY submitted_at DESC, rowid DESC LIMIT 1').get() as JobSeen | undefined;
-  } finally {
-    d.close();
-  }
-}
-
-type JobSeen = { id: string; status: string; processed: number; total: number };
 
 /**
  * Holds the store's write lock from the test, so the job cannot commit its next bulk: what
  * the test sees then stays as it is until release().
  */
-export function holdWriteLock(db: string): { release(write?: (d: Database.Database) => void): void } {
+export function holdWriteLock(db: string): WriteLock {
   const d = new Database(db);
   d.pragma('busy_timeout = 10000');
   d.exec('BEGIN IMMEDIATE');
-  return {
-    /** Lets go of the lock; with `write`, after committing what it writes (a change the job sees only after it). */
-    release(write) {
-      if (write) {
-        write(d);
-        d.exec('COMMIT');
-      } else d.exec('ROLLBACK');
-      d.close();
-    },
-  };
+  return lockOn(d);
 }
 
 /** The code tables a fresh store starts with (init), in memory. */
