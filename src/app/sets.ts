@@ -12,6 +12,7 @@ import type { Operator } from '../domain/authz.js';
 import { didYouMean } from '../domain/codes.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../domain/errors.js';
 import { samePrimaryId } from '../domain/primary-id.js';
+import { unprintableIn } from '../domain/text.js';
 import { codeReferences, parseQuery } from '../domain/query.js';
 
 export type { CombineOp, SetRecord } from '../store/sets.js';
@@ -66,8 +67,17 @@ export function checkSetName(name: string | undefined): string {
   const n = (name ?? '').trim();
   if (!n) throw new UsageError('a set name may not be empty');
   if (n.length > MAX_NAME) throw new UsageError(`a set name is at most ${MAX_NAME} characters`);
-  if (/[\u0000-\u001f\u007f]/.test(n)) throw new UsageError('a set name may not hold control characters');
+  const bad = unprintableIn(n);
+  if (bad) throw new UsageError(`a set name may not hold control characters (it holds ${bad})`, 'type the name again without it');
   return n;
+}
+
+/** A set's description as given (trimmed; undefined when empty); shown in tables, so no control character. */
+export function checkSetDescription(text: string | undefined): string | undefined {
+  const d = text?.trim() || undefined;
+  const bad = d === undefined ? undefined : unprintableIn(d);
+  if (bad) throw new UsageError(`a set description may not hold control characters (it holds ${bad})`, 'type the description again without it');
+  return d;
 }
 
 export function requireFreeName(db: Db, name: string, exceptId?: string): void {
@@ -85,7 +95,7 @@ export interface NewSet {
 /** A set record owned by the operator, not yet stored. */
 export function newSetRecord(op: Operator, s: NewSet, kind: SetRecord['kind'], query: string | undefined, now: Date): SetRecord {
   const at = now.toISOString();
-  const description = s.description?.trim() || undefined;
+  const description = checkSetDescription(s.description);
   return {
     id: newId(), name: checkSetName(s.name), kind, description, query, owner: op.user.primary_id,
     public: s.public === true, created_at: at, updated_at: at, updated_by: op.user.primary_id,

@@ -181,6 +181,21 @@ describe('names, rename and delete', () => {
     expect((await s.run(['set', 'rename', 'Leavers 2026', 'a'])).code).toBe(1);
   });
 
+  it('refuses a name or description holding a control character (a terminal would obey an ESC in set list), and makes no set', async () => {
+    const described = await s.run(['set', 'create', 'graduates', '--description', 'red \u001b[31m text', '--from-file', ids('grad.txt', ['0004'])]);
+    expect(described.code).toBe(2);
+    expect(described.stderr).toContain('a set description may not hold control characters (it holds U+001B)');
+    const combined = await s.run(['set', 'combine', 'Leavers 2026', 'Leavers 2026', '--op', 'or', '--as', 'both', '--description', 'x\u009by']);
+    expect(combined.code).toBe(2);
+    expect(combined.stderr).toContain('(it holds U+009B)');
+    const named = await s.run(['set', 'create', 'bell\u0007']);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('a set name may not hold control characters (it holds U+0007)');
+    const names = json<{ name: string }[]>(await s.run(['set', 'list', '--format', 'json'])).map((x) => x.name);
+    expect(names).not.toContain('graduates');
+    expect(names).not.toContain('both');
+  });
+
   it('refuses to delete a set while a job is Running on it (exit 1, naming the job), and deletes it after', async () => {
     expect((await s.run(['set', 'create', 'busy', '--from-file', ids('busy.txt', ['0004'])])).code).toBe(0);
     const setId = json<SetJson>(await s.run(['set', 'show', 'busy', '--format', 'json'])).id;

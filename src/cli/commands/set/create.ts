@@ -29,7 +29,7 @@ export const create: CommandDef = {
     const fileOnly = o.column ?? o.sheet ?? o.inputFormat ?? (o.failOnInvalid ? '--fail-on-invalid' : undefined);
     if (o.fromFile && o.query !== undefined) throw new UsageError('give --from-file (an itemized set) or --query (a logical set), not both');
     if (!o.fromFile && fileOnly !== undefined) throw new UsageError('--column, --sheet, --input-format and --fail-on-invalid go with --from-file');
-    const details = { name: app.checkSetName(name), description: o.description, public: o.public };
+    const details = { name: app.checkSetName(name), description: app.checkSetDescription(o.description), public: o.public };
     if (o.fromFile) {
       const started = new Date().toISOString();
       const report = await files.createSetFromFile(db, op, details, { ...o, fromFile: o.fromFile }, ctx.io);
