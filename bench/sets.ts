@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inDailyUse, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult } from './harness.js';

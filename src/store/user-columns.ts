@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
-import { columnValue, FIELD_KINDS, isUserColumn, listValue, READ_COLUMNS, valuesToUser, type UserColumn } from './users.js';
+import { columnValue, FIELD_KINDS, fieldValue, isUserColumn, READ_COLUMNS, valuesToUser, type UserColumn } from './users.js';
 
 /**
  * Users read and written a few columns at a time: a job that adds a role reads and writes
@@ -11,7 +11,7 @@ import { columnValue, FIELD_KINDS, isUserColumn, listValue, READ_COLUMNS, values
  */
 
 /** The columns as given, each checked to be a user column (they become SQL). */
-export function userColumns(columns: readonly string[]): UserColumn[] {
+function userColumns(columns: readonly string[]): UserColumn[] {
   return columns.map((c) => {
     if (!isUserColumn(c)) throw new Error(`not a user column: ${c}`);
     return c;
@@ -41,13 +41,7 @@ export function userRead(columns: readonly string[] | undefined): UserRead {
     list: cols.map((c) => `u.${c}`).join(', '),
     user(values) {
       const u = { ...shape };
-      for (let i = 0; i < cols.length; i++) {
-        const v = values[i] as string | number | null;
-        const kind = kinds[i];
-        if (kind === 'list') u[cols[i]!] = listValue(v);
-        else if (kind === 'flag') u[cols[i]!] = v === 1;
-        else if (v !== null) u[cols[i]!] = v;
-      }
+      for (let i = 0; i < cols.length; i++) u[cols[i]!] = fieldValue(kinds[i] ?? 'value', values[i] as string | number | null);
       return u as unknown as StoredUser; // the store wrote only what userSchema accepted
     },
   };

@@ -24,30 +24,36 @@ export function isUserColumn(c: string): c is UserColumn {
  * The user fields of a row of all the user columns or only some of them (a job reads only
  * those it needs); a column absent from the row is absent from the result.
  */
-export function rowFields(row: UserRow): Record<string, unknown> {
+function rowFields(row: UserRow): Record<string, unknown> {
   const u: Record<string, unknown> = {};
-  for (const f of SCALAR_FIELDS) {
+  for (const [f, kind] of FIELD_KINDS) {
     if (!(f in row)) continue;
-    const v = row[f];
-    if (f === 'force_password_change') u[f] = v === 1;
-    else if (v !== null && v !== undefined) u[f] = v;
+    const v = fieldValue(kind, row[f]);
+    if (v !== undefined) u[f] = v;
   }
-  if ('password_hash' in row && row.password_hash !== null) u.password_hash = row.password_hash;
-  for (const f of LIST_FIELDS) if (f in row) u[f] = listValue(row[f]);
   return u;
 }
 
 /** A list column's value: most are empty, and a sync reads nine a user a million times. */
-export function listValue(v: string | number | null | undefined): unknown[] {
+function listValue(v: string | number | null | undefined): unknown[] {
   return v === '[]' ? [] : (JSON.parse(String(v)) as unknown[]);
 }
 
+type FieldKind = 'list' | 'flag' | 'value';
+
 /** How each user column becomes a field: a JSON list, a 0/1 flag, or a value kept unless NULL. */
-export const FIELD_KINDS = new Map<string, 'list' | 'flag' | 'value'>([
+export const FIELD_KINDS = new Map<string, FieldKind>([
   ...SCALAR_FIELDS.map((f) => [f, f === 'force_password_change' ? 'flag' : 'value'] as const),
   ['password_hash', 'value'],
   ...LIST_FIELDS.map((f) => [f, 'list'] as const),
 ]);
+
+/** A user column's value as its field, by FIELD_KINDS; undefined for NULL (an absent field). */
+export function fieldValue(kind: FieldKind, v: string | number | null | undefined): unknown {
+  if (kind === 'list') return listValue(v);
+  if (kind === 'flag') return v === 1;
+  return v ?? undefined;
+}
 
 /** A user row as SQLite returns it, back to the model. */
 export function rowToUser(row: UserRow): StoredUser {
@@ -69,12 +75,10 @@ const SELECT_USER = `SELECT ${READ_COLUMNS.join(', ')} FROM users`;
 export function valuesToUser(values: unknown[]): StoredUser {
   const u: Record<string, unknown> = {};
   for (let i = 1; i < READ_COLUMNS.length; i++) {
-    const v = values[i] as string | number | null;
     const kind = READ_KINDS[i];
-    if (kind === 'list') u[READ_COLUMNS[i]!] = listValue(v);
-    else if (kind === 'flag') u[READ_COLUMNS[i]!] = v === 1;
-    else if (kind === undefined) continue;
-    else if (v !== null) u[READ_COLUMNS[i]!] = v;
+    if (kind === undefined) continue;
+    const v = fieldValue(kind, values[i] as string | number | null);
+    if (v !== undefined) u[READ_COLUMNS[i]!] = v;
   }
   u.id = values[0];
   for (let i = READ_COLUMNS.length - 4; i < READ_COLUMNS.length; i++) u[READ_COLUMNS[i]!] = values[i];
