@@ -25,35 +25,31 @@ export function letterKeysFile(db: Db): string | undefined {
   return db.memory || db.name === '' ? undefined : `${db.name}-letterkeys`;
 }
 
-function withFile<T>(db: Db, flags: string, f: (fd: number) => T): T {
-  const fd = fs.openSync(letterKeysFile(db)!, flags, 0o600);
-  try {
-    return f(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
- * The key file of the store that last queued a sealed letter, kept open: a job queues a
- * letter every few tens of microseconds, and opening and closing the file for each key
- * cost as much as writing it. Closed when another store (or this one reopened) writes a key.
+ * The key file of the store that last used one, kept open: a job queues a letter every few
+ * tens of microseconds and a sending run opens one at each claim, and opening and closing
+ * the file for each key cost as much as reading or writing it. Closed when another store
+ * (or this one reopened) uses its keys. Undefined when the file does not exist and `create`
+ * is false: no sealed letter was ever queued there.
  */
-let keyWriter: { db: Db; fd: number } | undefined;
+let keyFile: { db: Db; fd: number } | undefined;
 
-function keyFileFd(db: Db): number {
-  if (keyWriter?.db === db && db.open) return keyWriter.fd;
-  if (keyWriter) fs.closeSync(keyWriter.fd);
-  keyWriter = undefined;
+function keyFileFd(db: Db, create: true): number;
+function keyFileFd(db: Db, create: boolean): number | undefined;
+function keyFileFd(db: Db, create: boolean): number | undefined {
+  if (keyFile?.db === db && db.open) return keyFile.fd;
+  if (keyFile) fs.closeSync(keyFile.fd);
+  keyFile = undefined;
   let fd: number;
   try {
     fd = fs.openSync(letterKeysFile(db)!, 'r+');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    withFile(db, 'a+', () => undefined); // created 0600 before its first key
+    if (!create) return undefined;
+    fs.closeSync(fs.openSync(letterKeysFile(db)!, 'a+', 0o600)); // created 0600 before its first key
     fd = fs.openSync(letterKeysFile(db)!, 'r+');
   }
-  keyWriter = { db, fd };
+  keyFile = { db, fd };
   return fd;
 }
 
@@ -69,7 +65,7 @@ export function keepKey(db: Db, slot: number, key: Buffer): void {
     m.set(slot, key);
     return;
   }
-  fs.writeSync(keyFileFd(db), key, 0, KEY_BYTES, slot * KEY_BYTES);
+  fs.writeSync(keyFileFd(db, true), key, 0, KEY_BYTES, slot * KEY_BYTES);
 }
 
 /**
@@ -93,7 +89,8 @@ function getKey(db: Db, slot: number): Buffer | undefined {
   if (!letterKeysFile(db)) return memoryKeys.get(db)?.get(slot);
   const key = Buffer.alloc(KEY_BYTES);
   try {
-    const n = withFile(db, 'r', (fd) => fs.readSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES));
+    const fd = keyFileFd(db, false);
+    const n = fd === undefined ? 0 : fs.readSync(fd, key, 0, KEY_BYTES, slot * KEY_BYTES);
     return n === KEY_BYTES && !key.equals(ZERO) ? key : undefined;
   } catch {
     return undefined;
@@ -103,11 +100,8 @@ function getKey(db: Db, slot: number): Buffer | undefined {
 /** Makes the keys written so far durable: called before a letter sealed with one may leave. */
 export function syncLetterKeys(db: Db): void {
   if (!letterKeysFile(db)) return;
-  try {
-    withFile(db, 'r+', (fd) => fs.fsyncSync(fd));
-  } catch {
-    // no key file yet: no sealed letter
-  }
+  const fd = keyFileFd(db, false); // none yet: no sealed letter
+  if (fd !== undefined) fs.fsyncSync(fd);
 }
 
 /** Overwrites these letters' keys in place with zeros, durably: their sealed bodies can no longer be opened. */
@@ -118,27 +112,40 @@ export function shredLetterKeys(db: Db, slots: readonly number[]): void {
 /**
  * Overwrites these letters' keys in place with zeros at once, and makes that durable in the
  * background (one fsync for the shreds of several batches of letters, off the sender's way);
- * flushLetterKeys waits for that. A sending run shreds after each commit.
+ * KeyFlusher.flush waits for that. A sending run shreds after each commit.
  */
 export function shredLetterKeysSoon(db: Db, slots: readonly number[]): boolean {
   return zeroLetterKeys(db, slots, () => undefined);
 }
 
-/** Makes the zeros written by shredLetterKeysSoon durable. */
-export async function flushLetterKeys(db: Db): Promise<void> {
-  const file = letterKeysFile(db);
-  if (!file) return;
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r+');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
+/**
+ * Makes the zeros written by shredLetterKeysSoon durable: a sending run flushes after most of
+ * its commits, so the file is opened once for the run (close() at its end), not at each flush.
+ */
+export class KeyFlusher {
+  /** undefined: not opened yet; null: there is no key file. */
+  private fd: number | null | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  flush(): Promise<void> {
+    if (this.fd === undefined) {
+      const file = letterKeysFile(this.db);
+      try {
+        this.fd = file ? fs.openSync(file, 'r+') : null;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return Promise.reject(e);
+        this.fd = null;
+      }
+    }
+    const fd = this.fd;
+    return fd === null ? Promise.resolve() : new Promise((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
   }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+
+  /** After the last flush() resolved. */
+  close(): void {
+    if (typeof this.fd === 'number') fs.closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
@@ -153,16 +160,11 @@ function zeroLetterKeys(db: Db, slots: readonly number[], then: (fd: number) => 
     }
     return false;
   }
-  try {
-    withFile(db, 'r+', (fd) => {
-      for (const s of slots) fs.writeSync(fd, ZERO, 0, KEY_BYTES, s * KEY_BYTES);
-      then(fd);
-    });
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    return false;
-  }
+  const fd = keyFileFd(db, false);
+  if (fd === undefined) return false;
+  for (const s of slots) fs.writeSync(fd, ZERO, 0, KEY_BYTES, s * KEY_BYTES);
+  then(fd);
+  return true;
 }
 
 /** A letter's new key, and a sealer of its body's parts under it. */
@@ -198,13 +200,20 @@ export function sealerFor(db: Db, slot: number): (text: string) => string {
 }
 
 /**
- * A body part as it can be sent: a sealed one opened with its key; undefined when its key was
- * shredded or lost (only a new password can be sent in its place).
+ * A letter's body parts as they can be sent: sealed ones opened with the letter's key (read
+ * once for all its parts); undefined for a part whose key was shredded or lost (only a new
+ * password can be sent in its place).
  */
-export function openBody(db: Db, slot: number, stored: string | null): string | null | undefined {
-  if (stored === null || !stored.startsWith(SEALED)) return stored;
-  const key = getKey(db, slot);
-  if (!key) return undefined;
+export function openBodies<T extends (string | null)[]>(db: Db, slot: number, stored: T): { [K in keyof T]: string | null | undefined } {
+  let key: Buffer | undefined | null = null; // null: not read yet
+  return stored.map((part) => {
+    if (part === null || !part.startsWith(SEALED)) return part;
+    if (key === null) key = getKey(db, slot);
+    return key && openSealed(key, part);
+  }) as { [K in keyof T]: string | null | undefined };
+}
+
+function openSealed(key: Buffer, stored: string): string | undefined {
   const raw = Buffer.from(stored.slice(SEALED.length), 'base64');
   try {
     const d = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));

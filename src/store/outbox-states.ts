@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { CommitSync } from './outbox-durable.js';
-import { flushLetterKeys, openBody, sealerFor, shredLetterKeys, shredLetterKeysSoon, syncLetterKeys, truncateWal } from './outbox-secrets.js';
+import { KeyFlusher, openBodies, sealerFor, shredLetterKeys, shredLetterKeysSoon, syncLetterKeys, truncateWal } from './outbox-secrets.js';
 
 /**
  * The outbox's state machine: a letter's statuses, which status may follow which, and
@@ -102,6 +102,7 @@ export class SendingMoves {
   private again = false;
   private flushFailure: unknown;
   private readonly commits;
+  private readonly keys;
 
   constructor(private readonly db: Db) {
     this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
@@ -111,6 +112,7 @@ export class SendingMoves {
     this.failedStmt = move(db, ['sending'], 'failed', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
     this.uncertainStmt = move(db, ['sending'], 'uncertain', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
     this.commits = new CommitSync(db);
+    this.keys = new KeyFlusher(db);
     // The keys of letters sealed so far reach the disk before any of them leaves.
     syncLetterKeys(db);
   }
@@ -122,7 +124,8 @@ export class SendingMoves {
     const { slot, carries_password, ...letter } = row;
     if (carries_password !== 1) return letter;
     this.slots.set(id, slot);
-    return { ...letter, body_text: openBody(this.db, slot, letter.body_text ?? null), body_html: openBody(this.db, slot, letter.body_html ?? null) };
+    const [body_text, body_html] = openBodies(this.db, slot, [letter.body_text ?? null, letter.body_html ?? null]);
+    return { ...letter, body_text, body_html };
   }
 
   /** Whether this claimed letter carries a sealed body, whose key is shredded once it is sent or given up. */
@@ -146,7 +149,7 @@ export class SendingMoves {
     this.flushing ??= (async () => {
       while (this.again) {
         this.again = false;
-        await flushLetterKeys(this.db);
+        await this.keys.flush();
       }
     })().catch((e: unknown) => { this.flushFailure ??= e; }).finally(() => { this.flushing = undefined; });
   }
@@ -160,6 +163,7 @@ export class SendingMoves {
   async finish(): Promise<void> {
     this.commits.close();
     while (this.flushing) await this.flushing;
+    this.keys.close();
     if (this.flushFailure !== undefined) throw this.flushFailure;
   }
 
