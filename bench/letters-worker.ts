@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,11 +14,12 @@ import { deliver } from '../src/app/mail/deliver.js';
 import { SmtpTransport } from '../src/mail/index.js';
 import { openStore } from '../src/store/db.js';
 import { Outbox } from '../src/store/outbox-queue.js';
+import { openBodies } from '../src/store/outbox-secrets.js';
 import { POPULATION_HEADER, populationLine } from './population.js';
 
 /**
  * The measured work of bench/letters.ts, each in its own process:
- *   queue DB N subject|ceiling   render and queue N password letters in bulks of 1,000
+ *   queue DB N subject|ceiling|unsealed   render and queue N password letters in bulks of 1,000
  *   deliver DB URL subject|ceiling   send the store's pending letters to the SMTP server at URL
  * Prints {"seconds": ...} for the measured phase only (each bulk's users are built outside the clock).
  */
@@ -72,9 +74,12 @@ async function queueSubject(db: Database.Database, n: number): Promise<number> {
 
 /**
  * The ceiling: the same layout and labels with the same engine, the labels that never
- * change rendered once, each letter rendered and written by one prepared INSERT.
+ * change rendered once, each letter rendered and written by one prepared INSERT, its two
+ * body parts sealed as issue 11 requires (AES-256-GCM under a new random key per letter,
+ * base64 in the row, the key written at the letter's rowid in the file beside the store).
+ * `unsealed` leaves the sealing out: the work as it was before that requirement.
  */
-function queueCeiling(db: Database.Database, n: number): number {
+function queueCeiling(db: Database.Database, n: number, sealed: boolean): number {
   const dir = builtInTemplatesDir();
   const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labels', 'en.json'), 'utf8')) as {
     common: Record<string, string>; types: Record<string, { subject: string; lines: string[] }>;
@@ -92,7 +97,14 @@ function queueCeiling(db: Database.Database, n: number): number {
   const subject = text.parseAndRenderSync(type.subject, { institution }) as string;
   const greeting = text.parse(labels.common.greeting!);
   const insert = db.prepare(`INSERT INTO outbox (id, message_id, job_id, user_id, primary_id, notification_type, recipient,
-    subject, body_text, body_html, status, created_at, updated_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`);
+    subject, body_text, body_html, status, created_at, updated_at, carries_password) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`);
+  const keys = fs.openSync(`${dbFile}-letterkeys`, 'a+', 0o600);
+  const seal = (key: Buffer, text: string) => {
+    const iv = crypto.randomBytes(12);
+    const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
+    return `sealed:v1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
+  };
   const bulk = db.transaction(({ users, passwords }: { users: User[]; passwords: string[] }, from: number) => {
     users.forEach((u, j) => {
       const user = { primary_id: u.primary_id, name: `${u.first_name} ${u.last_name}`, user_group: u.user_group, user_group_description: u.user_group, expiry_date: u.expiry_date };
@@ -100,11 +112,17 @@ function queueCeiling(db: Database.Database, n: number): number {
         labels: { ...constant, greeting: text.renderSync(greeting, { user }), subject } };
       const id = nanoid();
       const at = new Date().toISOString();
-      insert.run(id, `<${id}@bench.invalid>`, from + j + 1, u.primary_id, PASSWORD_TYPE, u.emails[0]!.address, subject,
-        text.renderSync(textTpl, scope), html.renderSync(htmlTpl, scope), at, at);
+      const bodyText = text.renderSync(textTpl, scope) as string;
+      const bodyHtml = html.renderSync(htmlTpl, scope) as string;
+      const key = sealed ? crypto.randomBytes(32) : undefined;
+      const { lastInsertRowid } = insert.run(id, `<${id}@bench.invalid>`, from + j + 1, u.primary_id, PASSWORD_TYPE, u.emails[0]!.address, subject,
+        key ? seal(key, bodyText) : bodyText, key ? seal(key, bodyHtml) : bodyHtml, at, at, key ? 1 : 0);
+      if (key) fs.writeSync(keys, key, 0, 32, Number(lastInsertRowid) * 32);
     });
   });
-  return timedBulks(n, bulk);
+  const seconds = timedBulks(n, bulk);
+  fs.closeSync(keys);
+  return seconds;
 }
 
 async function deliverSubject(db: Database.Database, url: string): Promise<number> {
@@ -117,10 +135,18 @@ async function deliverSubject(db: Database.Database, url: string): Promise<numbe
   return seconds;
 }
 
-/** Plain nodemailer with the same pool, sending the same messages, all queued at once. */
+/**
+ * Plain nodemailer with the same pool, sending the same messages, all queued at once: the
+ * letters are read and their sealed bodies opened before the clock starts.
+ */
 async function deliverCeiling(db: Database.Database, url: string): Promise<number> {
-  const letters = db.prepare<[], { message_id: string; recipient: string; subject: string; body_text: string; body_html: string }>(
-    "SELECT message_id, recipient, subject, body_text, body_html FROM outbox WHERE status = 'pending'").all();
+  const rows = db.prepare<[], { slot: number; message_id: string; recipient: string; subject: string; body_text: string; body_html: string }>(
+    "SELECT rowid AS slot, message_id, recipient, subject, body_text, body_html FROM outbox WHERE status = 'pending'").all();
+  const letters = rows.map((l) => {
+    const [text, html] = openBodies(db, l.slot, [l.body_text, l.body_html]);
+    if (typeof text !== 'string' || typeof html !== 'string') throw new Error(`letter ${l.message_id}: its body cannot be opened`);
+    return { ...l, body_text: text, body_html: html };
+  });
   const u = new URL(url);
   const pool = nodemailer.createTransport({ pool: true, host: u.hostname, port: Number(u.port), secure: false, maxConnections: POOL });
   const started = process.hrtime.bigint();
@@ -135,7 +161,7 @@ async function deliverCeiling(db: Database.Database, url: string): Promise<numbe
 const db = openStore(dbFile!);
 let seconds: number;
 if (mode === 'queue') {
-  seconds = kind === 'ceiling' ? queueCeiling(db, Number(arg)) : await queueSubject(db, Number(arg));
+  seconds = kind === 'subject' ? await queueSubject(db, Number(arg)) : queueCeiling(db, Number(arg), kind === 'ceiling');
 } else {
   seconds = kind === 'ceiling' ? await deliverCeiling(db, arg!) : await deliverSubject(db, arg!);
 }
