@@ -13,8 +13,10 @@ const EXPIRY = '2031-12-31';
 /**
  * `job run update-notify` on a set of the whole population with --add-role, --status and
  * --expiry-date, full audit, against the raw ceiling of the same writes in bulks of the
- * same size (jobs-ceiling.ts), each on its own copy of the store, medians of ctx.runs runs
- * (target: 0.85 of the ceiling); and the same job's --dry-run against the real run.
+ * same size with the members frozen as a resumable job freezes them (jobs-ceiling.ts
+ * frozen), each on its own copy of the store, medians of ctx.runs runs (target: 0.85 of the
+ * ceiling; the ceiling without the freeze is shown beside it); and the same job's
+ * --dry-run against the real run.
  */
 export const suite = {
   name: 'jobs',
@@ -27,16 +29,18 @@ export const suite = {
     const args = ['--quiet', '--format', 'json', 'job', 'run', 'update-notify', '--set', 'everyone', '--add-role', ROLE, '--status', 'inactive', '--expiry-date', EXPIRY, '--yes'];
     // Each run on fresh copies of the same store, the ceiling and the job in turns (the load drifts).
     let dry: Measured | undefined;
-    const [ceiling, real] = (await mediansInTurns(ctx.runs, [
-      async (i) => {
-        const db = path.join(ctx.dir, `jobs-ceiling-${i}.db`);
-        fs.copyFileSync(base, db);
-        const r = await measureNode([CEILING, db, 'everyone', String(BULK), ROLE, 'INACTIVE', EXPIRY]);
-        removeStore(db);
-        const users = (JSON.parse(r.stdout) as { users: number }).users;
-        if (users !== ctx.users) throw new Error(`the ceiling changed ${users} of ${ctx.users}`);
-        return r;
-      },
+    const ceilingRun = (mode: 'frozen' | 'bare') => async (i: number) => {
+      const db = path.join(ctx.dir, `jobs-ceiling-${mode}-${i}.db`);
+      fs.copyFileSync(base, db);
+      const r = await measureNode([CEILING, db, 'everyone', String(BULK), ROLE, 'INACTIVE', EXPIRY, mode]);
+      removeStore(db);
+      const users = (JSON.parse(r.stdout) as { users: number }).users;
+      if (users !== ctx.users) throw new Error(`the ceiling changed ${users} of ${ctx.users}`);
+      return r;
+    };
+    const [ceiling, bare, real] = (await mediansInTurns(ctx.runs, [
+      ceilingRun('frozen'),
+      ceilingRun('bare'),
       async (i) => {
         const db = path.join(ctx.dir, `jobs-subject-${i}.db`);
         fs.copyFileSync(base, db);
@@ -53,7 +57,7 @@ export const suite = {
         if (job.counters.changed !== ctx.users) throw new Error(`the job changed ${job.counters.changed} (${job.status}) of ${ctx.users}`);
         return r;
       },
-    ])) as [Measured, Measured];
+    ])) as [Measured, Measured, Measured];
     removeStore(base);
     if (!dry) throw new Error('no dry run');
 
@@ -61,7 +65,8 @@ export const suite = {
     const dryRatio = real.seconds / dry.seconds;
     return [
       throughput('job run update-notify (--add-role, --status, --expiry-date, full audit)', ctx.users, real, [
-        { name: `the same writes in plain better-sqlite3 (bulks of ${BULK})`, figure: ceiling, min: 0.85 },
+        { name: `the same writes in plain better-sqlite3 (bulks of ${BULK}), members frozen`, figure: ceiling, min: 0.85 },
+        { name: 'the same without the frozen members and checkpoints', figure: bare },
       ]),
       {
         name: 'job run update-notify --dry-run (vs the real run)',
