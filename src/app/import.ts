@@ -1,4 +1,5 @@
 import { AuditTrail } from '../store/audit.js';
+import { bulkWrites } from '../store/bulk-writes.js';
 import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 import { sameUser, UserStore } from '../store/users.js';
@@ -288,7 +289,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     report.unchanged += tally.unchanged;
   };
 
-  await users.bulkLoad(async () => {
+  await bulkWrites(db, async () => {
     let batch: Pending[] = [];
     for (const source of sources) {
       for await (const items of batchesOf(source.items)) {

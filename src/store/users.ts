@@ -210,25 +210,6 @@ export class UserStore {
     }
   }
 
-  /**
-   * Runs a bulk load with this connection tuned for it, restored afterwards: a larger page
-   * cache keeps the indexes' hot pages in memory, and checkpointing the WAL every ~40 MB
-   * instead of 4 MB stops rewriting the same index pages into the store after every few
-   * transactions.
-   */
-  async bulkLoad<T>(load: () => Promise<T>): Promise<T> {
-    const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
-    const autoCheckpoint = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    this.db.pragma('cache_size = -32768');
-    this.db.pragma('wal_autocheckpoint = 10000');
-    try {
-      return await load();
-    } finally {
-      this.db.pragma(`cache_size = ${cacheSize}`);
-      this.db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
-    }
-  }
-
   /** Streams users in primary-ID order, one row in memory at a time. */
   *iterate(): Generator<StoredUser> {
     const stmt = this.db.prepare<[], unknown[]>(`${SELECT_USER} ORDER BY primary_id`).raw();

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { BulkMember, MemberSelect } from '../../store/job-members.js';
 import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
-import { UserStore } from '../../store/users.js';
+import { bulkWrites } from '../../store/bulk-writes.js';
 import { ConflictError } from '../../domain/errors.js';
 import { generatePassword, hashPassword } from '../../domain/password.js';
 import type { LetterPort } from './letters.js';
@@ -101,7 +101,7 @@ export async function executeJob(job: JobRow, members: MemberSelect | undefined,
     if (deps.letters) await deps.letters.deliver(job.id, lettersProgress(deps, 'Processing', processed, total));
     let stopped = false;
     // Tuned as a bulk load: a job rewrites the same audit and index pages bulk after bulk.
-    await new UserStore(db).bulkLoad(async () => {
+    await bulkWrites(db, async () => {
       while (processed < total) {
         if (deps.signal?.aborted || jobs.cancelRequested(job.id)) {
           stopped = true;

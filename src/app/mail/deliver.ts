@@ -1,6 +1,7 @@
 import { setImmediate as answersSoFar } from 'node:timers/promises';
 import { thisProcess } from '../../domain/processes.js';
 import { SendFailure, type Transport } from '../../mail/transport.js';
+import { bulkWrites } from '../../store/bulk-writes.js';
 import type { Db } from '../../store/db.js';
 import { truncateWal } from '../../store/outbox-secrets.js';
 import { countInStatus, pendingLetterIds, SendingMoves, type ClaimedLetter } from '../../store/outbox-states.js';
@@ -249,40 +250,43 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
     syncing.add(after);
     return ready;
   };
-  try {
-    for (;;) {
-      const ending = outcomes.some((o) => moves.sealed(o.id));
-      const claimed = step(new Date());
-      const slots = moves.ended();
-      const ready = ending || (claimed.length > 0 && !transport.leavesProof) ? forced(slots) : undefined;
-      if (!ready) moves.shred(slots);
-      for (const letter of claimed) start(letter, transport.leavesProof ? undefined : ready);
-      const more = !halted && (next < queue.length || retries.length > 0);
-      if (inflight.size === 0) {
-        if (!more) break;
-        const due = next < queue.length ? nextStartAt : Math.max(nextStartAt, Math.min(...retries.map((r) => r.due)));
-        await sleep(Math.max(0, due - Date.now()));
-        continue;
+  // A run commits once or twice a letter: tuned as a bulk load (store/bulk-writes.ts).
+  await bulkWrites(db, async () => {
+    try {
+      for (;;) {
+        const ending = outcomes.some((o) => moves.sealed(o.id));
+        const claimed = step(new Date());
+        const slots = moves.ended();
+        const ready = ending || (claimed.length > 0 && !transport.leavesProof) ? forced(slots) : undefined;
+        if (!ready) moves.shred(slots);
+        for (const letter of claimed) start(letter, transport.leavesProof ? undefined : ready);
+        const more = !halted && (next < queue.length || retries.length > 0);
+        if (inflight.size === 0) {
+          if (!more) break;
+          const due = next < queue.length ? nextStartAt : Math.max(nextStartAt, Math.min(...retries.map((r) => r.due)));
+          await sleep(Math.max(0, due - Date.now()));
+          continue;
+        }
+        // A connection that comes free takes the next letter (at the transport's rate).
+        const paced = more && inflight.size < transport.concurrency && nextStartAt > Date.now();
+        if (paced) await Promise.race([...inflight, sleep(nextStartAt - Date.now())]);
+        else await Promise.race(inflight);
+        // The other answers that arrived with this one go in the same commit.
+        await answersSoFar();
       }
-      // A connection that comes free takes the next letter (at the transport's rate).
-      const paced = more && inflight.size < transport.concurrency && nextStartAt > Date.now();
-      if (paced) await Promise.race([...inflight, sleep(nextStartAt - Date.now())]);
-      else await Promise.race(inflight);
-      // The other answers that arrived with this one go in the same commit.
-      await answersSoFar();
+    } finally {
+      await Promise.allSettled(inflight);
+      // Only the answers: after an error nothing new is claimed (it would be left 'sending').
+      settle.immediate(new Date());
+      const slots = moves.ended();
+      await Promise.allSettled(syncing);
+      await moves.durable();
+      moves.shred(slots);
+      await moves.finish();
+      // Erased bodies should not linger in the write-ahead log (sealed ones are unreadable anyway).
+      truncateWal(db);
     }
-  } finally {
-    await Promise.allSettled(inflight);
-    // Only the answers: after an error nothing new is claimed (it would be left 'sending').
-    settle.immediate(new Date());
-    const slots = moves.ended();
-    await Promise.allSettled(syncing);
-    await moves.durable();
-    moves.shred(slots);
-    await moves.finish();
-    // Erased bodies should not linger in the write-ahead log (sealed ones are unreadable anyway).
-    truncateWal(db);
-  }
+  });
   if (halted) run.halted = halted;
 
   return {

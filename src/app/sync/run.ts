@@ -9,6 +9,7 @@ import { thisProcess } from '../../domain/processes.js';
 import { describeIssue, userSchema, type User } from '../../domain/user.js';
 import type { StoredUser } from '../../domain/user-fields.js';
 import { AuditTrail } from '../../store/audit.js';
+import { bulkWrites } from '../../store/bulk-writes.js';
 import type { Db } from '../../store/db.js';
 import { JobResults } from '../../store/job-results.js';
 import { JobStore, type JobRow } from '../../store/jobs.js';
@@ -302,7 +303,7 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
   };
 
   try {
-    await users.bulkLoad(async () => {
+    await bulkWrites(db, async () => {
       let batch: ReadItem[] = [];
       for (const source of sources) {
         // The reader's own batches where it has them (the CSV reader): one await a batch, not a record.
