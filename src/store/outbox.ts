@@ -49,7 +49,10 @@ export function countLetters(db: Db, jobId?: string): Record<LetterStatus, numbe
   const counts = Object.fromEntries(LETTER_STATUSES.map((s) => [s, 0])) as Record<LetterStatus, number>;
   const rows = jobId === undefined
     ? db.prepare<[], { status: LetterStatus; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status').all()
-    : db.prepare<[string], { status: LetterStatus; n: number }>('SELECT status, count(*) AS n FROM outbox WHERE job_id = ? GROUP BY status').all(jobId);
+    // Status by status, so that the (status, job_id) index answers alone, without reading the letters.
+    : db.prepare<[string], { status: LetterStatus; n: number }>(
+      `SELECT status, count(*) AS n FROM outbox WHERE status IN (${LETTER_STATUSES.map((s) => `'${s}'`).join(', ')}) AND job_id = ? GROUP BY status`,
+    ).all(jobId);
   for (const r of rows) counts[r.status] = r.n;
   return counts;
 }
@@ -58,7 +61,7 @@ export function countLetters(db: Db, jobId?: string): Record<LetterStatus, numbe
 export function undeliveredByReply(db: Db, jobId: string): { status: LetterStatus; reply: string | null; letters: number }[] {
   return db.prepare<[string], { status: LetterStatus; reply: string | null; letters: number }>(
     `SELECT status, last_reply AS reply, count(*) AS letters FROM outbox
-      WHERE job_id = ? AND (status IN ('failed', 'uncertain') OR (status = 'pending' AND attempts > 0))
+      WHERE status IN ('failed', 'uncertain', 'pending') AND job_id = ? AND (status <> 'pending' OR attempts > 0)
       GROUP BY status, last_reply ORDER BY letters DESC, status, reply`,
   ).all(jobId);
 }

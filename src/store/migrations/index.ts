@@ -7,6 +7,7 @@ import { sql as m006 } from './006-sync-values.js';
 import { sql as m007 } from './007-user-archive-and-job-letters.js';
 import { sql as m008 } from './008-letters-resent.js';
 import { sql as m009 } from './009-alma.js';
+import { sql as m010 } from './010-outbox-status-index.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -22,4 +23,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 7, name: 'user-archive-and-job-letters', sql: m007 },
   { version: 8, name: 'letters-resent', sql: m008 },
   { version: 9, name: 'alma', sql: m009 },
+  { version: 10, name: 'outbox-status-index', sql: m010 },
 ];
