@@ -34,7 +34,7 @@ export class SmtpTransport implements Transport {
   private readonly pool;
   /** Per letter id, the stream its connection reads the message from: whether it was read to the end tells an outcome nobody answered. */
   private readonly streams = new Map<string, Readable>();
-  /** Per letter id, what its message's end waits for (see send). */
+  /** Per letter id, what its message's end waits for, until it came (see send). */
   private readonly ready = new Map<string, Promise<void>>();
 
   constructor(settings: SmtpSettings) {
@@ -92,11 +92,16 @@ export class SmtpTransport implements Transport {
       const id = (mail.data.headers as Record<string, string> | undefined)?.[LETTER_HEADER];
       if (id !== undefined) {
         mail.message.processFunc((input) => {
-          const out = new PassThrough();
           const ready = this.ready.get(id);
+          if (!ready) {
+            // Its claim is on the disk already: the message goes as it is, with no stream between.
+            this.streams.set(id, input);
+            return input;
+          }
+          const out = new PassThrough();
           input.on('error', (e) => out.destroy(e));
-          input.pipe(out, { end: !ready });
-          if (ready) input.on('end', () => void ready.then(() => out.end(), (e: unknown) => out.destroy(e as Error)));
+          input.pipe(out, { end: false });
+          input.on('end', () => void ready.then(() => out.end(), (e: unknown) => out.destroy(e as Error)));
           this.streams.set(id, out);
           return out;
         });
@@ -106,7 +111,11 @@ export class SmtpTransport implements Transport {
   }
 
   async send(letter: OutgoingLetter, ready?: Promise<void>): Promise<string> {
-    if (ready) this.ready.set(letter.id, ready);
+    if (ready) {
+      this.ready.set(letter.id, ready);
+      // Once it is kept, nothing waits for it; a failure stays, to stop the message's end.
+      ready.then(() => this.ready.delete(letter.id), () => undefined);
+    }
     try {
       const info = await this.pool.sendMail({
         from: this.from, to: letter.to, subject: letter.subject, text: letter.text, html: letter.html,
