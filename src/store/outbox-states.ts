@@ -87,6 +87,9 @@ export interface Claimer {
   transport: string;
 }
 
+/** The least time between two fsyncs of the shredded keys in a sending run. */
+const KEY_FLUSH_GAP_MS = 20;
+
 /** The moves of a sending run, prepared once: the run makes them for every letter. */
 export class SendingMoves {
   private readonly claimStmt;
@@ -100,6 +103,9 @@ export class SendingMoves {
   /** The background fsync of the shredded keys, while one runs; `again`: more were shredded meanwhile. */
   private flushing: Promise<void> | undefined;
   private again = false;
+  /** Ends the rest between two flushes (finish). */
+  private wake: (() => void) | undefined;
+  private finishing = false;
   private flushFailure: unknown;
   private readonly commits;
   private readonly keys;
@@ -149,7 +155,13 @@ export class SendingMoves {
     this.flushing ??= (async () => {
       while (this.again) {
         this.again = false;
+        const started = Date.now();
         await this.keys.flush();
+        // The zeros are in the file already: one fsync every few milliseconds is enough, not
+        // one a letter (a thread's work each); finish() cuts the rest short.
+        const rest = KEY_FLUSH_GAP_MS - (Date.now() - started);
+        if (this.again && rest > 0 && !this.finishing) await new Promise<void>((wake) => { this.wake = wake; setTimeout(wake, rest); });
+        this.wake = undefined;
       }
     })().catch((e: unknown) => { this.flushFailure ??= e; }).finally(() => { this.flushing = undefined; });
   }
@@ -162,6 +174,8 @@ export class SendingMoves {
   /** The end of the run: resolves when every key shredded so far is overwritten on the disk; throws what stopped that. */
   async finish(): Promise<void> {
     this.commits.close();
+    this.finishing = true;
+    this.wake?.();
     while (this.flushing) await this.flushing;
     this.keys.close();
     if (this.flushFailure !== undefined) throw this.flushFailure;
