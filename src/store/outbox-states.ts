@@ -294,6 +294,22 @@ export function resendUncertainOnce(db: Db, jobId: string | undefined, now = new
     `${s.where} AND resent = 0 AND body_text IS NOT NULL AND carries_password = 0`).run(now.toISOString(), ...s.params).changes;
 }
 
+/** The statuses of a letter that may still be sent. */
+const UNSENT: readonly LetterStatus[] = ['pending', 'failed', 'uncertain'];
+
+/**
+ * Discards a user's letters not sent yet, inside the transaction that deletes the user (a
+ * letter to an account that is gone, perhaps with its temporary password, must not go later
+ * with `mail retry`). Returns the key slots of the password letters among them, to shred once
+ * that transaction has committed. A letter being sent right now is left to its sender.
+ */
+export function userLettersDiscarder(db: Db): (userId: number, at: string, reply: string) => number[] {
+  const stmt = move(db, UNSENT, 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?, last_reply = ?`, 'user_id = ?',
+    'RETURNING rowid AS slot, carries_password');
+  return (userId, at, reply) =>
+    (stmt.all(at, reply, userId) as { slot: number; carries_password: number }[]).filter((g) => g.carries_password === 1).map((g) => g.slot);
+}
+
 /** Gives up unsent letters: marked discarded, bodies (and any password in them) erased. Returns how many. */
 export function discardLetters(db: Db, statuses: readonly LetterStatus[], jobId: string | undefined, now = new Date()): number {
   const s = inScope(jobId);

@@ -2,6 +2,7 @@ import type { User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
 import type { Db } from './db.js';
 import type { MemberSelect } from './job-members.js';
+import { userLettersDiscarder } from './outbox-states.js';
 import { NEW_USER_ID } from './user-ids.js';
 import { columnValue, WRITE_COLUMNS } from './users.js';
 
@@ -24,6 +25,9 @@ export class UserRecords {
   private readonly setsOfStmt;
   private readonly lastArchivedStmt;
   private readonly rejoinStmt;
+  private readonly discardLetters;
+  /** The key slots of the password letters discarded with deleted users, until takeDiscardedKeys(). */
+  private discardedKeys: number[] = [];
 
   constructor(readonly db: Db) {
     const cols = WRITE_COLUMNS.join(', ');
@@ -37,6 +41,7 @@ export class UserRecords {
     this.existsStmt = db.prepare<[string], number>('SELECT 1 FROM users WHERE primary_id = ?').pluck();
     this.setsOfStmt = db.prepare<[number], string>('SELECT set_id FROM set_members WHERE user_id = ? ORDER BY set_id').pluck();
     this.lastArchivedStmt = db.prepare<[number], { record: string }>('SELECT record FROM user_archive WHERE user_id = ? ORDER BY deleted_at DESC, rowid DESC LIMIT 1');
+    this.discardLetters = userLettersDiscarder(db);
     this.rejoinStmt = db.prepare(
       "INSERT OR IGNORE INTO set_members (set_id, user_id) SELECT id, ? FROM sets WHERE kind = 'ITEMIZED' AND id IN (SELECT value FROM json_each(?))",
     );
@@ -57,11 +62,23 @@ export class UserRecords {
     return rowId;
   }
 
-  /** Keeps the whole record, and the itemized sets it is in, under the job that deletes it; then deletes it (and its memberships). */
+  /**
+   * Keeps the whole record, and the itemized sets it is in, under the job that deletes it;
+   * then deletes it (and its memberships) and discards its letters not sent yet (their keys:
+   * takeDiscardedKeys, once the transaction has committed).
+   */
   delete(jobId: string, user: StoredUser, at: string): void {
     const sets = this.setsOfStmt.all(user.id);
     this.archiveStmt.run(jobId, user.id, user.primary_id, JSON.stringify({ ...user, [SETS_KEY]: sets }), at);
     this.deleteStmt.run(user.id);
+    this.discardedKeys.push(...this.discardLetters(user.id, at, `not sent: the user was deleted by job ${jobId}`));
+  }
+
+  /** The key slots of the password letters discarded since the last call: to shred once their discard has committed. */
+  takeDiscardedKeys(): number[] {
+    const keys = this.discardedKeys;
+    this.discardedKeys = [];
+    return keys;
   }
 
   archived(jobId: string, userId: number): StoredUser | undefined {

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { history, makeSet, patrons, storeWithSet, type Store } from '../helpers/jobs.js';
+import { query } from '../helpers/seed.js';
 import { sisXml } from '../helpers/sync.js';
 
 /**
@@ -58,6 +60,42 @@ describe('a deleted or purged user', () => {
     expect(await members(s, 'readers')).toEqual(['P00002', 'P00003']);
     expect(await members(s, 'members')).toEqual(['P00001', 'P00002', 'P00003']);
     expect(await members(s, 'leavers')).toEqual(['P00001', 'P00002']);
+  });
+
+  it('its letters not sent yet are discarded with it, a password letter unreadable; the others stay; mail retry sends none of them', async () => {
+    const s = await store();
+    // Nothing listens on port 1: every letter stays pending, tried once.
+    for (const [k, v] of [['institution.email', 'library@example.edu'], ['mail.smtp_url', 'smtp://127.0.0.1:1'], ['mail.retry_delays', 'none'], ['mail.job_letters', 'off']]) {
+      expect((await s.run(['config', 'set', k!, v!])).code).toBe(0);
+    }
+    // Each ends Completed with Warnings (exit 3): its letter is still pending.
+    for (const id of ['P00001', 'P00002', 'P00003']) expect((await s.run(['users', 'reset-password', id, '--notify'])).code).toBe(3);
+    const letters = async () => (json(await s.run(['--format', 'json', 'mail', 'list'])) as { primary_id: string; status: string; last_reply: string }[])
+      .map((l) => [l.primary_id, l.status, l.last_reply]);
+    expect((await letters()).map(([id, status]) => [id, status])).toEqual([['P00001', 'pending'], ['P00002', 'pending'], ['P00003', 'pending']]);
+    const keysBefore = fs.readFileSync(`${s.db}-letterkeys`);
+
+    const del = json(await s.run(['--format', 'json', 'users', 'delete', 'P00001', '--yes']));
+    await makeSet(s, 'leavers', ['P00002']);
+    const purge = json(await s.run(['--format', 'json', 'job', 'run', 'purge', '--set', 'leavers', '--yes']));
+    expect(await letters()).toEqual([
+      ['P00001', 'discarded', `not sent: the user was deleted by job ${del.id}`],
+      ['P00002', 'discarded', `not sent: the user was deleted by job ${purge.id}`],
+      ['P00003', 'pending', expect.stringContaining('ECONNREFUSED')],
+    ]);
+    // The discarded password letters' keys are zeros: their sealed bodies can never be opened.
+    const keys = fs.readFileSync(`${s.db}-letterkeys`);
+    const slots = query<{ slot: number; primary_id: string }>(s.db, 'SELECT rowid AS slot, primary_id FROM outbox ORDER BY rowid');
+    for (const { slot, primary_id } of slots) {
+      const key = keys.subarray(slot * 32, slot * 32 + 32);
+      expect(key.equals(Buffer.alloc(32)), primary_id).toBe(primary_id !== 'P00003');
+      if (primary_id === 'P00003') expect(key.equals(keysBefore.subarray(slot * 32, slot * 32 + 32))).toBe(true);
+    }
+    // Restoring the users does not bring their letters back; mail retry tries only the one left.
+    expect((await s.run(['job', 'undo', purge.id, '--yes'])).code).toBe(0);
+    const retry = await s.run(['--format', 'json', 'mail', 'retry', '--yes']);
+    expect(retry.stdout + retry.stderr).not.toMatch(/P0000[12]/);
+    expect((await letters()).map(([id, status]) => [id, status])).toEqual([['P00001', 'discarded'], ['P00002', 'discarded'], ['P00003', 'pending']]);
   });
 
   // users import records no creation in the history (its users' history starts at their first change).

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:time
 import type { BulkMember, MemberSelect } from '../../store/job-members.js';
 import type { JobOwner, JobRow, JobStore } from '../../store/jobs.js';
 import { bulkWrites } from '../../store/bulk-writes.js';
+import { shredLetterKeys } from '../../store/outbox-secrets.js';
 import { ConflictError } from '../../domain/errors.js';
 import { generatePassword, hashPassword } from '../../domain/password.js';
 import type { LetterPort } from './letters.js';
@@ -162,6 +163,8 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
   const t = structuredClone(before);
   const bulk: BulkRun = { deps, job, t, passwords, at: now().toISOString() };
   let reached = to;
+  const { records } = deps.stores;
+  records.takeDiscardedKeys(); // those of a bulk that rolled back: its letters were not discarded
   db.transaction(() => {
     const started = performance.now();
     for (let slice = from; slice < to && reached === to; slice += SLICE) {
@@ -176,6 +179,8 @@ async function processBulk(deps: EngineDeps, job: JobRow, from: number, to: numb
     }
     if (!jobs.checkpoint(job.id, from, reached, JSON.stringify(t), deps.owner)) throw new JobTakenOver(jobs, job.id);
   }).immediate();
+  // The letters of the users this bulk deleted are discarded for good now: their passwords go with their keys.
+  shredLetterKeys(db, records.takeDiscardedKeys());
   return [t, reached];
 }
 

@@ -8,6 +8,7 @@ import { sql as m007 } from './007-user-archive-and-job-letters.js';
 import { sql as m008 } from './008-letters-resent.js';
 import { sql as m009 } from './009-alma.js';
 import { sql as m010 } from './010-outbox-status-index.js';
+import { sql as m011 } from './011-outbox-user.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -24,4 +25,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 8, name: 'letters-resent', sql: m008 },
   { version: 9, name: 'alma', sql: m009 },
   { version: 10, name: 'outbox-status-index', sql: m010 },
+  { version: 11, name: 'outbox-user', sql: m011 },
 ];
