@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Sqlite, type SqliteDatabase } from './sqlite.js';
 import type { Db } from './db.js';
 
 /**
@@ -23,7 +23,7 @@ const BUSY_MS = 100;
 export function readNames(file: string, read: (db: Db) => NameRow[]): NameRow[] {
   let db: Db | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_MS });
+    db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: BUSY_MS });
     return read(db);
   } catch {
     return [];

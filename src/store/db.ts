@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { StoreError } from '../domain/errors.js';
 import { migrations } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
+import { Sqlite, type SqliteDatabase } from './sqlite.js';
 
-export type Db = Database.Database;
+export type Db = SqliteDatabase;
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
@@ -117,7 +117,7 @@ function danglingLink(file: string): void {
 function connect(file: string): Db {
   let db: Db;
   try {
-    db = new Database(file);
+    db = new Sqlite(file);
   } catch (e) {
     throw new StoreError(`cannot open store ${file}: ${(e as Error).message}`, 'check that it is a file this user may read and write');
   }
@@ -154,7 +154,7 @@ function readOnlyCopy(file: string): Db {
   }
   // Bytes 18 and 19 say WAL; a copy in memory is read as a plain (rollback-journal) database.
   if (image.length >= 20) image[18] = image[19] = 1;
-  const db = new Database(image, { readonly: true });
+  const db = new Sqlite(image, { readonly: true });
   copies.add(db);
   return db;
 }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Sqlite, type SqliteDatabase } from './sqlite.js';
 import { EnvironmentError, StoreError } from '../domain/errors.js';
 import { checkedRecently, forgetCheck } from './check-stamp.js';
 import { pageCheck, type Db } from './db.js';
@@ -47,7 +47,7 @@ interface SqliteFailure extends Error {
 }
 
 function isSqliteFailure(e: unknown): e is SqliteFailure {
-  return e instanceof Database.SqliteError;
+  return e instanceof Sqlite.SqliteError;
 }
 
 /** A failure that means the store cannot be written (read-only file, folder or disk). */
@@ -91,9 +91,9 @@ export function storeFailure(e: unknown, file = lastOpened): StoreError | Enviro
 
 /** Who holds the store, read through a connection of its own (WAL readers never wait). */
 function holders(file: string): string {
-  let db: Database.Database | undefined;
+  let db: SqliteDatabase | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Sqlite(file, { readonly: true, fileMustExist: true });
     const running = new JobStore(db).list({ running: true });
     if (running.length === 0) return 'another program held its write lock (another alma-users command, a backup, or the sqlite3 shell)';
     return running
