@@ -21,6 +21,17 @@ export interface PushRow {
   alma_instance: string | null;
   alma_status: string | null;
   alma_report: string | null;
+  /** The process running the push, while one does. */
+  runner_pid: number | null;
+  runner_host: string | null;
+  runner_boot: string | null;
+}
+
+/** A process, as a push's runner is recorded. */
+export interface PushRunner {
+  pid: number;
+  host: string;
+  boot: string | null;
 }
 
 export interface PushUserRow {
@@ -91,7 +102,7 @@ export class AlmaStore {
    * A new push of a job, with every user the job changed pending (in primary-ID order).
    * Returns the number of users.
    */
-  startPush(jobId: string, method: 'job' | 'put', at: string): number {
+  private startPush(jobId: string, method: 'job' | 'put', at: string): number {
     return this.together(() => {
       this.db.prepare(`INSERT INTO alma_pushes (job_id, method, state, started_at, updated_at) VALUES (?, ?, 'running', ?, ?)`).run(jobId, method, at, at);
       return this.db.prepare(
@@ -100,6 +111,32 @@ export class AlmaStore {
            FROM audit WHERE job_id = ?`,
       ).run(jobId, jobId).changes;
     });
+  }
+
+  /**
+   * Makes `me` the runner of the job's push, starting the push when there is none, in one
+   * write transaction: two pushes of one job started together cannot both take it. Refused
+   * while another runner holds it (`gone` says it is still there), and for a push that
+   * another run has finished meanwhile.
+   */
+  claimPush(jobId: string, method: 'job' | 'put', me: PushRunner, at: string, gone: (runner: PushRunner) => boolean): { heldBy?: PushRunner; done?: true } {
+    return this.db.transaction(() => {
+      const row = this.push(jobId);
+      if (row?.state === 'done') return { done: true as const };
+      if (row?.runner_pid != null) {
+        const holder = { pid: row.runner_pid, host: row.runner_host ?? '', boot: row.runner_boot };
+        if (!gone(holder)) return { heldBy: holder };
+      }
+      if (!row) this.startPush(jobId, method, at);
+      else this.updatePush(jobId, { state: 'running', updated_at: at });
+      this.updatePush(jobId, { runner_pid: me.pid, runner_host: me.host, runner_boot: me.boot });
+      return {};
+    }).immediate();
+  }
+
+  /** The push has no runner any more (it stopped, or it is done). */
+  releasePush(jobId: string): void {
+    this.updatePush(jobId, { runner_pid: null, runner_host: null, runner_boot: null });
   }
 
   updatePush(jobId: string, fields: Partial<Omit<PushRow, 'job_id' | 'method' | 'started_at'>>): void {

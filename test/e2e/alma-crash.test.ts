@@ -4,7 +4,8 @@ import { almaRigs } from '../helpers/alma.js';
 
 /**
  * kill -9 during `alma push` (the built CLI, after `npm run build`), then the same command:
- * it finishes the push, and no user whose success was recorded is PUT again.
+ * it finishes the push, and no user whose success was recorded is PUT again. And a second
+ * push of the same job while the first one's process lives is refused.
  */
 
 const rig = almaRigs();
@@ -54,4 +55,40 @@ it('kill -9 mid-push, then the same alma push finishes it without a second PUT o
   for (const q of puts) perUser.set(q.path.replace(/\?.*/, ''), (perUser.get(q.path.replace(/\?.*/, '')) ?? 0) + 1);
   expect(perUser.size).toBe(80);
   expect([...perUser.values()].filter((n) => n > 1).length).toBe(0);
+}, 120_000);
+
+it('a second alma push of a job whose push is running is refused (exit 1) and sends nothing; the first finishes, each user PUT once', async () => {
+  const r = await rig({ users: 40 });
+  expect((await r.run(['alma', 'pull', '--all'])).code).toBe(0);
+  expect((await r.run(['set', 'create', 'all', '--public', '--query', 'user_group = "UNDERGRAD"'])).code).toBe(0);
+  const job = (await r.json<{ id: string }>(['job', 'run', 'update-notify', '--set', 'all', '--user-group', 'GRAD'])).json.id;
+  expect((await r.run(['alma', 'config', '--rate', '20'])).code).toBe(0);
+  r.alma.setLatency(30);
+
+  // By put: a user at a time, so that the push is seen under way.
+  const child = spawnCli(['alma', 'push', job, '--method', 'put'], { env: { ...r.env, ALMA_USERS_DB: r.s.db, ALMA_USERS_OPERATOR: 'admin' } });
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
+    await new Promise((res) => setTimeout(res, 200));
+    const s = await r.run(['--format', 'json', 'alma', 'push', job, '--status']);
+    if (s.code === 0 && (JSON.parse(s.stdout) as StatusJson).push.users.pushed! >= 5) break;
+  }
+  expect((await r.json<StatusJson>(['alma', 'push', job, '--status'])).json.push.state).toBe('running');
+  const calls = r.alma.requests().length;
+  const second = await r.run(['alma', 'push', job]);
+  expect(second.code).toBe(1);
+  expect(second.stderr).toContain(`job ${job} is being pushed to Alma by another process (pid ${child.child.pid} on `);
+  expect(second.stderr).toContain('nothing was sent');
+
+  r.alma.setLatency(0);
+  const first = await child.done;
+  expect(first.code, first.stderr).toBe(0);
+  expect(r.alma.requests().length).toBeGreaterThan(calls);
+  const done = await r.json<StatusJson>(['alma', 'push', job, '--status']);
+  expect(done.json.push).toMatchObject({ state: 'done', users: { pushed: 40, pending: 0 } });
+  const perUser = new Map<string, number>();
+  for (const q of r.alma.requests().filter((q) => q.method === 'PUT' && q.status === 200)) {
+    perUser.set(q.path.replace(/\?.*/, ''), (perUser.get(q.path.replace(/\?.*/, '')) ?? 0) + 1);
+  }
+  expect(perUser.size).toBe(40);
+  expect([...perUser.values()].every((n) => n === 1)).toBe(true);
 }, 120_000);

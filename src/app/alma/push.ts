@@ -3,6 +3,7 @@ import { ConflictError, UsageError } from '../../domain/errors.js';
 import { almaJobParameters, type AlmaJobMapping } from '../../domain/jobs/alma-params.js';
 import type { UpdateNotifyParams } from '../../domain/jobs/action-table.js';
 import { isHolding } from '../../domain/jobs/status.js';
+import { processGone, thisProcess } from '../../domain/processes.js';
 import { AlmaStore } from '../../store/alma.js';
 import { AuditTrail } from '../../store/audit.js';
 import { loadCodeBook } from '../../store/codes.js';
@@ -103,8 +104,12 @@ export async function pushJob(db: Db, op: Operator, access: AlmaAccess, jobText:
 
   const { client } = almaClient(db, access);
   const now = () => new Date().toISOString();
-  if (!existing) store.startPush(job.id, method, now());
-  else store.updatePush(job.id, { state: 'running', updated_at: now() });
+  const claim = store.claimPush(job.id, method, thisProcess(), now(), processGone);
+  if (claim.done) return { plan, summary: pushSummary(db, job.id), stopped: null };
+  if (claim.heldBy) {
+    throw new ConflictError(`job ${job.id} is being pushed to Alma by another process (pid ${claim.heldBy.pid} on ${claim.heldBy.host}); nothing was sent`,
+      `wait for it to end (alma-users alma push ${job.id} --status), then run the same push again if it stopped`);
+  }
   const run = { job, store, client, settings, records: new AlmaRecords(db, loadCodeBook(db)), progress, now };
   let stopped: string | null;
   try {
@@ -117,6 +122,7 @@ export async function pushJob(db: Db, op: Operator, access: AlmaAccess, jobText:
   } finally {
     const before = store.push(job.id)!;
     store.updatePush(job.id, { calls: before.calls + client.calls, updated_at: now() });
+    store.releasePush(job.id);
   }
   const pending = store.counts(job.id).pending;
   store.updatePush(job.id, stopped || pending

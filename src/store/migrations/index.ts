@@ -9,6 +9,7 @@ import { sql as m008 } from './008-letters-resent.js';
 import { sql as m009 } from './009-alma.js';
 import { sql as m010 } from './010-outbox-status-index.js';
 import { sql as m011 } from './011-outbox-user.js';
+import { sql as m012 } from './012-alma-push-runner.js';
 
 /**
  * The store's schema history. Append only: a released migration is never edited, since
@@ -26,4 +27,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 9, name: 'alma', sql: m009 },
   { version: 10, name: 'outbox-status-index', sql: m010 },
   { version: 11, name: 'outbox-user', sql: m011 },
+  { version: 12, name: 'alma-push-runner', sql: m012 },
 ];
