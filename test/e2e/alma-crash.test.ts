@@ -41,6 +41,8 @@ it('kill -9 mid-push, then the same alma push finishes it without a second PUT o
   const killedAt = Date.now();
   const recorded = await r.json<StatusJson & { push: { conflicts: unknown[] } }>(['alma', 'push', job, '--status']);
   expect(recorded.json.push.state).toBe('running');
+  // Its runner is dead: not shown, and the next push takes over.
+  expect((recorded.json.push as { runner?: unknown }).runner).toBeNull();
   const pushedBefore = recorded.json.push.users.pushed!;
 
   r.alma.setLatency(0);
@@ -72,7 +74,8 @@ it('a second alma push of a job whose push is running is refused (exit 1) and se
     const s = await r.run(['--format', 'json', 'alma', 'push', job, '--status']);
     if (s.code === 0 && (JSON.parse(s.stdout) as StatusJson).push.users.pushed! >= 5) break;
   }
-  expect((await r.json<StatusJson>(['alma', 'push', job, '--status'])).json.push.state).toBe('running');
+  const under = await r.json<StatusJson & { push: { runner: { pid: number } | null } }>(['alma', 'push', job, '--status']);
+  expect(under.json.push).toMatchObject({ state: 'running', runner: { pid: child.child.pid } });
   const calls = r.alma.requests().length;
   const second = await r.run(['alma', 'push', job]);
   expect(second.code).toBe(1);

@@ -34,7 +34,7 @@ export function summarySections(s: PushSummary): Section[] {
     {
       title: 'Push to Alma', kind: 'fields',
       fields: [
-        ['Job', s.job], ['Method', s.method], ['State', s.state], ['Pushed', u.pushed], ['Pending', u.pending], ['Conflicts', u.conflict], ['Failed', u.failed],
+        ['Job', s.job], ['Method', s.method], ['State', s.state], ['Run by', s.runner ? `pid ${s.runner.pid} on ${s.runner.host ?? '?'}` : undefined], ['Pushed', u.pushed], ['Pending', u.pending], ['Conflicts', u.conflict], ['Failed', u.failed],
         ['API calls', s.calls], ['Started', s.started], ['Ended', s.ended ?? undefined], ['Note', s.note ?? undefined],
         ['Alma set', s.alma?.set_id ?? undefined], ["Alma's job", s.alma?.job ? `${s.alma.job} instance ${s.alma.instance ?? '(not started)'}` : undefined],
         ["Alma's status", s.alma?.status ?? undefined],
