@@ -40,17 +40,24 @@ function keyFileFd(db: Db, create: boolean): number | undefined {
   if (keyFile?.db === db && db.open) return keyFile.fd;
   if (keyFile) fs.closeSync(keyFile.fd);
   keyFile = undefined;
-  let fd: number;
-  try {
-    fd = fs.openSync(letterKeysFile(db)!, 'r+');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  let fd = openKeyFile(db);
+  if (fd === undefined) {
     if (!create) return undefined;
     fs.closeSync(fs.openSync(letterKeysFile(db)!, 'a+', 0o600)); // created 0600 before its first key
-    fd = fs.openSync(letterKeysFile(db)!, 'r+');
+    fd = openKeyFile(db)!;
   }
   keyFile = { db, fd };
   return fd;
+}
+
+/** The store's key file opened to read and write, or undefined when it does not exist. */
+function openKeyFile(db: Db): number | undefined {
+  try {
+    return fs.openSync(letterKeysFile(db)!, 'r+');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -129,15 +136,7 @@ export class KeyFlusher {
   constructor(private readonly db: Db) {}
 
   flush(): Promise<void> {
-    if (this.fd === undefined) {
-      const file = letterKeysFile(this.db);
-      try {
-        this.fd = file ? fs.openSync(file, 'r+') : null;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return Promise.reject(e);
-        this.fd = null;
-      }
-    }
+    if (this.fd === undefined) this.fd = letterKeysFile(this.db) ? (openKeyFile(this.db) ?? null) : null;
     const fd = this.fd;
     return fd === null ? Promise.resolve() : new Promise((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
   }

@@ -1,6 +1,5 @@
 import type { Db } from './db.js';
-import { CommitSync } from './outbox-durable.js';
-import { KeyFlusher, openBodies, sealerFor, shredLetterKeys, shredLetterKeysSoon, syncLetterKeys, truncateWal } from './outbox-secrets.js';
+import { sealerFor, shredLetterKeys, truncateWal } from './outbox-secrets.js';
 
 /**
  * The outbox's state machine: a letter's statuses, which status may follow which, and
@@ -18,7 +17,8 @@ import { KeyFlusher, openBodies, sealerFor, shredLetterKeys, shredLetterKeysSoon
  *   sent, suppressed, discarded: final
  *
  * A password letter's key (outbox-secrets.ts) is shredded with every move that ends what its
- * body was for: sent, failed, uncertain, discarded.
+ * body was for: sent, failed, uncertain, discarded. The moves of a sending run are in
+ * outbox-sending.ts.
  */
 
 export const LETTER_STATUSES = ['pending', 'sending', 'sent', 'failed', 'suppressed', 'uncertain', 'discarded'] as const;
@@ -42,16 +42,16 @@ export function mayFollow(from: LetterStatus, to: LetterStatus): boolean {
 }
 
 /** A password letter's body goes with it once it cannot be sent as it is. */
-const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
+export const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
   body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END`;
-const ERASE_BODY = 'body_text = NULL, body_html = NULL';
-const RELEASE = 'claimed_by = NULL, claimed_boot = NULL';
+export const ERASE_BODY = 'body_text = NULL, body_html = NULL';
+export const RELEASE = 'claimed_by = NULL, claimed_boot = NULL';
 
 /**
  * `UPDATE outbox SET status = to, <set> WHERE <where> AND status IN (from)`. The statuses are
  * this module's constants, so they are written into the statement; the rest are parameters.
  */
-function move(db: Db, from: readonly LetterStatus[], to: LetterStatus, set: string, where = 'id = ?', returning = '') {
+export function move(db: Db, from: readonly LetterStatus[], to: LetterStatus, set: string, where = 'id = ?', returning = '') {
   for (const f of from) {
     if (!mayFollow(f, to)) throw new Error(`the outbox never moves a ${f} letter to ${to}`);
   }
@@ -61,155 +61,6 @@ function move(db: Db, from: readonly LetterStatus[], to: LetterStatus, set: stri
 
 function inScope(jobId: string | undefined): { where: string; params: string[] } {
   return jobId === undefined ? { where: '1 = 1', params: [] } : { where: 'job_id = ?', params: [jobId] };
-}
-
-/** A letter claimed for sending, with what the transport needs. */
-export interface ClaimedLetter {
-  id: string;
-  message_id: string;
-  primary_id: string;
-  recipient: string;
-  subject: string;
-  /** Opened when sealed; undefined when its key is gone (only a new password can go in its place). */
-  body_text: string | null | undefined;
-  body_html: string | null | undefined;
-}
-
-interface ClaimedRow extends ClaimedLetter {
-  slot: number;
-  carries_password: number;
-}
-
-/** Who claims a letter: the process (host:pid and boot, for crash recovery) and the transport's name. */
-export interface Claimer {
-  by: string;
-  boot: string | null;
-  transport: string;
-}
-
-/** The least time between two fsyncs of the shredded keys in a sending run. */
-const KEY_FLUSH_GAP_MS = 20;
-
-/** The moves of a sending run, prepared once: the run makes them for every letter. */
-export class SendingMoves {
-  private readonly claimStmt;
-  private readonly sentStmt;
-  private readonly laterStmt;
-  private readonly failedStmt;
-  private readonly uncertainStmt;
-  /** The key slots of the password letters this run claimed, by letter id. */
-  private readonly slots = new Map<string, number>();
-  private readonly toShred: number[] = [];
-  /** The background fsync of the shredded keys, while one runs; `again`: more were shredded meanwhile. */
-  private flushing: Promise<void> | undefined;
-  private again = false;
-  /** Ends the rest between two flushes (finish). */
-  private wake: (() => void) | undefined;
-  private finishing = false;
-  private flushFailure: unknown;
-  private readonly commits;
-  private readonly keys;
-
-  constructor(private readonly db: Db) {
-    this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
-      'id = ?', 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html, rowid AS slot, carries_password');
-    this.sentStmt = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, last_reply = ?, ${ERASE_BODY}, ${RELEASE}`);
-    this.laterStmt = move(db, ['sending'], 'pending', `updated_at = ?, last_reply = ?, next_attempt_at = ?, ${RELEASE}`);
-    this.failedStmt = move(db, ['sending'], 'failed', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
-    this.uncertainStmt = move(db, ['sending'], 'uncertain', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
-    this.commits = new CommitSync(db);
-    this.keys = new KeyFlusher(db);
-    // The keys of letters sealed so far reach the disk before any of them leaves.
-    syncLetterKeys(db);
-  }
-
-  /** pending -> sending; undefined when the letter is no longer pending (another process took it). */
-  claim(id: string, claimer: Claimer, at: string): ClaimedLetter | undefined {
-    const row = this.claimStmt.get(claimer.by, claimer.boot, claimer.transport, at, id) as ClaimedRow | undefined;
-    if (!row) return undefined;
-    const { slot, carries_password, ...letter } = row;
-    if (carries_password !== 1) return letter;
-    this.slots.set(id, slot);
-    const [body_text, body_html] = openBodies(this.db, slot, [letter.body_text ?? null, letter.body_html ?? null]);
-    return { ...letter, body_text, body_html };
-  }
-
-  /** Whether this claimed letter carries a sealed body, whose key is shredded once it is sent or given up. */
-  sealed(id: string): boolean {
-    return this.slots.has(id);
-  }
-
-  /** The key slots of the letters that ended since the last call: to shred once their moves are on the disk. */
-  ended(): number[] {
-    return this.toShred.splice(0);
-  }
-
-  /**
-   * Overwrites these keys (ended()); called once the moves that ended their letters are
-   * durable. The zeros are in the file at once; they reach the disk in the background, one
-   * fsync for however many calls came meanwhile (flushed() waits for it).
-   */
-  shred(slots: number[]): void {
-    if (!shredLetterKeysSoon(this.db, slots)) return;
-    this.again = true;
-    this.flushing ??= (async () => {
-      while (this.again) {
-        this.again = false;
-        const started = Date.now();
-        await this.keys.flush();
-        // The zeros are in the file already: one fsync every few milliseconds is enough, not
-        // one a letter (a thread's work each); finish() cuts the rest short.
-        const rest = KEY_FLUSH_GAP_MS - (Date.now() - started);
-        if (this.again && rest > 0 && !this.finishing) await new Promise<void>((wake) => { this.wake = wake; setTimeout(wake, rest); });
-        this.wake = undefined;
-      }
-    })().catch((e: unknown) => { this.flushFailure ??= e; }).finally(() => { this.flushing = undefined; });
-  }
-
-  /** Resolves when every move committed so far is on the disk (group commit: outbox-durable.ts). */
-  durable(): Promise<void> {
-    return this.commits.sync();
-  }
-
-  /** The end of the run: resolves when every key shredded so far is overwritten on the disk; throws what stopped that. */
-  async finish(): Promise<void> {
-    this.commits.close();
-    this.finishing = true;
-    this.wake?.();
-    while (this.flushing) await this.flushing;
-    this.keys.close();
-    if (this.flushFailure !== undefined) throw this.flushFailure;
-  }
-
-  private done(id: string): void {
-    const slot = this.slots.get(id);
-    if (slot === undefined) return;
-    this.slots.delete(id);
-    this.toShred.push(slot);
-  }
-
-  /** sending -> sent: the body is erased with it. */
-  sent(id: string, at: string, reply: string): void {
-    this.sentStmt.run(at, at, reply, id);
-    this.done(id);
-  }
-
-  /** sending -> uncertain: the server had the whole letter and never answered; a password letter's body is erased. */
-  uncertain(id: string, at: string, reply: string): void {
-    this.uncertainStmt.run(at, reply, id);
-    this.done(id);
-  }
-
-  /** sending -> pending: a temporary failure, tried again at `nextAttemptAt` (or whenever, if null). */
-  later(id: string, at: string, reply: string, nextAttemptAt: string | null): void {
-    this.laterStmt.run(at, reply, nextAttemptAt, id);
-  }
-
-  /** sending -> failed: refused for good; a password letter's body is erased. */
-  failed(id: string, at: string, reply: string): void {
-    this.failedStmt.run(at, reply, id);
-    this.done(id);
-  }
 }
 
 /** The ids of the pending letters in the order they were queued; with `dueBy`, only those whose next try is due. */
@@ -294,8 +145,8 @@ export function resendUncertainOnce(db: Db, jobId: string | undefined, now = new
     `${s.where} AND resent = 0 AND body_text IS NOT NULL AND carries_password = 0`).run(now.toISOString(), ...s.params).changes;
 }
 
-/** The statuses of a letter that may still be sent. */
-const UNSENT: readonly LetterStatus[] = ['pending', 'failed', 'uncertain'];
+/** The statuses of a letter that may still be sent: what `mail discard` and deleting its user give up. */
+export const UNSENT_STATUSES = ['pending', 'failed', 'uncertain'] as const satisfies readonly LetterStatus[];
 
 /**
  * Discards a user's letters not sent yet, inside the transaction that deletes the user (a
@@ -304,7 +155,7 @@ const UNSENT: readonly LetterStatus[] = ['pending', 'failed', 'uncertain'];
  * that transaction has committed. A letter being sent right now is left to its sender.
  */
 export function userLettersDiscarder(db: Db): (userId: number, at: string, reply: string) => number[] {
-  const stmt = move(db, UNSENT, 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?, last_reply = ?`, 'user_id = ?',
+  const stmt = move(db, UNSENT_STATUSES, 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?, last_reply = ?`, 'user_id = ?',
     'RETURNING rowid AS slot, carries_password');
   return (userId, at, reply) =>
     (stmt.all(at, reply, userId) as { slot: number; carries_password: number }[]).filter((g) => g.carries_password === 1).map((g) => g.slot);

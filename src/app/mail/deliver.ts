@@ -4,7 +4,8 @@ import { SendFailure, type Transport } from '../../mail/transport.js';
 import { bulkWrites } from '../../store/bulk-writes.js';
 import type { Db } from '../../store/db.js';
 import { truncateWal } from '../../store/outbox-secrets.js';
-import { countInStatus, pendingLetterIds, SendingMoves, type ClaimedLetter } from '../../store/outbox-states.js';
+import { SendingMoves, type ClaimedLetter } from '../../store/outbox-sending.js';
+import { countInStatus, pendingLetterIds } from '../../store/outbox-states.js';
 import { recoverInterrupted, type Recovered } from './recover.js';
 import { retryDelays as configuredRetryDelays } from './settings.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Operator } from '../../domain/authz.js';
 import type { CodeBook } from '../../domain/codes.js';
 import type { Db } from '../../store/db.js';
-import { discardLetters, passwordLettersIn, requeueLetters, type LetterStatus } from '../../store/outbox-states.js';
+import { discardLetters, passwordLettersIn, requeueLetters, UNSENT_STATUSES, type LetterStatus } from '../../store/outbox-states.js';
 import { deliver, type DeliveryResult } from './deliver.js';
 import { noteRecovery, recoverInterrupted, type Notes } from './recover.js';
 import { openTransport } from './settings.js';
@@ -69,12 +69,12 @@ async function reissuePasswords(place: RetryPlace, statuses: LetterStatus[], job
 
 export const discardOptions = z.object({
   job: z.string().trim().min(1).optional(),
-  status: z.enum(['pending', 'failed', 'uncertain']).optional(),
+  status: z.enum(UNSENT_STATUSES).optional(),
 });
 export type DiscardOptions = z.output<typeof discardOptions>;
 
 /** `mail discard`: gives up unsent letters (pending, failed and uncertain unless one is named); returns how many. */
 export function discardMail(db: Db, o: DiscardOptions): number {
-  const statuses: LetterStatus[] = o.status ? [o.status] : ['pending', 'failed', 'uncertain'];
+  const statuses: readonly LetterStatus[] = o.status ? [o.status] : UNSENT_STATUSES;
   return discardLetters(db, statuses, jobScope(db, o.job));
 }

@@ -74,7 +74,7 @@ class SeenUsers {
 }
 
 /** What a slice of a batch's records is checked against, read once for the slice. */
-interface BatchRead {
+interface SliceRead {
   /** The users the slice names, by folded primary ID, as they were before it. */
   users: Map<string, StoredUser>;
   /** sync_values' standing JSON of those users, by row id. */
@@ -164,7 +164,7 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     return id;
   };
 
-  const one = (rec: ImportRecord, read: BatchRead): void => {
+  const one = (rec: ImportRecord, read: SliceRead): void => {
     const rawId = primaryIdOf(rec);
     const control = controlCharacter(rec);
     if (control) return reject(rec.at, rawId, control);
@@ -240,9 +240,9 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
   };
 
   /** The slice's users and their last SIS values, two queries for the slice instead of two a record. */
-  const readBatch = (batch: ReadItem[]): BatchRead => {
+  const readSlice = (batch: ReadItem[]): SliceRead => {
     const found = users.getMany(batch.map((item) => ('error' in item ? '' : primaryIdOf(item))).filter(Boolean));
-    const read: BatchRead = { users: new Map(), sis: new Map(), named: new Set() };
+    const read: SliceRead = { users: new Map(), sis: new Map(), named: new Set() };
     for (const u of found) read.users.set(fold(u.primary_id), u);
     read.sis = sisStore.lastMany(found.filter((u) => u.account_type === 'EXTERNAL' && u.external_id === o.profile).map((u) => u.id));
     return read;
@@ -259,7 +259,7 @@ export async function syncUsers(db: Db, sources: SyncSource[], o: SyncOptions): 
     });
 
   const flushSlice = (slice: ReadItem[]) => {
-    const read = readBatch(slice);
+    const read = readSlice(slice);
     for (const item of slice) {
       report.records++;
       add(tally, 'records');

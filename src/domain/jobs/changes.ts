@@ -85,8 +85,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
   // Most values are plain text, and most lists keep their keys' order: both settled without the canonical JSON (a sync compares a million users).
   if (x === y) return true;
   if (typeof x !== 'object' && typeof y !== 'object') return false;
-  if (Array.isArray(x) && Array.isArray(y) && x.length !== y.length) return false;
-  if (Array.isArray(x) && Array.isArray(y) && x.length === 0) return true;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    if (x.length !== y.length) return false;
+    if (x.length === 0) return true;
+  }
   if (x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y)) return true;
   return canonical(x) === canonical(y);
 }
