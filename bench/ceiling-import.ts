@@ -26,42 +26,47 @@ if ((mode !== 'plain' && mode !== 'own-table') || !file || !dbFile) throw new Er
 const db = new Database(dbFile);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-const parser = fs.createReadStream(file).pipe(parse({ bom: true }));
-const rows = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
-const header = (await rows.next()).value as string[];
+// Top-level await is not CommonJS: the run is one async function, made after the checks above.
+const main = async (): Promise<void> => {
+  const parser = fs.createReadStream(file).pipe(parse({ bom: true }));
+  const rows = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const header = (await rows.next()).value as string[];
 
-let insert: (r: string[]) => void;
-if (mode === 'plain') {
-  db.exec(`CREATE TABLE users (${header.map((c, i) => `"${c}" TEXT${i === 0 ? ' PRIMARY KEY' : ''}`).join(', ')})`);
-  const stmt = db.prepare(`INSERT INTO users VALUES (${header.map(() => '?').join(', ')})`);
-  insert = (r) => stmt.run(r);
-} else {
-  db.exec(usersDdl);
-  const at = new Date().toISOString();
-  const stmt = db.prepare(`INSERT INTO users (primary_id, first_name, last_name, emails, user_group, job_category, record_type,
-    account_type, external_id, status, expiry_date, purge_date, identifiers, roles, created_at, created_by, updated_at, updated_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', ?, 'bench')`);
-  const role = (r: string) => {
-    const [name, scope] = r.split('@');
-    return scope ? { role: name, scope, status: 'ACTIVE', parameters: [] } : { role: name, status: 'ACTIVE', parameters: [] };
-  };
-  insert = (r) => {
-    const [id, first, last, email, group, job, recordType, accountType, externalId, status, expiry, purge, barcode, roles] = r;
-    stmt.run(
-      id, first || null, last || null, JSON.stringify([{ address: email, types: [], preferred: true, segment: 'Internal' }]),
-      group || null, job || null, recordType, accountType, externalId || null, status, expiry || null, purge || null,
-      JSON.stringify([{ type: 'BARCODE', value: barcode, status: 'ACTIVE', segment: 'Internal' }]),
-      JSON.stringify((roles ?? '').split(';').map(role)), at, at,
-    );
-  };
-}
+  let insert: (r: string[]) => void;
+  if (mode === 'plain') {
+    db.exec(`CREATE TABLE users (${header.map((c, i) => `"${c}" TEXT${i === 0 ? ' PRIMARY KEY' : ''}`).join(', ')})`);
+    const stmt = db.prepare(`INSERT INTO users VALUES (${header.map(() => '?').join(', ')})`);
+    insert = (r) => stmt.run(r);
+  } else {
+    db.exec(usersDdl);
+    const at = new Date().toISOString();
+    const stmt = db.prepare(`INSERT INTO users (primary_id, first_name, last_name, emails, user_group, job_category, record_type,
+      account_type, external_id, status, expiry_date, purge_date, identifiers, roles, created_at, created_by, updated_at, updated_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', ?, 'bench')`);
+    const role = (r: string) => {
+      const [name, scope] = r.split('@');
+      return scope ? { role: name, scope, status: 'ACTIVE', parameters: [] } : { role: name, status: 'ACTIVE', parameters: [] };
+    };
+    insert = (r) => {
+      const [id, first, last, email, group, job, recordType, accountType, externalId, status, expiry, purge, barcode, roles] = r;
+      stmt.run(
+        id, first || null, last || null, JSON.stringify([{ address: email, types: [], preferred: true, segment: 'Internal' }]),
+        group || null, job || null, recordType, accountType, externalId || null, status, expiry || null, purge || null,
+        JSON.stringify([{ type: 'BARCODE', value: barcode, status: 'ACTIVE', segment: 'Internal' }]),
+        JSON.stringify((roles ?? '').split(';').map(role)), at, at,
+      );
+    };
+  }
 
-let n = 0;
-db.exec('BEGIN');
-for (let r = await rows.next(); !r.done; r = await rows.next()) {
-  insert(r.value);
-  n++;
-}
-db.exec('COMMIT');
-db.close();
-process.stdout.write(`${n}\n`);
+  let n = 0;
+  db.exec('BEGIN');
+  for (let r = await rows.next(); !r.done; r = await rows.next()) {
+    insert(r.value);
+    n++;
+  }
+  db.exec('COMMIT');
+  db.close();
+  process.stdout.write(`${n}\n`);
+};
+
+void main();

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { collect, type ChildResult } from './child.js';
 
 /**
@@ -11,9 +10,9 @@ import { collect, type ChildResult } from './child.js';
  * absolute times mean little and ratios travel.
  */
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = path.join(__dirname, '../../');
 export const BIN = path.join(ROOT, 'bin', 'alma-users');
-const RSS_WRAPPER = fileURLToPath(new URL('./rss-wrapper.js', import.meta.url));
+const RSS_WRAPPER = path.join(__dirname, 'rss-wrapper.js');
 
 /** The memory ceiling for every bulk command. */
 export const MAX_RSS_MB = 300;

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult } from './harness.js';
 import { writePopulationCsv } from './population.js';
 
-const CEILING = fileURLToPath(new URL('./ceiling-import.js', import.meta.url));
+const CEILING = path.join(__dirname, 'ceiling-import.js');
 
 /**
  * `users import` of the population CSV into a new store against its ceilings on the same

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inDailyUse, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult, type Measured } from './harness.js';
 import { copyStore, writeIdFile } from './population.js';
 
-const CEILING = fileURLToPath(new URL('./jobs-ceiling.js', import.meta.url));
+const CEILING = path.join(__dirname, 'jobs-ceiling.js');
 /** The engine's default bulk size (src/app/jobs/engine.ts), used by the ceiling too. */
 const BULK = 2000;
 const ROLE = 'license-viewer';

@@ -158,12 +158,17 @@ async function deliverCeiling(db: Database.Database, url: string): Promise<numbe
   return seconds;
 }
 
-const db = openStore(dbFile!);
-let seconds: number;
-if (mode === 'queue') {
-  seconds = kind === 'subject' ? await queueSubject(db, Number(arg)) : queueCeiling(db, Number(arg), kind === 'ceiling');
-} else {
-  seconds = kind === 'ceiling' ? await deliverCeiling(db, arg!) : await deliverSubject(db, arg!);
-}
-db.close();
-process.stdout.write(JSON.stringify({ seconds }) + '\n');
+// Top-level await is not CommonJS: the run is one async function, made after the checks above.
+const main = async (): Promise<void> => {
+  const db = openStore(dbFile!);
+  let seconds: number;
+  if (mode === 'queue') {
+    seconds = kind === 'subject' ? await queueSubject(db, Number(arg)) : queueCeiling(db, Number(arg), kind === 'ceiling');
+  } else {
+    seconds = kind === 'ceiling' ? await deliverCeiling(db, arg!) : await deliverSubject(db, arg!);
+  }
+  db.close();
+  process.stdout.write(JSON.stringify({ seconds }) + '\n');
+};
+
+void main();

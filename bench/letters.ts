@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult, type Measurement } from './harness.js';
 
-const WORKER = fileURLToPath(new URL('./letters-worker.js', import.meta.url));
+const WORKER = path.join(__dirname, 'letters-worker.js');
 const QUEUED = 100_000;
 const DELIVERED = 10_000;
 

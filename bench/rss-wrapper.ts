@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 // Runs a node script (argv[2]) in this process and, at exit, records the process's peak
 // RSS (kB) where the harness asked, so the real CLI is measured as a user runs it.
@@ -11,4 +10,4 @@ process.on('exit', () => {
 const script = process.argv[2];
 if (!script) throw new Error('usage: rss-wrapper SCRIPT [ARGS...]');
 process.argv.splice(1, 1);
-await import(pathToFileURL(path.resolve(script)).href);
+require(path.resolve(script));

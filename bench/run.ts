@@ -78,29 +78,34 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alma-users-bench-'));
 const ctx: BenchContext = { users: opts.users, runs: opts.runs, dir, log: (m) => process.stderr.write(m + '\n') };
 const fig = (f: Figure) => `${f.seconds.toFixed(2)} s${f.perSecond ? ` (${fmtRate(f.perSecond)})` : ''}, ${f.peakRssMb.toFixed(0)} MB`;
 
-const results: BenchResult[] = [];
-ctx.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, load average ${load().join(' ')}`);
-try {
-  for (const [name, , suite] of SUITES) {
-    if (opts.only.length && !opts.only.includes(name)) continue;
-    ctx.log(`\n== ${name} (${opts.users.toLocaleString('en')} users, median of ${opts.runs})`);
-    for (const r of await (await suite()).run(ctx)) {
-      r.load = load();
-      results.push(r);
-      ctx.log(`${r.met ? 'MET ' : 'MISS'} ${r.name}: ratio ${r.ratio.toFixed(2)} (target ${r.target})`);
-      ctx.log(`     alma-users ${fig(r.subject)}; baseline ${fig(r.baseline)}`);
-      for (const a of r.also ?? []) {
-        const verdict = a.met === undefined ? '    ' : a.met ? 'MET ' : 'MISS';
-        ctx.log(`${verdict}   vs ${a.name}: ratio ${a.ratio.toFixed(2)} (${a.target ? `target ${a.target}` : 'for comparison, no target'}); ${fig(a.baseline)}`);
+// Top-level await is not CommonJS: the run is one async function.
+const main = async (): Promise<void> => {
+  const results: BenchResult[] = [];
+  ctx.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, load average ${load().join(' ')}`);
+  try {
+    for (const [name, , suite] of SUITES) {
+      if (opts.only.length && !opts.only.includes(name)) continue;
+      ctx.log(`\n== ${name} (${opts.users.toLocaleString('en')} users, median of ${opts.runs})`);
+      for (const r of await (await suite()).run(ctx)) {
+        r.load = load();
+        results.push(r);
+        ctx.log(`${r.met ? 'MET ' : 'MISS'} ${r.name}: ratio ${r.ratio.toFixed(2)} (target ${r.target})`);
+        ctx.log(`     alma-users ${fig(r.subject)}; baseline ${fig(r.baseline)}`);
+        for (const a of r.also ?? []) {
+          const verdict = a.met === undefined ? '    ' : a.met ? 'MET ' : 'MISS';
+          ctx.log(`${verdict}   vs ${a.name}: ratio ${a.ratio.toFixed(2)} (${a.target ? `target ${a.target}` : 'for comparison, no target'}); ${fig(a.baseline)}`);
+        }
+        ctx.log(`     ${r.notes ? `${r.notes}; ` : ''}load average ${r.load.join(' ')}`);
       }
-      ctx.log(`     ${r.notes ? `${r.notes}; ` : ''}load average ${r.load.join(' ')}`);
     }
+  } finally {
+    if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+    else ctx.log(`kept ${dir}`);
   }
-} finally {
-  if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
-  else ctx.log(`kept ${dir}`);
-}
 
-const file = path.join(ROOT, 'bench', 'results.json');
-fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, users: opts.users, runs: opts.runs, results }, null, 2) + '\n');
-ctx.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  const file = path.join(ROOT, 'bench', 'results.json');
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, users: opts.users, runs: opts.runs, results }, null, 2) + '\n');
+  ctx.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+};
+
+void main();

@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inDailyUse, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type BenchResult } from './harness.js';
 import { copyStore, writeIdFile } from './population.js';
 
-const CEILING = fileURLToPath(new URL('./sets-ceiling.js', import.meta.url));
+const CEILING = path.join(__dirname, 'sets-ceiling.js');
 
 /** The example query, and the same query as a person would write it in SQL (sets-ceiling.ts). */
 /** Processes of each kind the logical set's evaluation is measured in (at least). */

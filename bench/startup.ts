@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { measureCli, measureNode, mediansInTurns, type BenchContext, type BenchResult, type Measured } from './harness.js';
 
 const RUNS = 7;
 /** Shell completion answers a Tab press within this (issue 13). */
 const TAB_MS = 150;
-const EMPTY = fileURLToPath(new URL('./empty.js', import.meta.url));
+const EMPTY = path.join(__dirname, 'empty.js');
 
 interface Case {
   name: string;

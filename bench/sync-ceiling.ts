@@ -101,10 +101,15 @@ const allFields = () => {
   batch = [];
 };
 const flush = mode === 'all-fields' ? allFields : knownColumns;
-for await (const r of fs.createReadStream(file).pipe(parse({ bom: true, columns: true })) as AsyncIterable<Record<string, string>>) {
-  batch.push(r);
-  if (batch.length >= 2000) flush();
-}
-if (batch.length) flush();
-db.close();
-process.stdout.write(JSON.stringify({ records: seq, updated, rejected }) + '\n');
+// Top-level await is not CommonJS: the run is one async function, made after the checks above.
+const main = async (): Promise<void> => {
+  for await (const r of fs.createReadStream(file).pipe(parse({ bom: true, columns: true })) as AsyncIterable<Record<string, string>>) {
+    batch.push(r);
+    if (batch.length >= 2000) flush();
+  }
+  if (batch.length) flush();
+  db.close();
+  process.stdout.write(JSON.stringify({ records: seq, updated, rejected }) + '\n');
+};
+
+void main();

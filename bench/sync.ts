@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { fmtRate, inDailyUse, measureCli, measureNode, mediansInTurns, removeStore, throughput, type BenchContext, type Measured, type BenchResult } from './harness.js';
 import { POPULATION_HEADER, populationLine, writePopulationCsv } from './population.js';
 
-const CEILING = fileURLToPath(new URL('./sync-ceiling.js', import.meta.url));
+const CEILING = path.join(__dirname, 'sync-ceiling.js');
 
 /**
  * `users sync` of N users of which half changed (last name and expiry date), against the

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
  * The folder of alma-users' own package.json, found from this file: src/app when run from
@@ -9,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * every start-up.
  */
 export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+  let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);
     if (up === dir) throw new Error('cannot find the alma-users package folder');
@@ -19,7 +17,7 @@ export function packageRoot(): string {
 }
 
 export function packageVersion(): string {
-  return (createRequire(import.meta.url)(path.join(packageRoot(), 'package.json')) as { version: string }).version;
+  return (require(path.join(packageRoot(), 'package.json')) as { version: string }).version;
 }
 
 /** The User Notifications Letter shipped with the package: layouts and labels. */

@@ -16,7 +16,17 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);
   });
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Node builds process.stdin on first use (a stream, a few milliseconds of start-up): only
+    // the commands that read it or ask a question pay for it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
   // An error thrown outside the command's own flow (a stream's event, a timer) is still
   // a message with a hint and an exit code, not Node's dump of the stack.
   const fatal = (e: unknown) => void reportError(e, io).then((code) => process.exit(code));

@@ -1,15 +1,9 @@
-import { createRequire } from 'node:module';
-import type * as Commander from 'commander';
+import { Command, Option } from 'commander';
 import { packageVersion } from '../app/package-files.js';
 import type { Bind, CommandGroup, CommandResult } from './command.js';
 import type { GlobalOptions, Io, Runner } from './context.js';
 import { FORMATS } from './formats.js';
 import { visible } from './visible.js';
-
-// Loaded with `require`, as better-sqlite3 is (store/sqlite.ts says why).
-const require = createRequire(import.meta.url);
-const { Command, Option } = require('commander') as typeof Commander;
-type Command = Commander.Command;
 
 /**
  * Builds the program of these command groups (program.ts: all of them; groups.ts: the one

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type TableClass from 'cli-table3';
 import type StringWidth from 'string-width';
 
@@ -64,7 +63,7 @@ const BOXED: Frame = {
   cost: (n) => 3 * n + 1,
   draw(head, rows, widths) {
     // cli-table3 draws the frame; the cells come already cut to the widths fitted here.
-    Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableClass;
+    Table ??= require('cli-table3') as typeof TableClass;
     const fit = (cells: string[]) => widths.map((w, i) => (cells[i] ?? '').split('\n').map((l) => cut(l, w)).join('\n'));
     const body = new Table({ colWidths: widths.map((w) => w + 2), chars: NO_ROW_RULES, style: { head: [], border: [] } });
     body.push(...rows.map(fit));
@@ -158,6 +157,6 @@ let stringWidth: typeof StringWidth | undefined;
 
 /** Columns the text takes on a terminal (string-width: wide CJK characters two, combining marks none). */
 export function textWidth(s: string): number {
-  stringWidth ??= createRequire(import.meta.url)('string-width') as typeof StringWidth;
+  stringWidth ??= require('string-width') as typeof StringWidth;
   return stringWidth(s);
 }

@@ -1,4 +1,4 @@
-import { Sqlite, type SqliteDatabase } from './sqlite.js';
+import Sqlite from 'better-sqlite3';
 import type { Db } from './db.js';
 
 /**

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { StoreError } from '../domain/errors.js';
 import { migrations } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
-import { Sqlite, type SqliteDatabase } from './sqlite.js';
+import Sqlite from 'better-sqlite3';
 
-export type Db = SqliteDatabase;
+export type Db = Sqlite.Database;
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 

@@ -1,4 +1,4 @@
-import { Sqlite, type SqliteDatabase } from './sqlite.js';
+import Sqlite from 'better-sqlite3';
 import { EnvironmentError, StoreError } from '../domain/errors.js';
 import { checkedRecently, forgetCheck } from './check-stamp.js';
 import { pageCheck, type Db } from './db.js';
@@ -91,7 +91,7 @@ export function storeFailure(e: unknown, file = lastOpened): StoreError | Enviro
 
 /** Who holds the store, read through a connection of its own (WAL readers never wait). */
 function holders(file: string): string {
-  let db: SqliteDatabase | undefined;
+  let db: Sqlite.Database | undefined;
   try {
     db = new Sqlite(file, { readonly: true, fileMustExist: true });
     const running = new JobStore(db).list({ running: true });

@@ -129,7 +129,7 @@ describe('the completion scripts', () => {
 
   it('__complete loads no zod and says nothing on stderr', async () => {
     const r = await cliProcess(['__complete', '--', 'users', 'list', '--user-group', ''], {
-      env: { ALMA_USERS_DB: s.db, NODE_OPTIONS: WATCH_ZOD },
+      env: { ALMA_USERS_DB: s.db, ...WATCH_ZOD },
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');

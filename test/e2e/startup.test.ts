@@ -30,7 +30,7 @@ describe('read-only commands start without zod, nanoid or the writers', () => {
   });
   afterAll(() => s.cleanup());
 
-  const run = (args: string[]) => cliProcess(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin', NODE_OPTIONS: WATCH } });
+  const run = (args: string[]) => cliProcess(args, { env: { ALMA_USERS_DB: s.db, ALMA_USERS_OPERATOR: 'admin', ...WATCH } });
 
   it.each([
     ['--version', () => ['--version']],

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { collect } from '../../bench/child.js';
 import { run } from '../../src/cli/main.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = path.join(__dirname, '../../');
 export const BIN = path.join(ROOT, 'bin', 'alma-users');
 export const INTEROP = path.join(ROOT, 'fixtures', 'interop');
 
@@ -88,22 +87,13 @@ export function cliProcess(args: string[], opts: CliOptions = {}): Promise<CliRe
 }
 
 /**
- * NODE_OPTIONS for cliProcess that make the process say `<package> loaded by <module>` on
- * stderr when a module outside that package first imports one of these packages: read-only
- * commands must start without zod (~130 ms on every cron invocation), nanoid and the writers.
+ * The environment for cliProcess that makes the process say `<package> loaded by <module>`
+ * on stderr when a module outside that package first requires one of these packages
+ * (watch-loads.cjs): read-only commands must start without zod (~130 ms on every cron
+ * invocation), nanoid and the writers.
  */
-export function watchLoads(packages: readonly string[]): string {
-  const hook = `const WATCHED = ${JSON.stringify(packages)};
-  export async function resolve(specifier, context, next) {
-    const r = await next(specifier, context);
-    for (const p of WATCHED) {
-      const dir = '/node_modules/' + p + '/';
-      if (r.url.includes(dir) && !(context.parentURL ?? '').includes(dir)) process.stderr.write(p + ' loaded by ' + context.parentURL + '\\n');
-    }
-    return r;
-  }`;
-  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-  return `--import=data:text/javascript,${encodeURIComponent(register)}`;
+export function watchLoads(packages: readonly string[]): Record<string, string> {
+  return { NODE_OPTIONS: `--require=${JSON.stringify(path.join(__dirname, 'watch-loads.cjs'))}`, WATCH_LOADS: packages.join(',') };
 }
 
 export const WATCH_ZOD = watchLoads(['zod']);
