@@ -100,33 +100,48 @@ function userToParams(user: User): (string | number | null)[] {
 }
 
 /**
- * Reads and writes users. Statements are prepared once per store, since bulk import and
- * jobs call these hundreds of thousands of times.
+ * Reads and writes users. Each statement is prepared once per store, since bulk import and
+ * jobs call these hundreds of thousands of times, and on first use, since `users show`
+ * needs one of them and preparing the forty-column others is part of every start-up.
  */
 export class UserStore {
-  private readonly byPrimaryId;
-  private readonly byPrimaryIds;
-  private readonly byRowId;
   /**
    * An INSERT per set of columns a new user has (the others take their defaults), by bit
    * mask of WRITE_COLUMNS; negative (-mask - 1) for the INSERT that binds the id itself.
    */
   private readonly insertStmts = new Map<number, Statement>();
-  private readonly updateStmt;
-  private readonly newUserId;
+  private byPrimaryId_: Statement<[string], unknown[]> | undefined;
+  private byPrimaryIds_: Statement<[string], unknown[]> | undefined;
+  private byRowId_: Statement<[number], unknown[]> | undefined;
+  private newUserId_: Statement<[], number> | undefined;
+  private update_: Statement | undefined;
   /** Inside writeTogether: the id the next new user takes, read once under the write lock. */
   private nextId: number | undefined;
   private together = false;
 
-  constructor(readonly db: Db) {
-    this.byPrimaryId = db.prepare<[string], unknown[]>(`${SELECT_USER} WHERE primary_id = ?`).raw();
+  constructor(readonly db: Db) {}
+
+  private get byPrimaryId() {
+    return (this.byPrimaryId_ ??= this.db.prepare<[string], unknown[]>(`${SELECT_USER} WHERE primary_id = ?`).raw());
+  }
+
+  private get byPrimaryIds() {
     // The column's NOCASE collation applies to IN, as it does to =.
-    this.byPrimaryIds = db.prepare<[string], unknown[]>(`${SELECT_USER} WHERE primary_id IN (SELECT value FROM json_each(?))`).raw();
-    this.byRowId = db.prepare<[number], unknown[]>(`${SELECT_USER} WHERE id = ?`).raw();
-    this.newUserId = db.prepare<[], number>(`SELECT ${NEW_USER_ID}`).pluck();
-    this.updateStmt = db.prepare(
+    return (this.byPrimaryIds_ ??= this.db.prepare<[string], unknown[]>(`${SELECT_USER} WHERE primary_id IN (SELECT value FROM json_each(?))`).raw());
+  }
+
+  private get byRowId() {
+    return (this.byRowId_ ??= this.db.prepare<[number], unknown[]>(`${SELECT_USER} WHERE id = ?`).raw());
+  }
+
+  private get newUserId() {
+    return (this.newUserId_ ??= this.db.prepare<[], number>(`SELECT ${NEW_USER_ID}`).pluck());
+  }
+
+  private get updateStmt() {
+    return (this.update_ ??= this.db.prepare(
       `UPDATE users SET ${WRITE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`,
-    );
+    ));
   }
 
   /** Case-insensitive, as Alma matches primary IDs. */
