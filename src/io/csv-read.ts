@@ -197,7 +197,8 @@ export async function* readCsvBatches(file: string, display = file, stats?: { li
       return undefined;
     },
   });
-  const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  // 64 KB at a time: the import writes each piece as it is read (app/import.ts says why).
+  const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
   let line = 1;

@@ -115,7 +115,7 @@ export class UserStore {
   private byRowId_: Statement<[number], unknown[]> | undefined;
   private newUserId_: Statement<[], number> | undefined;
   private update_: Statement | undefined;
-  /** Inside writeTogether: the id the next new user takes, read once under the write lock. */
+  /** Inside begin()'s transaction: the id the next new user takes, read once under the write lock. */
   private nextId: number | undefined;
   private together = false;
 
@@ -163,9 +163,9 @@ export class UserStore {
   /**
    * Writes a new user. Only the columns that differ from their defaults are bound (an
    * import of a million users binds a few of the forty), through one statement per such
-   * set of columns. Inside writeTogether the id is counted on from the one read at the
-   * transaction's first insert (no other writer can insert meanwhile), instead of SQLite
-   * working out NEW_USER_ID's three maxima for every row.
+   * set of columns. Inside begin()'s transaction the id is counted on from the one read at
+   * its first insert (no other writer can insert meanwhile), instead of SQLite working out
+   * NEW_USER_ID's three maxima for every row.
    */
   insert(user: User, actor: string, at: string): number {
     const params: (string | number)[] = [];
@@ -214,15 +214,34 @@ export class UserStore {
     }
   }
 
-  /** Runs `write` as one transaction that takes the write lock at once (BEGIN IMMEDIATE). */
-  writeTogether(write: () => void): void {
+  /**
+   * Opens a write transaction that takes the write lock at once (BEGIN IMMEDIATE) and stays
+   * open across awaits until commit(): an import writes the users of each piece of a file
+   * as it reads it, a few thousand to a transaction.
+   */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
     this.together = true;
-    try {
-      this.db.transaction(write).immediate();
-    } finally {
-      this.together = false;
-      this.nextId = undefined;
-    }
+  }
+
+  /** Whether a transaction begin() opened is open. */
+  get writing(): boolean {
+    return this.together;
+  }
+
+  /** Commits the transaction begin() opened. */
+  commit(): void {
+    this.db.exec('COMMIT');
+    this.together = false;
+    this.nextId = undefined;
+  }
+
+  /** Undoes the transaction begin() opened, if it is still open (a failure left it so). */
+  rollback(): void {
+    if (!this.together) return;
+    this.together = false;
+    this.nextId = undefined;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   /** Streams users in primary-ID order, one row in memory at a time. */
