@@ -1,5 +1,6 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { CliResult } from '../helpers/cli.js';
+import { tempStore, type CliResult } from '../helpers/cli.js';
 import { patrons, spawnCliOn, storeWithSet, waitForJob } from '../helpers/jobs.js';
 
 /**
@@ -63,4 +64,43 @@ describe('short transactions', () => {
       s.cleanup();
     }
   }, 180_000);
+
+  it('users import writes what it has read before it hashes passwords, and holds no lock while it hashes them', async () => {
+    // 3,000 users without a password (more than two of the reader's 64 KB pieces, less
+    // than a transaction's 4,000 users), then 30 with one: about two seconds of scrypt. Before
+    // the first of them is hashed, the users read so far are committed and the store is free.
+    const s = await tempStore();
+    try {
+      const plain = importFile(3000).trimEnd().split('\n').map((l, i) => (i === 0 ? `${l},password` : `${l},`));
+      const withPassword = Array.from({ length: 30 }, (_, i) => `PW${String(i + 1).padStart(3, '0')},Pass,Word,pw${i + 1}@example.edu,GRAD,patron,Secret-${i + 1}-pass`);
+      const file = s.file('passwords.csv', [...plain, ...withPassword].join('\n') + '\n');
+      const run = spawnCliOn(s, ['--format', 'json', 'users', 'import', file]);
+      let ended = false;
+      const done = run.done.finally(() => (ended = true));
+      let freeWithTheFirst = false;
+      while (!ended && !freeWithTheFirst) {
+        const d = new Database(s.db, { timeout: 0 });
+        try {
+          // The administrator and users without a password, none with one yet: it is hashing.
+          const n = d.prepare('SELECT count(*) FROM users').pluck().get() as number;
+          if (n > 1000 && n <= 3001) {
+            d.exec('BEGIN IMMEDIATE');
+            d.exec('ROLLBACK');
+            freeWithTheFirst = true;
+          }
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+        } finally {
+          d.close();
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const r = await done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ created: 3030, rejected: 0 });
+      expect(freeWithTheFirst).toBe(true);
+    } finally {
+      s.cleanup();
+    }
+  }, 120_000);
 });
