@@ -110,9 +110,9 @@ export const MAX_REJECTIONS = 10_000;
  * format) are written as soon as it is read, so that its records die young: a batch of
  * thousands held until written was copied by every garbage collection meanwhile (about 8 %
  * of the CPU, and 255 MB at 1,000,000 users against 197). Several pieces share one
- * transaction, up to BATCH users or HOLD_MS, since a commit per piece rewrote the same
- * index pages (8 % slower at 1,000,000 users); no other writer waits much longer than
- * behind a job's bulk.
+ * transaction, committed once it holds BATCH users or has been open HOLD_MS, since a
+ * commit per piece rewrote the same index pages (8 % slower at 1,000,000 users); no other
+ * writer waits much longer than behind a job's bulk.
  */
 const PIECE = 500;
 const BATCH = 4000;
