@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse';
-import { sql as usersDdl } from '../src/store/migrations/001-users-and-codes.js';
+import { migrations, sqlOf } from '../src/store/migrations/index.js';
 
 /**
  * The ceilings of an import, run as their own processes by bench/import.ts: csv-parse
@@ -38,7 +38,7 @@ const main = async (): Promise<void> => {
     const stmt = db.prepare(`INSERT INTO users VALUES (${header.map(() => '?').join(', ')})`);
     insert = (r) => stmt.run(r);
   } else {
-    db.exec(usersDdl);
+    db.exec(sqlOf(migrations()[0]!));
     const at = new Date().toISOString();
     const stmt = db.prepare(`INSERT INTO users (primary_id, first_name, last_name, emails, user_group, job_category, record_type,
       account_type, external_id, status, expiry_date, purge_date, identifiers, roles, created_at, created_by, updated_at, updated_by)

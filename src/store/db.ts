@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../domain/errors.js';
-import { migrations } from './migrations/index.js';
+import { migrations, sqlOf } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import Sqlite from 'better-sqlite3';
 
 export type Db = Sqlite.Database;
 
-export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
+export const SCHEMA_VERSION = migrations().at(-1)!.version;
 
 export interface OpenOptions {
   /** Create the file (mode 0600) when it does not exist, and lay out an empty one; otherwise a missing or empty store is an error. */
@@ -205,12 +205,12 @@ function migrate(db: Db): void {
   const apply = db.transaction(() => {
     // Read again under the write lock: another process may have migrated meanwhile.
     const from = db.pragma('user_version', { simple: true }) as number;
-    const pending = migrations.filter((m) => m.version > from);
+    const pending = migrations().filter((m) => m.version > from);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of pending) {
-      db.exec(m.sql);
+      db.exec(sqlOf(m));
       record.run(m.version, m.name, new Date().toISOString());
       db.pragma(`user_version = ${m.version}`);
     }

@@ -35,6 +35,11 @@ describe('the build', () => {
     expect(broken).toEqual([]);
   });
 
+  it('copies the store migrations beside the module that reads them', () => {
+    const sql = (dir: string) => fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.sql')).sort();
+    expect(sql('dist/src/store/migrations')).toEqual(sql('src/store/migrations'));
+  });
+
   it('npm run bench -- --help prints the suites and runs none', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bench', 'run.js'), '--help'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrations } from '../../src/store/migrations/index.js';
+import { migrations, sqlOf } from '../../src/store/migrations/index.js';
 import { cli, tempDir, tempStore } from '../helpers/cli.js';
 import { patron, seedUsers } from '../helpers/seed.js';
 
@@ -81,20 +81,28 @@ describe('opening a store', () => {
     // A store as the first released schema left it: migration 1 only, with a user in it.
     const file = path.join(dir, 'old.db');
     const old = new Database(file);
-    old.exec(migrations[0]!.sql);
+    old.exec(sqlOf(migrations()[0]!));
     old.pragma('user_version = 1');
     old.prepare(`INSERT INTO users (primary_id, record_type, account_type, status, roles, created_at, created_by, updated_at, updated_by)
       VALUES ('0042', 'STAFF', 'INTERNAL', 'ACTIVE', '[{"role":"user-administrator","status":"ACTIVE"}]', 'x', 'x', 'x', 'x')`).run();
     old.close();
     const r = await cli(['--db', file, 'doctor', '--format', 'json']);
     const d = JSON.parse(r.stdout);
-    expect(d.schema_version).toBe(migrations[migrations.length - 1]!.version);
+    expect(d.schema_version).toBe(migrations().at(-1)!.version);
     expect(d.checks.find((c: { name: string }) => c.name === 'schema').ok).toBe(true);
     expect(d.users).toBe(1);
     const db = new Database(file, { readonly: true });
     const applied = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     db.close();
-    expect(applied).toEqual(migrations.slice(1).map((m) => m.version));
+    expect(applied).toEqual(migrations().slice(1).map((m) => m.version));
+  });
+
+  it('knows its migrations as files numbered from 1 without a gap, each read by version and name', () => {
+    const all = migrations();
+    expect(all.map((m) => m.version)).toEqual(all.map((_, i) => i + 1));
+    expect(all.length).toBeGreaterThanOrEqual(12);
+    expect(all[0]).toMatchObject({ version: 1, name: 'users-and-codes' });
+    expect(sqlOf(all[0]!)).toMatch(/^CREATE TABLE users \(/m);
   });
 
   it('uses --db over ALMA_USERS_DB, and the XDG data directory when neither is set', async () => {

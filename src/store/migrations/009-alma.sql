@@ -1,15 +1,13 @@
-/**
- * `alma`: the connection to a real Alma, and what a pull and a push leave behind.
- * - alma_settings: one row, the base URL (region), the rate, the quota floor and the
- *   Update/Notify Users job's id. Never the API key: it comes from the environment only.
- * - alma_baselines: each pulled user's record as Alma had it (JSON); a push by PUT compares
- *   Alma's record now with it, and a field changed in Alma since is a conflict.
- * - alma_pushes: one row per local job pushed: how, how far (the Alma set, its members
- *   added, the instance of Alma's job), and what Alma said.
- * - alma_push_users: each user's state in that push. A user is marked pushed in the same
- *   moment its PUT's answer is read, so a rerun after kill -9 never PUTs it again.
- */
-export const sql = `
+-- `alma`: the connection to a real Alma, and what a pull and a push leave behind.
+-- - alma_settings: one row, the base URL (region), the rate, the quota floor and the
+--   Update/Notify Users job's id. Never the API key: it comes from the environment only.
+-- - alma_baselines: each pulled user's record as Alma had it (JSON); a push by PUT compares
+--   Alma's record now with it, and a field changed in Alma since is a conflict.
+-- - alma_pushes: one row per local job pushed: how, how far (the Alma set, its members
+--   added, the instance of Alma's job), and what Alma said.
+-- - alma_push_users: each user's state in that push. A user is marked pushed in the same
+--   moment its PUT's answer is read, so a rerun after kill -9 never PUTs it again.
+
 CREATE TABLE alma_settings (
   id                INTEGER PRIMARY KEY CHECK (id = 1),
   region            TEXT,
@@ -56,4 +54,3 @@ CREATE TABLE alma_push_users (
   PRIMARY KEY (job_id, seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX alma_push_users_state ON alma_push_users (job_id, state, seq);
-`;

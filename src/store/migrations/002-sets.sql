@@ -1,8 +1,6 @@
-/**
- * User sets: itemized (a stored member list) and logical (a saved query evaluated on use).
- * Names are unique whatever their case, as Alma's are; the id is stable across renames.
- */
-export const sql = `
+-- User sets: itemized (a stored member list) and logical (a saved query evaluated on use).
+-- Names are unique whatever their case, as Alma's are; the id is stable across renames.
+
 CREATE TABLE sets (
   id          TEXT PRIMARY KEY,
   name        TEXT NOT NULL COLLATE NOCASE UNIQUE,
@@ -26,4 +24,3 @@ CREATE TABLE set_members (
 ) STRICT, WITHOUT ROWID;
 -- Deleting a user removes it from every set; without this index each deletion scans all members.
 CREATE INDEX set_members_user ON set_members (user_id);
-`;

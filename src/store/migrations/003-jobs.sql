@@ -1,10 +1,8 @@
-/**
- * Jobs and their audit trail. A job freezes its members when it starts (job_members, in
- * processing order); jobs.processed is the checkpoint: members below it are done, and a
- * bulk's changes, audit rows, issues, letters and the checkpoint commit together, so a
- * resumed job never applies a bulk twice nor queues a letter twice.
- */
-export const sql = `
+-- Jobs and their audit trail. A job freezes its members when it starts (job_members, in
+-- processing order); jobs.processed is the checkpoint: members below it are done, and a
+-- bulk's changes, audit rows, issues, letters and the checkpoint commit together, so a
+-- resumed job never applies a bulk twice nor queues a letter twice.
+
 CREATE TABLE jobs (
   id               TEXT PRIMARY KEY,
   type             TEXT NOT NULL,
@@ -71,4 +69,3 @@ CREATE TABLE audit (
 ) STRICT;
 CREATE INDEX audit_user ON audit (user_id, id);
 CREATE INDEX audit_job ON audit (job_id, seq);
-`;

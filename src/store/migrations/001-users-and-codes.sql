@@ -1,10 +1,8 @@
-/**
- * Users and code tables. A user's scalar fields are columns (queried, indexed, listed); its
- * repeating parts (identifiers, contact info, roles, blocks, notes, statistics,
- * resource-sharing libraries) are JSON arrays in one column each, because a user is read
- * and written whole and the queries that look inside them use json_each.
- */
-export const sql = `
+-- Users and code tables. A user's scalar fields are columns (queried, indexed, listed); its
+-- repeating parts (identifiers, contact info, roles, blocks, notes, statistics,
+-- resource-sharing libraries) are JSON arrays in one column each, because a user is read
+-- and written whole and the queries that look inside them use json_each.
+
 CREATE TABLE config (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -66,4 +64,3 @@ CREATE TABLE users (
 CREATE INDEX users_user_group   ON users (user_group);
 CREATE INDEX users_job_category ON users (job_category);
 CREATE INDEX users_last_name    ON users (last_name COLLATE NOCASE);
-`;

@@ -1,11 +1,9 @@
-/**
- * Whole users deleted by a job (`users delete`, `job run purge`): each record is kept, its
- * password hash included (never a password), so that `job undo` can create it again under
- * its old row id; a purge removes the records older than purge.keep_days. job_letters
- * says which "job completed" letter went to the operator at which end of a job, so a job
- * sends it once per end.
- */
-export const sql = `
+-- Whole users deleted by a job (`users delete`, `job run purge`): each record is kept, its
+-- password hash included (never a password), so that `job undo` can create it again under
+-- its old row id; a purge removes the records older than purge.keep_days. job_letters
+-- says which "job completed" letter went to the operator at which end of a job, so a job
+-- sends it once per end.
+
 CREATE TABLE user_archive (
   job_id     TEXT NOT NULL REFERENCES jobs(id),
   user_id    INTEGER NOT NULL,
@@ -25,4 +23,3 @@ CREATE TABLE job_letters (
   letter_id TEXT NOT NULL REFERENCES outbox(id),
   PRIMARY KEY (job_id, ended_at)
 ) STRICT, WITHOUT ROWID;
-`;

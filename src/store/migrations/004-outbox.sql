@@ -1,10 +1,8 @@
-/**
- * Letters. The transactional outbox: a letter row is written in the same transaction as
- * the user's change and sent after commit; its body is erased once sent (headers and
- * status stay). letter_labels holds the labels a library added from the command line
- * (`letters add-type`), over the label files in templates/labels/.
- */
-export const sql = `
+-- Letters. The transactional outbox: a letter row is written in the same transaction as
+-- the user's change and sent after commit; its body is erased once sent (headers and
+-- status stay). letter_labels holds the labels a library added from the command line
+-- (`letters add-type`), over the label files in templates/labels/.
+
 CREATE TABLE outbox (
   id                TEXT PRIMARY KEY,
   message_id        TEXT NOT NULL UNIQUE,
@@ -46,4 +44,3 @@ CREATE TABLE letter_labels (
   updated_by        TEXT NOT NULL,
   PRIMARY KEY (notification_type, language)
 ) STRICT, WITHOUT ROWID;
-`;
