@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { StoreError } from '../domain/errors.js';
 import { migrations, sqlOf } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
-import Sqlite from 'better-sqlite3';
 
 export type Db = Sqlite.Database;
 

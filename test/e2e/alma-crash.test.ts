@@ -14,26 +14,46 @@ interface StatusJson {
   push: { state: string; users: Record<string, number> };
 }
 
-it('kill -9 mid-push, then the same alma push finishes it without a second PUT of a user recorded as pushed', async () => {
-  const r = await rig({ users: 80 });
+type Rig = Awaited<ReturnType<typeof rig>>;
+
+/** The pulled users' job (their user group changed, with `actions`), to push at 20 calls/s against a server 30 ms slow. */
+async function jobToPush(r: Rig, actions: string[]): Promise<string> {
   expect((await r.run(['alma', 'pull', '--all'])).code).toBe(0);
   expect((await r.run(['set', 'create', 'all', '--public', '--query', 'user_group = "UNDERGRAD"'])).code).toBe(0);
-  const job = (await r.json<{ id: string }>(['job', 'run', 'update-notify', '--set', 'all', '--user-group', 'GRAD', '--job-category', 'Systems'])).json.id;
+  const job = (await r.json<{ id: string }>(['job', 'run', 'update-notify', '--set', 'all', '--user-group', 'GRAD', ...actions])).json.id;
   expect((await r.run(['alma', 'config', '--rate', '20'])).code).toBe(0);
   r.alma.setLatency(30);
+  return job;
+}
 
-  const child = spawnCli(['alma', 'push', job], { env: { ...r.env, ALMA_USERS_DB: r.s.db, ALMA_USERS_OPERATOR: 'admin' } });
-  let status: StatusJson | undefined;
+/** The push's status once it has pushed `n` users, within a minute; undefined if it has not. */
+async function pushedAtLeast(r: Rig, job: string, n: number): Promise<StatusJson | undefined> {
   for (const until = Date.now() + 60_000; Date.now() < until;) {
     await new Promise((res) => setTimeout(res, 200));
     // Until the child has begun, the job has no push: exit 2.
     const s = await r.run(['--format', 'json', 'alma', 'push', job, '--status']);
     const now = s.code === 0 ? (JSON.parse(s.stdout) as StatusJson) : undefined;
-    if (now && now.push.users.pushed! >= 10) {
-      status = now;
-      break;
-    }
+    if (now && now.push.users.pushed! >= n) return now;
   }
+  return undefined;
+}
+
+/** How many times the server accepted a PUT of each user. */
+function putsPerUser(r: Rig): Map<string, number> {
+  const perUser = new Map<string, number>();
+  for (const q of r.alma.requests().filter((q) => q.method === 'PUT' && q.status === 200)) {
+    const user = q.path.replace(/\?.*/, '');
+    perUser.set(user, (perUser.get(user) ?? 0) + 1);
+  }
+  return perUser;
+}
+
+it('kill -9 mid-push, then the same alma push finishes it without a second PUT of a user recorded as pushed', async () => {
+  const r = await rig({ users: 80 });
+  const job = await jobToPush(r, ['--job-category', 'Systems']);
+
+  const child = spawnCli(['alma', 'push', job], { env: { ...r.env, ALMA_USERS_DB: r.s.db, ALMA_USERS_OPERATOR: 'admin' } });
+  const status = await pushedAtLeast(r, job, 10);
   child.child.kill('SIGKILL');
   const killed = await child.done;
   expect(killed.code).toBeNull();
@@ -53,27 +73,18 @@ it('kill -9 mid-push, then the same alma push finishes it without a second PUT o
   const after = new Set(puts.filter((q) => q.at > killedAt + 100).map((q) => q.path.replace(/\?.*/, '')));
   // Users recorded as pushed before the kill: none of them PUT again. At most the users in flight at the kill were PUT twice.
   expect(80 - after.size).toBeGreaterThanOrEqual(pushedBefore);
-  const perUser = new Map<string, number>();
-  for (const q of puts) perUser.set(q.path.replace(/\?.*/, ''), (perUser.get(q.path.replace(/\?.*/, '')) ?? 0) + 1);
+  const perUser = putsPerUser(r);
   expect(perUser.size).toBe(80);
   expect([...perUser.values()].filter((n) => n > 1).length).toBe(0);
 }, 120_000);
 
 it('a second alma push of a job whose push is running is refused (exit 1) and sends nothing; the first finishes, each user PUT once', async () => {
   const r = await rig({ users: 40 });
-  expect((await r.run(['alma', 'pull', '--all'])).code).toBe(0);
-  expect((await r.run(['set', 'create', 'all', '--public', '--query', 'user_group = "UNDERGRAD"'])).code).toBe(0);
-  const job = (await r.json<{ id: string }>(['job', 'run', 'update-notify', '--set', 'all', '--user-group', 'GRAD'])).json.id;
-  expect((await r.run(['alma', 'config', '--rate', '20'])).code).toBe(0);
-  r.alma.setLatency(30);
+  const job = await jobToPush(r, []);
 
   // By put: a user at a time, so that the push is seen under way.
   const child = spawnCli(['alma', 'push', job, '--method', 'put'], { env: { ...r.env, ALMA_USERS_DB: r.s.db, ALMA_USERS_OPERATOR: 'admin' } });
-  for (const until = Date.now() + 60_000; Date.now() < until;) {
-    await new Promise((res) => setTimeout(res, 200));
-    const s = await r.run(['--format', 'json', 'alma', 'push', job, '--status']);
-    if (s.code === 0 && (JSON.parse(s.stdout) as StatusJson).push.users.pushed! >= 5) break;
-  }
+  await pushedAtLeast(r, job, 5);
   const under = await r.json<StatusJson & { push: { runner: { pid: number } | null } }>(['alma', 'push', job, '--status']);
   expect(under.json.push).toMatchObject({ state: 'running', runner: { pid: child.child.pid } });
   const calls = r.alma.requests().length;
@@ -88,10 +99,7 @@ it('a second alma push of a job whose push is running is refused (exit 1) and se
   expect(r.alma.requests().length).toBeGreaterThan(calls);
   const done = await r.json<StatusJson>(['alma', 'push', job, '--status']);
   expect(done.json.push).toMatchObject({ state: 'done', users: { pushed: 40, pending: 0 } });
-  const perUser = new Map<string, number>();
-  for (const q of r.alma.requests().filter((q) => q.method === 'PUT' && q.status === 200)) {
-    perUser.set(q.path.replace(/\?.*/, ''), (perUser.get(q.path.replace(/\?.*/, '')) ?? 0) + 1);
-  }
+  const perUser = putsPerUser(r);
   expect(perUser.size).toBe(40);
   expect([...perUser.values()].every((n) => n === 1)).toBe(true);
 }, 120_000);

@@ -1,5 +1,5 @@
 // Preloaded by watchLoads (cli.ts) into a CLI process: says `<package> loaded by <module>`
-// on stderr when a module outside one of the packages named in WATCH_LOADS first requires it.
+// on stderr whenever a module outside one of the packages named in WATCH_LOADS requires it.
 const Module = require('node:module');
 
 const watched = (process.env.WATCH_LOADS ?? '').split(',').filter(Boolean);
