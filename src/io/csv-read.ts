@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { InputError } from '../domain/errors.js';
-import { headText, readHead } from './file-head.js';
+import { lineEndOf, quotelessRecords } from './csv-split.js';
+import { firstLine, headText, readHead } from './file-head.js';
 
 /**
  * The project's CSV reader: streamed (a file of a million rows is never held in memory),
@@ -45,20 +46,24 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-function firstLine(file: string): string {
-  return headText(readHead(file)).split(/\r\n|\r|\n/, 1)[0] ?? '';
+/** What a file's quotes are: whether it holds any, and where a quoted value opens that is never closed. */
+export interface QuoteScan {
+  quoted: boolean;
+  unclosed?: { line: number; lines: number };
 }
 
 /**
- * Where a quoted value opens that is never closed, read as csv-parse reads quotes (one
- * opens a value only at its start; `""` inside is a quote; a quote followed by anything
- * but a delimiter or line break ends the quoting, relax_quotes), and how many lines the
- * file has. One pass over the bytes, jumping from quote to quote.
+ * Whether the file holds a quote, and where a quoted value opens that is never closed,
+ * read as csv-parse reads quotes (one opens a value only at its start; `""` inside is a
+ * quote; a quote followed by anything but a delimiter or line break ends the quoting,
+ * relax_quotes), with how many lines the file has. One pass over the bytes, jumping from
+ * quote to quote.
  */
-export function unclosedQuote(file: string, delimiter: string): { line: number; lines: number } | undefined {
+export function scanQuotes(file: string, delimiter: string): QuoteScan {
   const d = delimiter.charCodeAt(0);
   const buf = Buffer.alloc(1 << 20);
   const fd = fs.openSync(file, 'r');
+  let quoted = false;
   let quoting = false;
   let openAt = -1;
   // The chunk ended on a quote inside a quoted value: the next byte says whether it closes.
@@ -80,6 +85,7 @@ export function unclosedQuote(file: string, delimiter: string): { line: number; 
       for (;;) {
         const q = buf.indexOf(0x22, i);
         if (q < 0 || q >= n) break;
+        quoted = true;
         if (!quoting) {
           const before = base + q === start ? 10 : q > 0 ? buf[q - 1] : prev;
           if (before === d || before === 10 || before === 13) {
@@ -100,7 +106,7 @@ export function unclosedQuote(file: string, delimiter: string): { line: number; 
       prev = buf[n - 1]!;
       base += n;
     }
-    if (!quoting || pending) return undefined;
+    if (!quoting || pending) return { quoted };
     // Rare, so counted in a second pass: the opening quote's line and the file's lines.
     let breaksBefore = 0;
     let total = 0;
@@ -115,7 +121,7 @@ export function unclosedQuote(file: string, delimiter: string): { line: number; 
       last = buf[n - 1]!;
       at += n;
     }
-    return { line: breaksBefore + 1, lines: total + (last === 10 ? 0 : 1) };
+    return { quoted, unclosed: { line: breaksBefore + 1, lines: total + (last === 10 ? 0 : 1) } };
   } finally {
     fs.closeSync(fd);
   }
@@ -159,16 +165,47 @@ async function* buffered<T>(stream: Readable): AsyncGenerator<T[]> {
 }
 
 /**
+ * How the reader has csv-parse read a file (csv-split.ts cuts a file without quotes as
+ * these would): a quote inside an unquoted value (37°36'37.8"N, a 12" record) is kept, as
+ * Excel does; a record that cannot be read is skipped and reported.
+ */
+export const CSV_OPTIONS = { bom: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true } as const;
+
+/** csv-parse's records of the file, in the batches it has buffered; the records it skips go to `skipped`. */
+function parsedRecords(file: string, delimiter: string, skipped: CsvSyntaxError[]): AsyncGenerator<string[][]> {
+  const parser = parse({
+    ...CSV_OPTIONS,
+    delimiter,
+    on_skip: (err: CsvError | undefined) => {
+      if (!err) return undefined;
+      // scanQuotes finds these first; should csv-parse still meet one, the record it is in
+      // starts on the line after the last one read, and nothing after it was read.
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED') skipped.push({ line: -1, error: 'a quoted value is never closed: this line and every line after it were not read' });
+      else skipped.push({ line: Number(err.lines), error: err.message.replace(/ (on|at) line \d+/g, '') });
+      return undefined;
+    },
+  });
+  // 64 KB at a time: the import writes each piece as it is read (app/import.ts says why).
+  const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+  input.on('error', (e) => parser.destroy(e));
+  input.pipe(parser);
+  return buffered<string[]>(parser);
+}
+
+/**
  * Yields the file's records in batches, the header first, each with the lines it covers
  * (counted here: a record takes one line plus the line breaks inside its quoted values).
  * A file with a quote that is never closed is refused (InputError naming `display`)
  * before its first record. A record csv-parse cannot read otherwise is yielded as a
- * CsvSyntaxError and reading goes on where csv-parse resumes. `stats.lines` is the number
+ * CsvSyntaxError and reading goes on where csv-parse resumes. A file without a quote is
+ * cut into records by csv-split.ts, as csv-parse would cut it. `stats.lines` is the number
  * of lines read, once the last record has been yielded.
  */
 export async function* readCsvBatches(file: string, display = file, stats?: { lines: number }): AsyncGenerator<(CsvRow | CsvSyntaxError)[]> {
-  const delimiter = detectDelimiter(firstLine(file));
-  const open = unclosedQuote(file, delimiter);
+  const head = readHead(file);
+  const delimiter = detectDelimiter(firstLine(head));
+  const quotes = scanQuotes(file, delimiter);
+  const open = quotes.unclosed;
   if (open) {
     const unread = open.lines - open.line + 1;
     throw new InputError(
@@ -181,28 +218,10 @@ export async function* readCsvBatches(file: string, display = file, stats?: { li
   // csv-parse reports skipped records while it parses ahead of this loop; each waits
   // until the records before it are out. Its line count is its own, exact for LF files.
   const skipped: CsvSyntaxError[] = [];
-  const parser = parse({
-    bom: true,
-    delimiter,
-    relax_column_count: true,
-    // A quote inside an unquoted value (37°36'37.8"N, a 12" record) is kept, as Excel does.
-    relax_quotes: true,
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
-      if (!err) return undefined;
-      // unclosedQuote finds these first; should csv-parse still meet one, the record it is in
-      // starts on the line after the last one read, and nothing after it was read.
-      if (err.code === 'CSV_QUOTE_NOT_CLOSED') skipped.push({ line: -1, error: 'a quoted value is never closed: this line and every line after it were not read' });
-      else skipped.push({ line: Number(err.lines), error: err.message.replace(/ (on|at) line \d+/g, '') });
-      return undefined;
-    },
-  });
-  // 64 KB at a time: the import writes each piece as it is read (app/import.ts says why).
-  const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
-  input.on('error', (e) => parser.destroy(e));
-  input.pipe(parser);
+  const lineEnd = quotes.quoted ? undefined : lineEndOf(headText(head));
+  const source = lineEnd === undefined ? parsedRecords(file, delimiter, skipped) : quotelessRecords(file, delimiter, lineEnd);
   let line = 1;
-  for await (const records of buffered<string[]>(parser)) {
+  for await (const records of source) {
     const out: (CsvRow | CsvSyntaxError)[] = [];
     for (const fields of records) {
       while (skipped.length && skipped[0]!.line <= line && skipped[0]!.line >= 0) out.push(skipped.shift()!);

@@ -56,6 +56,11 @@ export function headText(head: Buffer): string {
   return head.toString('utf8').replace(/^\uFEFF/, '');
 }
 
+/** The first line, as the CSV reader sees it (csv-read.ts picks its delimiter from it). */
+export function firstLine(head: Buffer): string {
+  return headText(head).split(/\r\n|\r|\n/, 1)[0] ?? '';
+}
+
 const ZIP = Buffer.from('504b0304', 'hex');
 const OLE2 = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 

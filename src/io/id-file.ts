@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError, UsageError } from '../domain/errors.js';
 import { detectDelimiter } from './csv-read.js';
-import { headText, notTextFile, readHead } from './file-head.js';
+import { firstLine, notTextFile, readHead } from './file-head.js';
 import { identifierTypeOf, isPrimaryHeader, type IdHeader, type IdLine } from './id-lines.js';
 import { readCsvIds } from './id-csv.js';
 import { readTextIds } from './id-text.js';
@@ -43,11 +43,6 @@ export interface IdFile {
 const ZIP = Buffer.from('504b0304', 'hex');
 const OLE2 = Buffer.from('d0cf11e0', 'hex');
 const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
-
-/** The first line, as the CSV reader sees it (csv-read.ts picks its delimiter from it). */
-function firstLine(head: Buffer): string {
-  return headText(head).split(/\r\n|\r|\n/, 1)[0] ?? '';
-}
 
 const UTF16 = { le: Buffer.from('fffe', 'hex'), be: Buffer.from('feff', 'hex') };
 const GIVE_TEXT = 'give the IDs as plain text (one a line), as CSV, or as an Excel .xlsx workbook';

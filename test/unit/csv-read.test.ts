@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvCell, readCsvCell } from '../../src/domain/csv-cell.js';
-import { detectDelimiter, readCsv, unclosedQuote, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
+import { detectDelimiter, readCsv, scanQuotes, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
 import { INTEROP, tempDir } from '../helpers/cli.js';
 
 const SPECTRUM = path.join(INTEROP, 'csv-spectrum');
@@ -88,8 +88,8 @@ describe('readCsv', () => {
     ['a quote opening a later value', 'a,b,c\n1,"x",2\n3,4,"y\n5,6,7\n', ',', 3, 4],
     ['after a BOM and CRLF, with escaped quotes', '\uFEFFa;b\r\n1;"say ""hi"""\r\n2;"open\r\n3;4\r\n', ';', 3, 4],
     ['no line break at the end', 'a\n"x', ',', 2, 2],
-  ])('unclosedQuote: %s', (_what, content, delimiter, line, lines) => {
-    expect(unclosedQuote(write('q.csv', content), delimiter)).toEqual({ line, lines });
+  ])('scanQuotes finds the one never closed: %s', (_what, content, delimiter, line, lines) => {
+    expect(scanQuotes(write('q.csv', content), delimiter)).toEqual({ quoted: true, unclosed: { line, lines } });
   });
 
   it.each([
@@ -97,18 +97,22 @@ describe('readCsv', () => {
     ['quotes inside unquoted values', 'a,b\n12" record,"5\'7"""\n'],
     ['a quote right before the end', 'a\n"x"'],
     ['a quote after a value', 'a,b\nx"y,"z"\n'],
-  ])('unclosedQuote finds none: %s', (_what, content) => {
-    expect(unclosedQuote(write('q.csv', content), ',')).toBeUndefined();
+  ])('scanQuotes finds none unclosed: %s', (_what, content) => {
+    expect(scanQuotes(write('q.csv', content), ',')).toEqual({ quoted: true });
   });
 
-  it('unclosedQuote reads a quote on the edge of its 1 MB chunks as csv-parse does', () => {
+  it('scanQuotes tells a file without a quote', () => {
+    expect(scanQuotes(write('q.csv', 'a,b\n1,2\n'), ',')).toEqual({ quoted: false });
+  });
+
+  it('scanQuotes reads a quote on the edge of its 1 MB chunks as csv-parse does', () => {
     // The quote ending the first chunk is followed by one starting the next: an escaped quote, still open.
     const edge = 'a\n"' + 'x'.repeat(2 ** 20 - 4) + '"';
     expect(Buffer.byteLength(edge)).toBe(2 ** 20);
-    expect(unclosedQuote(write('q.csv', edge + '"still inside\n'), ',')).toEqual({ line: 2, lines: 2 });
-    expect(unclosedQuote(write('q.csv', edge + '"closed"\n'), ',')).toBeUndefined();
+    expect(scanQuotes(write('q.csv', edge + '"still inside\n'), ',').unclosed).toEqual({ line: 2, lines: 2 });
+    expect(scanQuotes(write('q.csv', edge + '"closed"\n'), ',').unclosed).toBeUndefined();
     // Followed by a line break, it closes the value; the next line opens another.
-    expect(unclosedQuote(write('q.csv', edge + '\n"open\n'), ',')).toEqual({ line: 3, lines: 3 });
+    expect(scanQuotes(write('q.csv', edge + '\n"open\n'), ',').unclosed).toEqual({ line: 3, lines: 3 });
   });
 
   it('gives the lines a record covers and counts the lines read', async () => {
