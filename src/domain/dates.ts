@@ -19,11 +19,23 @@ const FIRST_YEAR = 1900;
 const LAST_YEAR = 9999;
 
 export function isIsoDate(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // Plain arithmetic, no Date: import checks every date of a million users.
+  // Character codes and plain arithmetic, no regular expression or Date: an import checks every date of a million users.
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
   return y >= FIRST_YEAR && y <= LAST_YEAR && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+/** The number the ASCII digits s[from..to) write, or -1 if one of them is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Whether `s` is a calendar date of the right form that lies outside FIRST_DATE..LAST_DATE. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addToDate, isIsoDate, parseAlmaDate, parseDateArg, today } from '../../src/domain/dates.js';
 
@@ -7,6 +8,23 @@ describe('dates', () => {
     expect(isIsoDate('2027-02-29')).toBe(false);
     expect(isIsoDate('2027-13-01')).toBe(false);
     expect(isIsoDate('27-01-01')).toBe(false);
+  });
+
+  it('takes a date exactly when the calendar has it, between 1900 and 9999, written YYYY-MM-DD', () => {
+    // The oracle: the form by a regular expression, the day by the calendar of Date.
+    const calendar = (s: string) => {
+      const t = Date.parse(`${s}T00:00:00Z`);
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) && s >= '1900-01-01' && !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+    };
+    const written = fc.oneof(
+      fc.date({ min: new Date('1800-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.tuple(fc.integer({ min: 1890, max: 2100 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+        .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '9', '-', ' ', '/', '٣'), minLength: 8, maxLength: 11 }),
+    );
+    fc.assert(fc.property(written, (s) => {
+      expect(isIsoDate(s)).toBe(calendar(s));
+    }), { numRuns: 5000 });
   });
 
   it('adds months with month-end clamping and years across leap days', () => {
