@@ -1,5 +1,5 @@
-import Sqlite from 'better-sqlite3';
 import type { Db } from './db.js';
+import { openSqlite } from './driver.js';
 
 /**
  * The names shell completion offers from a store: a few small SELECTs on a connection
@@ -23,7 +23,7 @@ const BUSY_MS = 100;
 export function readNames(file: string, read: (db: Db) => NameRow[]): NameRow[] {
   let db: Db | undefined;
   try {
-    db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: BUSY_MS });
+    db = openSqlite(file, { readonly: true, fileMustExist: true, timeout: BUSY_MS });
     return read(db);
   } catch {
     return [];

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { StoreError } from '../domain/errors.js';
+import { openSqlite } from './driver.js';
 import { migrations, sqlOf } from './migrations/index.js';
 import { registerSqlFunctions } from './sql-functions.js';
 
@@ -117,7 +118,7 @@ function danglingLink(file: string): void {
 function connect(file: string): Db {
   let db: Db;
   try {
-    db = new Sqlite(file);
+    db = openSqlite(file);
   } catch (e) {
     throw new StoreError(`cannot open store ${file}: ${(e as Error).message}`, 'check that it is a file this user may read and write');
   }
@@ -154,7 +155,7 @@ function readOnlyCopy(file: string): Db {
   }
   // Bytes 18 and 19 say WAL; a copy in memory is read as a plain (rollback-journal) database.
   if (image.length >= 20) image[18] = image[19] = 1;
-  const db = new Sqlite(image, { readonly: true });
+  const db = openSqlite(image, { readonly: true });
   copies.add(db);
   return db;
 }

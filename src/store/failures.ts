@@ -1,4 +1,5 @@
 import Sqlite from 'better-sqlite3';
+import { openSqlite } from './driver.js';
 import { EnvironmentError, StoreError } from '../domain/errors.js';
 import { checkedRecently, forgetCheck } from './check-stamp.js';
 import { pageCheck, type Db } from './db.js';
@@ -93,7 +94,7 @@ export function storeFailure(e: unknown, file = lastOpened): StoreError | Enviro
 function holders(file: string): string {
   let db: Sqlite.Database | undefined;
   try {
-    db = new Sqlite(file, { readonly: true, fileMustExist: true });
+    db = openSqlite(file, { readonly: true, fileMustExist: true });
     const running = new JobStore(db).list({ running: true });
     if (running.length === 0) return 'another program held its write lock (another alma-users command, a backup, or the sqlite3 shell)';
     return running

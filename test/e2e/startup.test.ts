@@ -5,11 +5,12 @@ import { cliProcess, ROOT, tempStore, watchLoads } from '../helpers/cli.js';
 /**
  * Start-up of the read-only commands in a real process (the built CLI): they must not load
  * zod, which costs every cron invocation ~130 ms, nor nanoid, nor the writers (nodemailer,
- * liquidjs, exceljs, csv-parse).
+ * liquidjs, exceljs, csv-parse), nor `bindings`, which better-sqlite3 loads to look for its
+ * addon when not told where it is (store/driver.ts).
  */
 
 const WRITERS = ['nodemailer', 'liquidjs', 'exceljs', 'csv-parse'];
-const WATCH = watchLoads(['zod', 'nanoid', ...WRITERS]);
+const WATCH = watchLoads(['zod', 'nanoid', 'bindings', ...WRITERS]);
 
 const fixture = (name: string) => path.join(ROOT, 'fixtures', name);
 
