@@ -13,13 +13,14 @@ const user = fc.record(
         ? fc.array(fc.record({ value: fc.string() }), { maxLength: 2 })
         : c === 'force_password_change'
           ? fc.boolean()
-          : fc.option(fc.string({ maxLength: 3 }), { nil: undefined }),
+          : fc.option(fc.oneof(fc.string({ maxLength: 3 }), fc.constant('[]')), { nil: undefined }),
     ]),
   ),
 ) as unknown as fc.Arbitrary<User>;
 
-/** What the table gives a column nobody binds. */
-const isDefault = (v: string | number | null, c: string) => v === null || v === '[]' || (c === 'force_password_change' && v === 0);
+/** What the table gives a column nobody binds: NULL, an empty list for a list column, 0 for the flag. */
+const isDefault = (v: string | number | null, c: string) =>
+  v === null || ((LIST_FIELDS as readonly string[]).includes(c) && v === '[]') || (c === 'force_password_change' && v === 0);
 
 describe('newUserValues', () => {
   it('binds each column columnValue gives, unless it is the column\'s default, in column order and with its bit', () => {
