@@ -193,6 +193,15 @@ function parsedRecords(file: string, delimiter: string, skipped: CsvSyntaxError[
 }
 
 /**
+ * The line end at which the file is cut into records without csv-parse (csv-split.ts), or
+ * undefined when csv-parse reads it: the file holds a quote, or its head shows no line end
+ * for sure (a first line longer than the head, or a head ending in a \r).
+ */
+export function quotelessLineEnd(head: Buffer, quotes: QuoteScan): string | undefined {
+  return quotes.quoted ? undefined : lineEndOf(headText(head));
+}
+
+/**
  * Yields the file's records in batches, the header first, each with the lines it covers
  * (counted here: a record takes one line plus the line breaks inside its quoted values).
  * A file with a quote that is never closed is refused (InputError naming `display`)
@@ -218,7 +227,7 @@ export async function* readCsvBatches(file: string, display = file, stats?: { li
   // csv-parse reports skipped records while it parses ahead of this loop; each waits
   // until the records before it are out. Its line count is its own, exact for LF files.
   const skipped: CsvSyntaxError[] = [];
-  const lineEnd = quotes.quoted ? undefined : lineEndOf(headText(head));
+  const lineEnd = quotelessLineEnd(head, quotes);
   const source = lineEnd === undefined ? parsedRecords(file, delimiter, skipped) : quotelessRecords(file, delimiter, lineEnd);
   let line = 1;
   for await (const records of source) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { LINE_BREAK } from './file-head.js';
 
 /**
  * The records of a CSV file that holds no quote, cut where csv-parse cuts them with the
@@ -16,14 +17,15 @@ import fs from 'node:fs';
  * `\r` at its very end may be the first half of a `\r\n`.
  */
 export function lineEndOf(text: string): string | undefined {
-  const m = /\r\n|\r|\n/.exec(text);
+  const m = LINE_BREAK.exec(text);
   if (!m || (m[0] === '\r' && m.index === text.length - 1)) return undefined;
   return m[0];
 }
 
 /** Records from text given in chunks: each chunk gives the records it completes. */
 export class QuotelessRecords {
-  private rest = '';
+  /** The text after the last line end, in the chunks it came in: joined only once a line end arrives, so a long line is not copied at every chunk. */
+  private waiting: string[] = [];
   private started = false;
 
   constructor(
@@ -33,31 +35,34 @@ export class QuotelessRecords {
 
   /** The records the text read so far completes; what follows the last line end waits for the next chunk. */
   push(chunk: string): string[][] {
-    if (!this.started && chunk.length) {
+    if (chunk === '') return [];
+    if (!this.started) {
       this.started = true;
       // csv-parse's `bom` option: a byte-order mark at the start of the file is not text.
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    const text = this.rest + chunk;
-    // Only the text after `rest` can hold a line end not yet found, so a long line is not searched again and again.
-    if (text.indexOf(this.lineEnd, Math.max(0, this.rest.length - this.lineEnd.length + 1)) < 0) {
-      this.rest = text;
+    // A \r\n may begin at the end of the text waiting and end at the start of this chunk.
+    const before = this.waiting.at(-1) ?? '';
+    const overlap = this.lineEnd.length > 1 ? before.slice(-(this.lineEnd.length - 1)) : '';
+    if ((overlap + chunk).indexOf(this.lineEnd) < 0) {
+      this.waiting.push(chunk);
       return [];
     }
+    const text = this.waiting.join('') + chunk;
     const records: string[][] = [];
     let from = 0;
     for (let at = text.indexOf(this.lineEnd); at >= 0; at = text.indexOf(this.lineEnd, from)) {
       records.push(text.slice(from, at).split(this.delimiter));
       from = at + this.lineEnd.length;
     }
-    this.rest = text.slice(from);
+    this.waiting = from < text.length ? [text.slice(from)] : [];
     return records;
   }
 
   /** The last record, when the text does not end with a line end. */
   end(): string[][] {
-    const last = this.rest;
-    this.rest = '';
+    const last = this.waiting.join('');
+    this.waiting = [];
     return last === '' ? [] : [last.split(this.delimiter)];
   }
 }

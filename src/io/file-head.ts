@@ -56,9 +56,12 @@ export function headText(head: Buffer): string {
   return head.toString('utf8').replace(/^\uFEFF/, '');
 }
 
+/** A line break of any kind: CRLF, LF, or a lone CR (classic Mac, some exports). */
+export const LINE_BREAK = /\r\n|\r|\n/;
+
 /** The first line, as the CSV reader sees it (csv-read.ts picks its delimiter from it). */
 export function firstLine(head: Buffer): string {
-  return headText(head).split(/\r\n|\r|\n/, 1)[0] ?? '';
+  return headText(head).split(LINE_BREAK, 1)[0] ?? '';
 }
 
 const ZIP = Buffer.from('504b0304', 'hex');

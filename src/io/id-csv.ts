@@ -1,5 +1,6 @@
 import { InputError } from '../domain/errors.js';
 import { readCsv } from './csv-read.js';
+import { LINE_BREAK } from './file-head.js';
 import { chooseColumn, cleanId, type IdHeader, type IdLine } from './id-lines.js';
 
 /**
@@ -20,8 +21,6 @@ export interface CsvIdRead {
 }
 
 const BATCH = 4096;
-
-const BREAK = /\r\n|\r|\n/;
 
 export async function* readCsvIds(
   file: string,
@@ -45,7 +44,7 @@ export async function* readCsvIds(
       }
       const invalid = `${runs}: they were read as one record, so no ID on them was used; close the quote on line ${item.line}, or remove it`;
       // Each line as written (less the quote), so the IDs it swallowed can be seen.
-      item.fields.join(opts.delimiter).split(BREAK).forEach((text, i) => batch.push({ line: item.line + i, id: text.trim(), invalid }));
+      item.fields.join(opts.delimiter).split(LINE_BREAK).forEach((text, i) => batch.push({ line: item.line + i, id: text.trim(), invalid }));
     } else {
       if (index < 0) {
         const choice = chooseColumn(item.fields, opts, display);

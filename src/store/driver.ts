@@ -2,13 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 
-/**
- * better-sqlite3 opened with its addon named outright. Left to find the addon itself, the
- * driver loads the `bindings` package, which works out its caller's folder from a stack
- * trace and tries one path after another: about 2 ms of every command's start, in a
- * budget where `users show` may take 1.5x an empty Node. Built from source or installed
- * prebuilt, the addon is in build/Release; should it be anywhere else, `bindings` looks.
- */
+/** Where better-sqlite3's compiled addon is: null until looked for, undefined if not where expected. */
 let addon: string | undefined | null = null;
 
 function addonFile(): string | undefined {
@@ -19,6 +13,14 @@ function addonFile(): string | undefined {
   return addon;
 }
 
+/**
+ * A better-sqlite3 connection, opened with the driver's addon named outright. Left to find
+ * the addon itself, the driver loads the `bindings` package, which works out its caller's
+ * folder from a stack trace and tries one path after another: 4-7 ms of `users show` in
+ * alternating runs (bench/README.md), in a budget of 1.5x an empty Node. Built from source
+ * or installed prebuilt, the addon is in build/Release; should it be anywhere else,
+ * `bindings` looks for it as before.
+ */
 export function openSqlite(file: string | Buffer, options: Sqlite.Options = {}): Sqlite.Database {
   return new Sqlite(file, { ...options, nativeBinding: addonFile() });
 }

@@ -1,8 +1,8 @@
 import Sqlite from 'better-sqlite3';
-import { openSqlite } from './driver.js';
 import { EnvironmentError, StoreError } from '../domain/errors.js';
 import { checkedRecently, forgetCheck } from './check-stamp.js';
 import { pageCheck, type Db } from './db.js';
+import { openSqlite } from './driver.js';
 import { JobStore } from './jobs.js';
 
 /**

@@ -14,7 +14,7 @@ const WATCH = watchLoads(['zod', 'nanoid', 'bindings', ...WRITERS]);
 
 const fixture = (name: string) => path.join(ROOT, 'fixtures', name);
 
-describe('read-only commands start without zod, nanoid or the writers', () => {
+describe('read-only commands start without zod, nanoid, the writers or bindings', () => {
   // One store for every command of this file: they only read it.
   let s: Awaited<ReturnType<typeof tempStore>>;
   let job: string;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvCell, readCsvCell } from '../../src/domain/csv-cell.js';
-import { detectDelimiter, readCsv, scanQuotes, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
+import { detectDelimiter, quotelessLineEnd, readCsv, scanQuotes, type CsvRow, type CsvSyntaxError } from '../../src/io/csv-read.js';
+import { readHead } from '../../src/io/file-head.js';
 import { INTEROP, tempDir } from '../helpers/cli.js';
 
 const SPECTRUM = path.join(INTEROP, 'csv-spectrum');
@@ -103,6 +104,17 @@ describe('readCsv', () => {
 
   it('scanQuotes tells a file without a quote', () => {
     expect(scanQuotes(write('q.csv', 'a,b\n1,2\n'), ',')).toEqual({ quoted: false });
+  });
+
+  it.each([
+    ['a file without a quote, LF', 'a,b\n1,2\n', '\n'],
+    ['a file without a quote, CRLF, a lone LF later', 'a;b\r\n1\n2;3\r\n', '\r\n'],
+    ['a file with one quote', 'a,b\n1,"2"\n', undefined],
+    ['a first line longer than the head', `${'a,'.repeat(40_000)}b\n1\n`, undefined],
+    ['a first line whose \\r ends the 64 KB head: maybe half a \\r\\n', `${'x'.repeat(65_535)}\r\n2\r\n`, undefined],
+  ])('reads without csv-parse only what it can cut as csv-parse would: %s', (_what, content, lineEnd) => {
+    const file = write('q.csv', content);
+    expect(quotelessLineEnd(readHead(file), scanQuotes(file, content.includes(';') ? ';' : ','))).toBe(lineEnd);
   });
 
   it('scanQuotes reads a quote on the edge of its 1 MB chunks as csv-parse does', () => {

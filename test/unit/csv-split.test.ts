@@ -44,6 +44,17 @@ describe('QuotelessRecords', () => {
   it('finds a line end that a chunk splits in two', () => {
     expect(split('a\r\nb\r\nc', ',', '\r\n', [2, 5])).toEqual([['a'], ['b'], ['c']]);
   });
+
+  it('gives a record of many megabytes, sent in 64 KB chunks, whole and once', () => {
+    // A CRLF header over LF rows (two files put together with cat): csv-parse, too, reads the rest as one record.
+    const rows = Array.from({ length: 100_000 }, (_, i) => `u${i},Ada`).join('\n');
+    const text = `primary_id,first_name\r\n${rows}\r\n`;
+    const cuts = Array.from({ length: Math.ceil(text.length / 65_536) }, (_, i) => i * 65_536);
+    const got = split(text, ',', '\r\n', cuts);
+    expect(got).toEqual(parse(text, { ...CSV_OPTIONS, delimiter: ',' }));
+    expect(got).toHaveLength(2);
+    expect(got[1]![got[1]!.length - 1]).toBe('Ada');
+  });
 });
 
 describe('lineEndOf', () => {
