@@ -136,7 +136,7 @@ function breaks(text: string): number {
 }
 
 /** Yields the file's records one by one: readCsvBatches flattened. */
-export async function* readCsv(file: string, display = file, stats?: { lines: number }): AsyncGenerator<CsvRow | CsvSyntaxError> {
+export async function* readCsv(file: string, display = file, stats?: { lines: number; warnings?: string[] }): AsyncGenerator<CsvRow | CsvSyntaxError> {
   for await (const batch of readCsvBatches(file, display, stats)) yield* batch;
 }
 
@@ -192,6 +192,20 @@ function parsedRecords(file: string, delimiter: string, skipped: CsvSyntaxError[
   return buffered<string[]>(parser);
 }
 
+const LINE_END_NAMES: Record<string, string> = { '\r\n': 'CRLF (Windows)', '\n': 'LF (Unix, macOS)', '\r': 'CR (classic Mac)' };
+
+/**
+ * The warning for a file whose lines end in two ways, most often two files put together
+ * (a header saved on one system, rows exported on another): records end only where the
+ * first line does, as csv-parse reads them, so the rows are rejected, not loaded wrong.
+ */
+function mixedLineEnds(display: string, lineEnd: string, line: number): string {
+  const name = LINE_END_NAMES[lineEnd]!;
+  return `${display}: its lines end in more than one way: line 1 ends with ${name}, but the record on line ${line} ` +
+    `holds another line break. Records end only at ${name.split(' ')[0]!}, so rows read together or holding a stray line ` +
+    `break are rejected: give the file one kind of line end (for example dos2unix, or save it again as CSV UTF-8) and import it again`;
+}
+
 /**
  * The line end at which the file is cut into records without csv-parse (csv-split.ts), or
  * undefined when csv-parse reads it: the file holds a quote, or its head shows no line end
@@ -207,10 +221,13 @@ export function quotelessLineEnd(head: Buffer, quotes: QuoteScan): string | unde
  * A file with a quote that is never closed is refused (InputError naming `display`)
  * before its first record. A record csv-parse cannot read otherwise is yielded as a
  * CsvSyntaxError and reading goes on where csv-parse resumes. A file without a quote is
- * cut into records by csv-split.ts, as csv-parse would cut it. `stats.lines` is the number
- * of lines read, once the last record has been yielded.
+ * cut into records by csv-split.ts, as csv-parse would cut it, and a value of it that holds
+ * a line break adds a warning to `stats.warnings` (its lines end in two ways). `stats.lines`
+ * is the number of lines read, once the last record has been yielded.
  */
-export async function* readCsvBatches(file: string, display = file, stats?: { lines: number }): AsyncGenerator<(CsvRow | CsvSyntaxError)[]> {
+export async function* readCsvBatches(
+  file: string, display = file, stats?: { lines: number; warnings?: string[] },
+): AsyncGenerator<(CsvRow | CsvSyntaxError)[]> {
   const head = readHead(file);
   const delimiter = detectDelimiter(firstLine(head));
   const quotes = scanQuotes(file, delimiter);
@@ -230,6 +247,7 @@ export async function* readCsvBatches(file: string, display = file, stats?: { li
   const lineEnd = quotelessLineEnd(head, quotes);
   const source = lineEnd === undefined ? parsedRecords(file, delimiter, skipped) : quotelessRecords(file, delimiter, lineEnd);
   let line = 1;
+  let mixed = false;
   for await (const records of source) {
     const out: (CsvRow | CsvSyntaxError)[] = [];
     for (const fields of records) {
@@ -238,7 +256,14 @@ export async function* readCsvBatches(file: string, display = file, stats?: { li
       line++;
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
-        if (f.length > 0 && (f.includes('\n') || f.includes('\r'))) line += breaks(f);
+        if (f.length > 0 && (f.includes('\n') || f.includes('\r'))) {
+          line += breaks(f);
+          // Without quotes, a value holds a line break only when the file's lines end in two ways.
+          if (lineEnd !== undefined && !mixed) {
+            mixed = true;
+            stats?.warnings?.push(mixedLineEnds(display, lineEnd, start));
+          }
+        }
       }
       // A blank line is no record (csv-parse gives it as one empty field).
       if (fields.length === 1 && fields[0] === '') continue;

@@ -137,6 +137,21 @@ describe('readCsv', () => {
     expect(stats.lines).toBe(5);
   });
 
+  it('warns once, naming the line and the fix, when a file without quotes has lines that end in two ways', async () => {
+    // An LF header put in front of rows exported with CRLF: each row keeps a stray CR.
+    const file = write('mixed.csv', 'primary_id,last_name\n0001,Lovelace\r\n0002,Turing\r\n');
+    const stats = { lines: 0, warnings: [] as string[] };
+    for await (const _ of readCsv(file, file, stats));
+    expect(stats.warnings).toHaveLength(1);
+    expect(stats.warnings[0]).toMatch(/mixed\.csv: its lines end in more than one way: line 1 ends with LF .*the record on line 2 holds another line break.*dos2unix/);
+    // One way of ending lines, or breaks inside quoted values: no warning.
+    for (const content of ['a,b\r\n1,2\r\n', 'a,b\r\n1,"x\ny"\r\n']) {
+      const clean = { lines: 0, warnings: [] as string[] };
+      for await (const _ of readCsv(write('one.csv', content), 'one.csv', clean));
+      expect(clean.warnings).toEqual([]);
+    }
+  });
+
   it('keeps a quote inside an unquoted value', async () => {
     const file = write('inches.csv', 'a,b\n12" record,2\n');
     expect((await rows(file))[1]).toEqual({ line: 2, end: 2, fields: ['12" record', '2'] });
