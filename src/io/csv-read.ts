@@ -192,7 +192,10 @@ function parsedRecords(file: string, delimiter: string, skipped: CsvSyntaxError[
   return buffered<string[]>(parser);
 }
 
-const LINE_END_NAMES: Record<string, string> = { '\r\n': 'CRLF (Windows)', '\n': 'LF (Unix, macOS)', '\r': 'CR (classic Mac)' };
+/** Each line end by its name, and where it usually comes from. */
+const LINE_ENDS: Record<string, { name: string; from: string }> = {
+  '\r\n': { name: 'CRLF', from: 'Windows' }, '\n': { name: 'LF', from: 'Unix, macOS' }, '\r': { name: 'CR', from: 'classic Mac' },
+};
 
 /**
  * The warning for a file whose lines end in two ways, most often two files put together
@@ -200,9 +203,9 @@ const LINE_END_NAMES: Record<string, string> = { '\r\n': 'CRLF (Windows)', '\n':
  * first line does, as csv-parse reads them, so the rows are rejected, not loaded wrong.
  */
 function mixedLineEnds(display: string, lineEnd: string, line: number): string {
-  const name = LINE_END_NAMES[lineEnd]!;
-  return `${display}: its lines end in more than one way: line 1 ends with ${name}, but the record on line ${line} ` +
-    `holds another line break. Records end only at ${name.split(' ')[0]!}, so rows read together or holding a stray line ` +
+  const { name, from } = LINE_ENDS[lineEnd]!;
+  return `${display}: its lines end in more than one way: line 1 ends with ${name} (${from}), but the record on line ${line} ` +
+    `holds another line break. Records end only at ${name}, so rows read together or holding a stray line ` +
     `break are rejected: give the file one kind of line end (for example dos2unix, or save it again as CSV UTF-8) and import it again`;
 }
 
