@@ -241,9 +241,9 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   };
 
   /**
-   * One record, inside its batch's transaction: counted in the tally, or rejected. `known`
-   * holds the batch's users as they were before it (by folded primary ID); a user an
-   * earlier record of this import wrote is read again.
+   * One record, inside the open transaction (which several pieces share): counted in the
+   * tally, or rejected. `known` holds the piece's users as they were before it (by folded
+   * primary ID); a user an earlier record of this import wrote is read again.
    */
   const processOne = (p: Pending, tally: Record<'created' | 'updated' | 'unchanged', number>, known: Map<string, StoredUser>) => {
     const rec = p.rec;

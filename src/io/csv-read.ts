@@ -22,6 +22,12 @@ export interface CsvRow {
   fields: string[];
 }
 
+/** What reading a file tells besides its records: the lines read, and warnings about the file as a whole. */
+export interface CsvStats {
+  lines: number;
+  warnings?: string[];
+}
+
 export interface CsvSyntaxError {
   line: number;
   error: string;
@@ -136,7 +142,7 @@ function breaks(text: string): number {
 }
 
 /** Yields the file's records one by one: readCsvBatches flattened. */
-export async function* readCsv(file: string, display = file, stats?: { lines: number; warnings?: string[] }): AsyncGenerator<CsvRow | CsvSyntaxError> {
+export async function* readCsv(file: string, display = file, stats?: CsvStats): AsyncGenerator<CsvRow | CsvSyntaxError> {
   for await (const batch of readCsvBatches(file, display, stats)) yield* batch;
 }
 
@@ -229,7 +235,7 @@ export function quotelessLineEnd(head: Buffer, quotes: QuoteScan): string | unde
  * is the number of lines read, once the last record has been yielded.
  */
 export async function* readCsvBatches(
-  file: string, display = file, stats?: { lines: number; warnings?: string[] },
+  file: string, display = file, stats?: CsvStats,
 ): AsyncGenerator<(CsvRow | CsvSyntaxError)[]> {
   const head = readHead(file);
   const delimiter = detectDelimiter(firstLine(head));
