@@ -14,8 +14,8 @@ import type { Email, Identifier, Phone, Role, User } from '../domain/user.js';
  */
 
 /** Why the hand check cannot vouch for a value: zod decides. */
-const UNSURE = Symbol('unsure');
-type Checked<T> = T | typeof UNSURE;
+export const UNSURE = Symbol('unsure');
+export type Checked<T> = T | typeof UNSURE;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -82,23 +82,23 @@ function build<T>(o: Record<string, unknown>): Checked<T> {
   return out as T;
 }
 
-function identifier(x: Record<string, unknown>): Checked<Identifier> {
+export function checkIdentifier(x: Record<string, unknown>): Checked<Identifier> {
   return build({ type: text(x.type), value: text(x.value), status: choice(x.status, STATUSES, 'ACTIVE'),
     segment: choice(x.segment, SEGMENTS, 'Internal'), note: optionalText(x.note) });
 }
 
-function email(x: Record<string, unknown>): Checked<Email> {
+export function checkEmail(x: Record<string, unknown>): Checked<Email> {
   const address = typeof x.address === 'string' ? x.address.trim() : '';
   return build({ address: EMAIL.test(address) ? address : UNSURE, types: texts(x.types), preferred: flag(x.preferred),
     description: optionalText(x.description), segment: choice(x.segment, SEGMENTS, 'Internal') });
 }
 
-function phone(x: Record<string, unknown>): Checked<Phone> {
+export function checkPhone(x: Record<string, unknown>): Checked<Phone> {
   return build({ number: text(x.number), types: texts(x.types), preferred: flag(x.preferred),
     preferred_sms: flag(x.preferred_sms), segment: choice(x.segment, SEGMENTS, 'Internal') });
 }
 
-function role(x: Record<string, unknown>): Checked<Role> {
+export function checkRole(x: Record<string, unknown>): Checked<Role> {
   // Role parameters are rare: a role holding any is left to zod.
   const parameters = x.parameters === undefined || (Array.isArray(x.parameters) && x.parameters.length === 0) ? [] : UNSURE;
   return build({ role: text(x.role), scope: optionalText(x.scope), status: choice(x.status, STATUSES, 'ACTIVE'),
@@ -106,7 +106,7 @@ function role(x: Record<string, unknown>): Checked<Role> {
 }
 
 const ITEMS: Partial<Record<(typeof LIST_FIELDS)[number], (x: Record<string, unknown>) => Checked<unknown>>> = {
-  identifiers: identifier, emails: email, phones: phone, roles: role,
+  identifiers: checkIdentifier, emails: checkEmail, phones: checkPhone, roles: checkRole,
 };
 
 /** A list field: every item rebuilt (a copy: the import resolves codes in place), or UNSURE. */

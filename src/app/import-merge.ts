@@ -23,11 +23,16 @@ function setPreferred<T extends { preferred: boolean }>(list: T[], key: keyof T,
   return [...list.map((e) => ({ ...e, preferred: false })), make(value)];
 }
 
+/** The entries the CSV one-value columns add to a user that has none. */
+export const newEmail = (address: string): Email => ({ address, types: [], preferred: true, segment: 'Internal' });
+export const newPhone = (number: string): Phone => ({ number, types: [], preferred: true, preferred_sms: false, segment: 'Internal' });
+export const newBarcode = (value: string): Identifier => ({ type: 'BARCODE', value, status: 'ACTIVE', segment: 'Internal' });
+
 function setBarcode(list: Identifier[], value: string | null): Identifier[] {
   const i = list.findIndex((x) => x.type === 'BARCODE' && x.status === 'ACTIVE');
   if (value === null) return i < 0 ? list : list.filter((_, j) => j !== i);
   if (i >= 0) return list.map((x, j) => (j === i ? { ...x, value } : x));
-  return [...list, { type: 'BARCODE', value, status: 'ACTIVE', segment: 'Internal' }];
+  return [...list, newBarcode(value)];
 }
 
 /** The user as the record states it over `base` (undefined: a new user), not yet validated. */
@@ -36,12 +41,10 @@ export function recordOntoUser(base: StoredUser | undefined, rec: ImportRecord, 
   Object.assign(merged, rec.fields);
   if (base) merged.primary_id = base.primary_id;
   if (rec.preferredEmail !== undefined) {
-    merged.emails = setPreferred((merged.emails as Email[] | undefined) ?? [], 'address', rec.preferredEmail,
-      (address) => ({ address, types: [], preferred: true, segment: 'Internal' as const }));
+    merged.emails = setPreferred((merged.emails as Email[] | undefined) ?? [], 'address', rec.preferredEmail, newEmail);
   }
   if (rec.preferredPhone !== undefined) {
-    merged.phones = setPreferred((merged.phones as Phone[] | undefined) ?? [], 'number', rec.preferredPhone,
-      (number) => ({ number, types: [], preferred: true, preferred_sms: false, segment: 'Internal' as const }));
+    merged.phones = setPreferred((merged.phones as Phone[] | undefined) ?? [], 'number', rec.preferredPhone, newPhone);
   }
   if (rec.barcode !== undefined) merged.identifiers = setBarcode((merged.identifiers as Identifier[] | undefined) ?? [], rec.barcode);
   if (rec.roleList !== undefined) merged.roles = rec.roleList;

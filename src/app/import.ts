@@ -5,17 +5,17 @@ import type { Db } from '../store/db.js';
 import { sameUser, UserStore } from '../store/users.js';
 import { isRestrictedAccount, type Operator } from '../domain/authz.js';
 import { SeenIds } from '../domain/import-seen.js';
-import { controlCharacter, type ImportRecord, type ReadItem, type SourceRef } from '../domain/import-record.js';
+import { controlCharacter, type CellRow, type CellRows, type ImportRecord, type ReadItem, type SourceRef } from '../domain/import-record.js';
 import { describeChange, userChanges, type FieldChange } from '../domain/jobs/changes.js';
 import { revert } from '../domain/jobs/undo.js';
 import { hashPassword, verifyPassword } from '../domain/password.js';
 import { describeIssue, userSchema, type User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
+import { newUserPlan } from './import-cells.js';
 import { checkUser } from './import-check.js';
-import { ImportCodes, type CodeAdded } from './import-codes.js';
-import { combineRoles, givesRoles, recordOntoUser, type RoleMode } from './import-merge.js';
-
-export type { CodeAdded } from './import-codes.js';
+import { ImportCodes } from './import-codes.js';
+import { combineRoles, givesRoles, recordOntoUser } from './import-merge.js';
+import { MAX_REJECTIONS, type ImportChange, type ImportOptions, type ImportReport } from './import-report.js';
 
 /**
  * `users import`: records from the readers (src/io) are validated against the user model
@@ -26,8 +26,12 @@ export type { CodeAdded } from './import-codes.js';
  */
 
 export interface ImportSource {
-  /** The records; a reader that reads in batches (the CSV reader) also gives `batches()`, which the import takes. */
-  items: (AsyncIterable<ReadItem> | Iterable<ReadItem>) & { batches?: () => AsyncIterable<ReadItem[]> };
+  /**
+   * The records; a reader that reads in batches (the CSV reader) also gives `batches()`,
+   * which the import takes, and may give its rows as cells (`rows`), from which the import
+   * builds most new users.
+   */
+  items: (AsyncIterable<ReadItem> | Iterable<ReadItem>) & { batches?: () => AsyncIterable<ReadItem[]>; rows?: CellRows };
 }
 
 /** A source's records in batches, as its reader gives them or gathered here (PIECE at a time). */
@@ -47,64 +51,6 @@ export async function* batchesOf(items: ImportSource['items']): AsyncGenerator<R
   if (batch.length) yield batch;
 }
 
-/** A user the import would create or change, with its changes as the job preview words them. */
-export interface ImportChange {
-  primary_id: string;
-  outcome: 'create' | 'update';
-  /** Where the record is: file:line. */
-  at: string;
-  changes: string[];
-}
-
-export interface ImportOptions {
-  operator: Operator;
-  dryRun?: boolean;
-  addMissingCodes?: boolean;
-  /** What the files' roles do to the roles users hold (default merge: they are added). */
-  roles?: RoleMode;
-  /** Every change the import makes or would make, as it is decided (the dry run's preview file). */
-  onChange?: (change: ImportChange) => void;
-  now?: Date;
-}
-
-export interface Rejection {
-  file: string;
-  line: number | null;
-  record: number;
-  primary_id: string | null;
-  reason: string;
-}
-
-/** An earlier record of a primary ID that a later one replaced. */
-export interface Supersession {
-  primary_id: string;
-  /** file:line of the earlier record, which was not used. */
-  superseded: string;
-  /** file:line of the record used instead. */
-  by: string;
-}
-
-export interface ImportReport {
-  dry_run: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejections: Rejection[];
-  /** Rejections beyond MAX_REJECTIONS are counted in `rejected` but not listed. */
-  rejections_not_listed: number;
-  /** Records not used because a later record gave the same primary ID. */
-  superseded: number;
-  superseded_records: Supersession[];
-  /** Roles removed from users (only `--roles replace` removes any). */
-  roles_removed: number;
-  /** The first users a dry run would create or change (all of them go to the preview file). */
-  samples: ImportChange[];
-  codes_added: CodeAdded[];
-}
-
-/** How many rejections (and superseded records) a report lists; a file of a million bad rows must not fill memory. */
-export const MAX_REJECTIONS = 10_000;
 /**
  * The users of a piece of a file (the CSV reader's 64 KB, or PIECE records of another
  * format) are written as soon as it is read, so that its records die young: a batch of
@@ -142,6 +88,16 @@ const MANDATORY: [keyof User, string][] = [['first_name', 'First Name'], ['last_
 interface Pending {
   rec: ImportRecord;
   passwordHash?: string;
+}
+
+type Tally = Record<'created' | 'updated' | 'unchanged', number>;
+
+/** A row the plan made a new user of (import-cells.ts): written as it is unless the store or this import already has its ID. */
+interface FromCells {
+  rec?: undefined;
+  row: CellRow;
+  user: User;
+  rows: CellRows;
 }
 
 export async function importUsers(db: Db, sources: ImportSource[], opts: ImportOptions): Promise<ImportReport> {
@@ -183,11 +139,11 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     return changes.reduceRight((u: User, c) => revert(u, c), current) as StoredUser;
   };
 
-  const noteChange = (user: User, before: User | undefined, rec: ImportRecord) => {
+  const noteChange = (user: User, before: User | undefined, where: SourceRef) => {
     if (!dryRun || (!opts.onChange && report.samples.length >= SAMPLES)) return;
     const from = before ?? userSchema.parse({ primary_id: user.primary_id });
     const change: ImportChange = {
-      primary_id: user.primary_id, outcome: before ? 'update' : 'create', at: describePlace(place(rec.at)),
+      primary_id: user.primary_id, outcome: before ? 'update' : 'create', at: describePlace(place(where)),
       changes: userChanges(from, user).map(describeChange),
     };
     if (report.samples.length < SAMPLES) report.samples.push(change);
@@ -223,7 +179,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     }
     if (outcome !== UNCHANGED) {
       report.roles_removed += removed;
-      noteChange(user, base, rec);
+      noteChange(user, base, rec.at);
     }
     if (dryRun) return outcome;
     if (!current) users.insert(user, actor, at);
@@ -245,7 +201,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
    * tally, or rejected. `known` holds the piece's users as they were before it (by folded
    * primary ID); a user an earlier record of this import wrote is read again.
    */
-  const processOne = (p: Pending, tally: Record<'created' | 'updated' | 'unchanged', number>, known: Map<string, StoredUser>) => {
+  const processOne = (p: Pending, tally: Tally, known: Map<string, StoredUser>) => {
     const rec = p.rec;
     const rawId = primaryIdOf(rec);
     const control = controlCharacter(rec);
@@ -279,6 +235,11 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     else tally.unchanged++;
   };
 
+  const take = (item: ReadItem, batch: (Pending | FromCells)[]) => {
+    if ('error' in item) reject(item.at, item.primary_id, item.error);
+    else batch.push({ rec: item });
+  };
+
   /** Users written in the open transaction, and since when it is open. */
   let written = 0;
   let openedAt = 0;
@@ -287,21 +248,45 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     written = 0;
   };
 
-  const flush = async (batch: Pending[]) => {
+  /**
+   * A row the plan made a new user of: created unless the store or an earlier record of
+   * this import has its ID, or the operator may not create it; then it takes the general path.
+   */
+  const fromCells = (p: FromCells, tally: Tally, known: Map<string, StoredUser>) => {
+    const key = fold(p.user.primary_id);
+    if (!known.has(key) && (opts.operator.isAdministrator || !isRestrictedAccount(codes.book, p.user))) {
+      const earlier = seen.swap(key, place(p.row.at) * 4 + CREATED);
+      if (earlier === undefined) {
+        tally.created++;
+        noteChange(p.user, undefined, p.row.at);
+        if (!dryRun) users.insert(p.user, actor, at);
+        return;
+      }
+      seen.swap(key, earlier);
+    }
+    const item = p.rows.read(p.row);
+    if ('error' in item) reject(item.at, item.primary_id, item.error);
+    else processOne({ rec: item }, tally, known);
+  };
+
+  const flush = async (batch: (Pending | FromCells)[]) => {
     // scrypt takes tens of milliseconds a password: not while holding the write lock.
-    if (batch.some((p) => p.rec.password !== undefined)) commit();
+    if (batch.some((p) => p.rec?.password !== undefined)) commit();
     for (const p of batch) {
-      const password = p.rec.password;
-      if (password === undefined) continue;
+      const password = p.rec?.password;
+      if (!p.rec || password === undefined) continue;
       const id = primaryIdOf(p.rec);
       const stored = id ? users.get(id)?.password_hash : undefined;
       p.passwordHash = stored && (await verifyPassword(password, stored)) ? stored : await hashPassword(password);
     }
-    const tally = { created: 0, updated: 0, unchanged: 0 };
+    const tally: Tally = { created: 0, updated: 0, unchanged: 0 };
     const run = () => {
       const known = new Map<string, StoredUser>();
-      for (const u of users.getMany(batch.map((p) => primaryIdOf(p.rec)).filter(Boolean))) known.set(fold(u.primary_id), u);
-      for (const p of batch) processOne(p, tally, known);
+      for (const u of users.getMany(batch.map((p) => (p.rec ? primaryIdOf(p.rec) : p.user.primary_id)).filter(Boolean))) known.set(fold(u.primary_id), u);
+      for (const p of batch) {
+        if (p.rec) processOne(p, tally, known);
+        else fromCells(p, tally, known);
+      }
     };
     if (dryRun) run();
     else {
@@ -321,12 +306,23 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   try {
     await bulkWrites(db, async () => {
       for (const source of sources) {
+        const rows = source.items.rows;
+        const plan = rows && newUserPlan(rows.columns, codes.book);
+        if (rows && plan) {
+          for await (const entries of rows.batches()) {
+            const batch: (Pending | FromCells)[] = [];
+            for (const e of entries) {
+              const user = 'error' in e ? undefined : plan(e.cells);
+              if (user) batch.push({ row: e as CellRow, user, rows });
+              else take('error' in e ? e : rows.read(e), batch);
+            }
+            if (batch.length) await flush(batch);
+          }
+          continue;
+        }
         for await (const items of batchesOf(source.items)) {
           const batch: Pending[] = [];
-          for (const item of items) {
-            if ('error' in item) reject(item.at, item.primary_id, item.error);
-            else batch.push({ rec: item });
-          }
+          for (const item of items) take(item, batch);
           if (batch.length) await flush(batch);
         }
       }

@@ -4,7 +4,8 @@ import { requireAdministrator, type Operator } from '../domain/authz.js';
 import { UsageError } from '../domain/errors.js';
 import { INPUT_FORMATS, openUserFile, type OpenedFile } from '../io/user-files.js';
 import type { Db } from '../store/db.js';
-import { importUsers, type ImportReport } from './import.js';
+import { importUsers } from './import.js';
+import type { ImportReport } from './import-report.js';
 import { ROLE_MODES } from './import-merge.js';
 import { CsvLines } from './jobs/dry-run.js';
 

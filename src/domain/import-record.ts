@@ -49,6 +49,24 @@ export interface UnreadableRecord {
 
 export type ReadItem = ImportRecord | UnreadableRecord;
 
+/** A CSV row whose cells fit its header, not yet read into a record. */
+export interface CellRow {
+  at: SourceRef;
+  cells: readonly string[];
+}
+
+/**
+ * A reader's rows as cells (the CSV reader's), each read into its record only on demand:
+ * the import builds most new users straight from the cells (app/import-cells.ts) and reads
+ * a record for the rest.
+ */
+export interface CellRows {
+  /** The header's columns, as field names (io/users-csv.ts columnName). */
+  columns: readonly string[];
+  batches(): AsyncGenerator<(CellRow | UnreadableRecord)[]>;
+  read(row: CellRow): ReadItem;
+}
+
 /** What a reader found in a file, complete once its items have all been read. */
 export interface FileStats {
   /** Lines read (of a CSV, NDJSON, JSON or XML file), so that a count can be checked against `wc -l`. */
@@ -153,4 +171,20 @@ export function controlCharacter(rec: ImportRecord): string | undefined {
   if (oneValue) return oneValue;
   const role = rec.roleList && inList(rec.roleList, 'roles', 'roles');
   return role && `roles${role.path}: ${role.why}`;
+}
+
+/** The CSV `roles` column: `role[@scope]` items separated by `;`. */
+export function roleRefs(v: string): RoleRef[] {
+  return v
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const at = s.indexOf('@');
+      if (at < 0) return { role: s };
+      const role = s.slice(0, at).trim();
+      const scope = s.slice(at + 1).trim();
+      if (!role) throw new RecordError(`roles: "${s}" names no role (expected role or role@scope)`);
+      return scope ? { role, scope } : { role };
+    });
 }

@@ -1,6 +1,9 @@
 import { parseAlmaDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
-import { clean, NO_DESCS, readBoolean, RecordError, type FileStats, type ImportRecord, type ReadItem, type RoleRef } from '../domain/import-record.js';
+import {
+  clean, NO_DESCS, readBoolean, RecordError, roleRefs, type CellRow, type CellRows, type FileStats, type ImportRecord, type ReadItem,
+  type UnreadableRecord,
+} from '../domain/import-record.js';
 import { LIST_FIELDS, SCALAR_FIELDS } from '../domain/user-fields.js';
 import { readCsvCell } from '../domain/csv-cell.js';
 import { readCsvBatches, type CsvRow, type CsvSyntaxError } from './csv-read.js';
@@ -82,22 +85,6 @@ function jsonList(name: string, v: string): unknown[] {
   return parsed.value;
 }
 
-/** `role[@scope]` items separated by `;` (or the JSON role list an export writes). */
-function roles(v: string): RoleRef[] | unknown[] {
-  return v
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const at = s.indexOf('@');
-      if (at < 0) return { role: s };
-      const role = s.slice(0, at).trim();
-      const scope = s.slice(at + 1).trim();
-      if (!role) throw new RecordError(`roles: "${s}" names no role (expected role or role@scope)`);
-      return scope ? { role, scope } : { role };
-    });
-}
-
 function setter(column: string): Setter {
   if (DATES.has(column)) {
     return (r, v) => {
@@ -126,7 +113,7 @@ function setter(column: string): Setter {
     case 'roles':
       return (r, v) => {
         if (v !== undefined && v.startsWith('[')) r.fields.roles = jsonList(column, v);
-        else r.roleList = v === undefined ? [] : (roles(v) as RoleRef[]);
+        else r.roleList = v === undefined ? [] : roleRefs(v);
       };
     case 'rs_libraries':
       return (r, v) => {
@@ -169,9 +156,10 @@ export function csvHeader(fields: string[], file: string): string[] {
   return names;
 }
 
-/** A reader's records, one by one or (cheaper) in the batches it reads them in. */
+/** A reader's records, one by one or (cheaper) in the batches it reads them in, or as cells. */
 export interface BatchedItems extends AsyncIterable<ReadItem> {
   batches(): AsyncGenerator<ReadItem[]>;
+  rows: CellRows;
 }
 
 /**
@@ -190,7 +178,8 @@ export async function openUsersCsv(file: string, stats: FileStats): Promise<Batc
   // A list column holding a JSON array may be laid out over several lines; no other may.
   const multiLine = names.map((n) => (LIST_FIELDS as readonly string[]).includes(n));
   let record = 0;
-  const item = (row: CsvRow | CsvSyntaxError): ReadItem => {
+  /** The row's cells, if they fit the header; else why it is no user. */
+  const cellRow = (row: CsvRow | CsvSyntaxError): CellRow | UnreadableRecord => {
     record++;
     const at = { file, line: row.line, record };
     if ('error' in row) return { at, error: `CSV syntax: ${row.error}` };
@@ -209,6 +198,9 @@ export async function openUsersCsv(file: string, stats: FileStats): Promise<Batc
     if (cells.length !== names.length) {
       return { at, primary_id: shownId(cells[idColumn]), error: `the row has ${cells.length} fields, the header ${names.length}` };
     }
+    return { at, cells };
+  };
+  const read = ({ at, cells }: CellRow): ReadItem => {
     const r: ImportRecord = { at, fields: {}, descs: NO_DESCS };
     try {
       for (let i = 0; i < cells.length; i++) setters[i]!(r, clean(readCsvCell(cells[i]!)));
@@ -218,14 +210,18 @@ export async function openUsersCsv(file: string, stats: FileStats): Promise<Batc
       return { at, primary_id: shownId(cells[idColumn]), error: e.message };
     }
   };
-  async function* batches(): AsyncGenerator<ReadItem[]> {
+  async function* cellBatches(): AsyncGenerator<(CellRow | UnreadableRecord)[]> {
     const rest = first.value!.slice(1);
-    if (rest.length) yield rest.map(item);
-    for await (const rows of reader) yield rows.map(item);
+    if (rest.length) yield rest.map(cellRow);
+    for await (const rows of reader) yield rows.map(cellRow);
     stats.records = record;
+  }
+  async function* batches(): AsyncGenerator<ReadItem[]> {
+    for await (const rows of cellBatches()) yield rows.map((r) => ('error' in r ? r : read(r)));
   }
   return {
     batches,
+    rows: { columns: names, batches: cellBatches, read },
     async *[Symbol.asyncIterator]() {
       for await (const b of batches()) yield* b;
     },

@@ -26,7 +26,7 @@ export const importCommand: CommandDef = {
       ),
 
   async run(ctx, files, opts) {
-    const [app, { MAX_REJECTIONS }] = await Promise.all([import('../../../app/users-import.js'), import('../../../app/import.js')]);
+    const [app, { MAX_REJECTIONS }] = await Promise.all([import('../../../app/users-import.js'), import('../../../app/import-report.js')]);
     const o = parseOptions(app.importOptions, opts);
     // Dry runs need the operator too: they report what this operator may do, rejections included.
     const { files: read, report } = await app.importFiles(ctx.store(), ctx.operator(), files, ctx.io.cwd, o);

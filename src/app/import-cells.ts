@@ -1,0 +1,165 @@
+import { USER_CODE_FIELDS, type CodeBook, type CodeTable } from '../domain/codes.js';
+import { readCsvCell } from '../domain/csv-cell.js';
+import { isIsoDate } from '../domain/dates.js';
+import { clean, roleRefs, RecordError } from '../domain/import-record.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../domain/user-enums.js';
+import { SCALAR_FIELDS, USER_SHAPE } from '../domain/user-fields.js';
+import type { Role, User } from '../domain/user.js';
+import { cleanId } from '../io/id-lines.js';
+import { sharedList } from '../store/users.js';
+import { checkEmail, checkIdentifier, checkPhone, checkRole, UNSURE } from './import-check.js';
+import { newBarcode, newEmail, newPhone } from './import-merge.js';
+
+/**
+ * A new user built straight from the cells of a CSV row, for the import's usual case: a
+ * user not in the store, every value plain (no control character, dates as YYYY-MM-DD,
+ * codes as the code tables spell them). Most of a million-user import is that, and the
+ * general path (the reader's record, laid onto no user, checked, its codes resolved) was a
+ * third of its time. A plan is made once per file, from its header; it gives the user
+ * the general path would store, or undefined whenever it is not sure, and the row then
+ * takes the general path, which also words any rejection. test/unit/import-cells.test.ts
+ * holds the two to the same stores.
+ */
+
+/** Writes a cell's value (trimmed; undefined when empty) into the user; false: not sure. */
+type CellReader = (u: User, v: string | undefined) => boolean;
+
+/** What makes a value unusable or changed by the general path's checks: a control character, half a surrogate pair. */
+const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+/** The longest primary ID userSchema takes, in UTF-16 code units. */
+const MAX_PRIMARY_ID = 255;
+
+const CODE_TABLES = new Map<string, CodeTable>(Object.entries(USER_CODE_FIELDS));
+const ENUMS = new Map<string, readonly string[]>([['record_type', RECORD_TYPES], ['account_type', ACCOUNT_TYPES], ['status', STATUSES]]);
+const DATES = new Set(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
+/** Scalar columns that are neither free text nor read above: left to the general path. */
+const NOT_PLANNED = new Set(['force_password_change']);
+
+function primaryId(u: User, v: string | undefined): boolean {
+  const c = v === undefined ? undefined : cleanId(v);
+  if (!c || c.invalid !== undefined) return false;
+  const id = c.id.trim();
+  if (id === '' || id.length > MAX_PRIMARY_ID) return false;
+  u.primary_id = id;
+  return true;
+}
+
+/** The roles of a `roles` cell, or undefined when the general path must read it. */
+function readRoles(v: string, book: CodeBook): Role[] | undefined {
+  // A JSON role list (as an export writes) is for the general path.
+  if (v.startsWith('[')) return undefined;
+  let refs;
+  try {
+    refs = roleRefs(v);
+  } catch (e) {
+    if (e instanceof RecordError) return undefined;
+    throw e;
+  }
+  const out: Role[] = [];
+  for (const ref of refs) {
+    const role = checkRole({ ...ref });
+    if (role === UNSURE || !book.has('role', role.role) || book.get('role', role.role)!.attrs.needs_parameters) return undefined;
+    // Resolved as ImportCodes.check resolves a scope: the institution's is no scope at all.
+    if (role.scope !== undefined) {
+      if (book.isInstitution(role.scope)) delete role.scope;
+      else if (!book.has('library', role.scope)) return undefined;
+    }
+    out.push(role);
+  }
+  return out;
+}
+
+/** How many different `roles` cells a plan remembers: a file has a few (patron; patron;fulfillment@MAIN). */
+const ROLE_CELLS = 1000;
+
+function roles(book: CodeBook): CellReader {
+  // Codes may be added during an import (--add-missing-codes), never removed: a cell read once reads alike later.
+  const read = new Map<string, readonly Role[]>();
+  return (u, v) => {
+    if (v === undefined) return true;
+    let list = read.get(v);
+    if (!list) {
+      const fresh = readRoles(v, book);
+      if (!fresh) return false;
+      list = fresh;
+      if (read.size < ROLE_CELLS) read.set(v, (list = sharedList(fresh)));
+    }
+    // Frozen: a new user's roles are only read (checked, stored) after this.
+    u.roles = list as Role[];
+    return true;
+  };
+}
+
+function column(name: string, book: CodeBook): CellReader | undefined {
+  if (name === 'primary_id') return primaryId;
+  if (name === 'roles') return roles(book);
+  if (name === 'email') {
+    return (u, v) => {
+      const e = v === undefined ? undefined : checkEmail(newEmail(v));
+      if (e === UNSURE) return false;
+      if (e) u.emails = [e];
+      return true;
+    };
+  }
+  if (name === 'phone') {
+    return (u, v) => {
+      const p = v === undefined ? undefined : checkPhone(newPhone(v));
+      if (p === UNSURE) return false;
+      if (p) u.phones = [p];
+      return true;
+    };
+  }
+  if (name === 'barcode') {
+    return (u, v) => {
+      const c = v === undefined ? undefined : cleanId(v);
+      if (!c) return true;
+      const x = c.invalid === undefined ? checkIdentifier(newBarcode(c.id)) : UNSURE;
+      if (x === UNSURE || !book.has('identifier_type', x.type)) return false;
+      u.identifiers = [x];
+      return true;
+    };
+  }
+  if (!(SCALAR_FIELDS as readonly string[]).includes(name) || NOT_PLANNED.has(name)) return undefined;
+  const f = name as keyof User & (typeof SCALAR_FIELDS)[number];
+  const set = (u: User, v: string | undefined) => ((u as unknown as Record<string, unknown>)[f] = v);
+  const values = ENUMS.get(f);
+  if (values) {
+    return (u, v) => {
+      const x = v?.toUpperCase();
+      if (x !== undefined && !values.includes(x)) return false;
+      if (x !== undefined) set(u, x);
+      return true;
+    };
+  }
+  if (DATES.has(f)) return (u, v) => (v === undefined || isIsoDate(v)) && (set(u, v), true);
+  const table = CODE_TABLES.get(f);
+  if (table) return (u, v) => (v === undefined || book.has(table, v)) && (set(u, v), true);
+  return (u, v) => (set(u, v), true);
+}
+
+/**
+ * The plan for a file of these columns: a function from a row's cells to the new user,
+ * or undefined when the row is for the general path. Undefined when the header has a
+ * column the plan does not read (a password, a JSON list, force_password_change).
+ */
+export function newUserPlan(columns: readonly string[], book: CodeBook): ((cells: readonly string[]) => User | undefined) | undefined {
+  const readers: CellReader[] = [];
+  for (const name of columns) {
+    const reader = column(name, book);
+    if (!reader) return undefined;
+    readers.push(reader);
+  }
+  return (cells) => {
+    // The defaults userSchema gives, in its field order (checkUser's literal).
+    const u = {
+      ...USER_SHAPE, primary_id: '', record_type: 'PUBLIC', account_type: 'INTERNAL', status: 'ACTIVE', force_password_change: false,
+      identifiers: [], emails: [], phones: [], addresses: [], roles: [], blocks: [], notes: [], statistics: [], rs_libraries: [],
+    } as unknown as User;
+    for (let i = 0; i < readers.length; i++) {
+      const cell = cells[i]!;
+      if (SUSPECT.test(cell) || !readers[i]!(u, clean(readCsvCell(cell)))) return undefined;
+    }
+    // Alma's mandatory fields of a new user; the general path words what is missing.
+    return u.primary_id && u.first_name && u.last_name ? u : undefined;
+  };
+}
