@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeSet, patrons, spawnCliOn, storeWithSet } from '../helpers/jobs.js';
+import { makeSet, patrons, storeWithSet } from '../helpers/jobs.js';
+import { spawnCliOn } from '../helpers/running-jobs.js';
 
 /**
  * Several real processes writing one store at once, as cron entries that overlap do: each

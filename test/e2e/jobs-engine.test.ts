@@ -4,9 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patron, seedUsers } from '../helpers/seed.js';
-import {
-  exportedUsers, failedHalfway as failHalfway, holdRunningJob, holdWriteLock, jobReport, makeSet, patrons, runJob, spawnCliOn, storeWithSet, waitForJob, type Store,
-} from '../helpers/jobs.js';
+import { exportedUsers, failedHalfway as failHalfway, jobReport, makeSet, patrons, runJob, storeWithSet, type Store } from '../helpers/jobs.js';
+import { holdRunningJob, holdWriteLock, spawnCliOn, waitForJob } from '../helpers/running-jobs.js';
 import { listedLetters } from '../helpers/smtp.js';
 
 const cleanups: (() => void)[] = [];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { history, holdRunningJob, jobReport, patrons, spawnCliOn, storesWithSet, waitForJob, type Store } from '../helpers/jobs.js';
+import { history, jobReport, patrons, storesWithSet, type Store } from '../helpers/jobs.js';
+import { holdRunningJob, spawnCliOn, waitForJob } from '../helpers/running-jobs.js';
 
 /**
  * job resume with each job type's own rule: a purge stopped halfway (a failing disk, or its

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/domain/password.js';
-import { passwordHash, patrons, runJob, spawnCliOn, storeWithSet, waitForJob } from '../helpers/jobs.js';
+import { passwordHash, patrons, runJob, storeWithSet } from '../helpers/jobs.js';
+import { spawnCliOn, waitForJob } from '../helpers/running-jobs.js';
 import { listedLetters, startSmtp, storeText } from '../helpers/smtp.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];

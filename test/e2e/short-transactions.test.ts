@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempStore, type CliResult } from '../helpers/cli.js';
-import { patrons, spawnCliOn, storeWithSet, waitForJob } from '../helpers/jobs.js';
+import { patrons, storeWithSet } from '../helpers/jobs.js';
+import { spawnCliOn, waitForJob } from '../helpers/running-jobs.js';
 
 /**
  * A job whose bulk would hold every user in one transaction (`--bulk-size 100000`) and

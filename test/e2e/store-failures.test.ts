@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { storeFailure } from '../../src/store/failures.js';
 import { cli, cliProcess } from '../helpers/cli.js';
-import { holdRunningJob, holdWriteLock, patrons, spawnCliOn, storeWithSet } from '../helpers/jobs.js';
+import { patrons, storeWithSet } from '../helpers/jobs.js';
+import { holdRunningJob, holdWriteLock, spawnCliOn } from '../helpers/running-jobs.js';
 
 /** What a writer that may not wait gets while another connection holds the write lock: SQLite's own SQLITE_BUSY. */
 function busyFailure(db: string): unknown {
