@@ -3,7 +3,7 @@ import { bulkWrites } from '../store/bulk-writes.js';
 import { loadCodeBook } from '../store/codes.js';
 import type { Db } from '../store/db.js';
 import { sameUser, UserStore } from '../store/users.js';
-import { isRestrictedAccount, type Operator } from '../domain/authz.js';
+import { isRestrictedAccount } from '../domain/authz.js';
 import { SeenIds } from '../domain/import-seen.js';
 import { controlCharacter, type CellRow, type CellRows, type ImportRecord, type ReadItem, type SourceRef } from '../domain/import-record.js';
 import { describeChange, userChanges, type FieldChange } from '../domain/jobs/changes.js';

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deliver, type DeliveryResult } from '../../src/app/mail/deliver.js';
 import { openTransport } from '../../src/app/mail/settings.js';
