@@ -1,7 +1,7 @@
 import { USER_CODE_FIELDS, type CodeBook, type CodeTable } from '../domain/codes.js';
 import { readCsvCell } from '../domain/csv-cell.js';
 import { isIsoDate } from '../domain/dates.js';
-import { clean, roleRefs, RecordError } from '../domain/import-record.js';
+import { clean, roleRefs, RecordError, SUSPECT } from '../domain/import-record.js';
 import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../domain/user-enums.js';
 import { SCALAR_FIELDS, USER_SHAPE } from '../domain/user-fields.js';
 import type { Role, User } from '../domain/user.js';
@@ -17,15 +17,13 @@ import { newBarcode, newEmail, newPhone } from './import-merge.js';
  * general path (the reader's record, laid onto no user, checked, its codes resolved) was a
  * third of its time. A plan is made once per file, from its header; it gives the user
  * the general path would store, or undefined whenever it is not sure, and the row then
- * takes the general path, which also words any rejection. test/unit/import-cells.test.ts
- * holds the two to the same stores.
+ * takes the general path, which also words any rejection.
+ * test/e2e/users-import-cells.test.ts holds the two to the same reports and users.
  */
 
 /** Writes a cell's value (trimmed; undefined when empty) into the user; false: not sure. */
 type CellReader = (u: User, v: string | undefined) => boolean;
 
-/** What makes a value unusable or changed by the general path's checks: a control character, half a surrogate pair. */
-const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
 /** The longest primary ID userSchema takes, in UTF-16 code units. */
 const MAX_PRIMARY_ID = 255;
 
@@ -120,21 +118,27 @@ function column(name: string, book: CodeBook): CellReader | undefined {
     };
   }
   if (!(SCALAR_FIELDS as readonly string[]).includes(name) || NOT_PLANNED.has(name)) return undefined;
-  const f = name as keyof User & (typeof SCALAR_FIELDS)[number];
-  const set = (u: User, v: string | undefined) => ((u as unknown as Record<string, unknown>)[f] = v);
-  const values = ENUMS.get(f);
+  const field = (u: User) => u as unknown as Record<string, unknown>;
+  const values = ENUMS.get(name);
   if (values) {
+    // Upper-cased as the reader does; an empty cell leaves the default.
     return (u, v) => {
       const x = v?.toUpperCase();
-      if (x !== undefined && !values.includes(x)) return false;
-      if (x !== undefined) set(u, x);
+      if (x === undefined) return true;
+      if (!values.includes(x)) return false;
+      field(u)[name] = x;
       return true;
     };
   }
-  if (DATES.has(f)) return (u, v) => (v === undefined || isIsoDate(v)) && (set(u, v), true);
-  const table = CODE_TABLES.get(f);
-  if (table) return (u, v) => (v === undefined || book.has(table, v)) && (set(u, v), true);
-  return (u, v) => (set(u, v), true);
+  /** A value the test accepts is stored as it is; an empty cell clears the field. */
+  const when = (ok: (v: string) => boolean): CellReader => (u, v) => {
+    if (v !== undefined && !ok(v)) return false;
+    field(u)[name] = v;
+    return true;
+  };
+  if (DATES.has(name)) return when(isIsoDate);
+  const table = CODE_TABLES.get(name);
+  return table ? when((v) => book.has(table, v)) : when(() => true);
 }
 
 /**

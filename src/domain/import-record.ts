@@ -107,7 +107,7 @@ const MULTI_LINE: Record<string, string> = { notes: 'text', blocks: 'note', addr
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** What may make a value unusable: a control character, or half of a UTF-16 surrogate pair (JSON's "\ud800"). */
-const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+export const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function controlIn(value: string, allowLines: boolean): string | undefined {
