@@ -68,7 +68,7 @@ describe('short transactions', () => {
 
   it('users import writes what it has read before it hashes passwords, and holds no lock while it hashes them', async () => {
     // 3,000 users without a password (more than two of the reader's 64 KB pieces, less
-    // than a transaction's 4,000 users), then 30 with one: about two seconds of scrypt. Before
+    // than a transaction's 20,000 users), then 30 with one: about two seconds of scrypt. Before
     // the first of them is hashed, the users read so far are committed and the store is free.
     const s = await tempStore();
     try {
