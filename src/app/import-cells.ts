@@ -2,12 +2,13 @@ import { USER_CODE_FIELDS, type CodeBook, type CodeTable } from '../domain/codes
 import { readCsvCell } from '../domain/csv-cell.js';
 import { isIsoDate } from '../domain/dates.js';
 import { clean, roleRefs, RecordError, SUSPECT } from '../domain/import-record.js';
-import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../domain/user-enums.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES, USER_DEFAULTS } from '../domain/user-enums.js';
 import { SCALAR_FIELDS, USER_SHAPE } from '../domain/user-fields.js';
 import type { Role, User } from '../domain/user.js';
 import { cleanId } from '../io/id-lines.js';
+import { DATE_COLUMNS, ENUM_COLUMNS } from '../io/users-csv.js';
 import { sharedList } from '../store/users.js';
-import { checkEmail, checkIdentifier, checkPhone, checkRole, UNSURE } from './import-check.js';
+import { checkEmail, checkIdentifier, checkPhone, checkPrimaryId, checkRole, hasMandatoryFields, UNSURE, type Checked } from './import-check.js';
 import { newBarcode, newEmail, newPhone } from './import-merge.js';
 
 /**
@@ -24,20 +25,15 @@ import { newBarcode, newEmail, newPhone } from './import-merge.js';
 /** Writes a cell's value (trimmed; undefined when empty) into the user; false: not sure. */
 type CellReader = (u: User, v: string | undefined) => boolean;
 
-/** The longest primary ID userSchema takes, in UTF-16 code units. */
-const MAX_PRIMARY_ID = 255;
-
 const CODE_TABLES = new Map<string, CodeTable>(Object.entries(USER_CODE_FIELDS));
-const ENUMS = new Map<string, readonly string[]>([['record_type', RECORD_TYPES], ['account_type', ACCOUNT_TYPES], ['status', STATUSES]]);
-const DATES = new Set(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
+const ENUM_VALUES: Record<string, readonly string[]> = { record_type: RECORD_TYPES, account_type: ACCOUNT_TYPES, status: STATUSES };
 /** Scalar columns that are neither free text nor read above: left to the general path. */
 const NOT_PLANNED = new Set(['force_password_change']);
 
 function primaryId(u: User, v: string | undefined): boolean {
   const c = v === undefined ? undefined : cleanId(v);
-  if (!c || c.invalid !== undefined) return false;
-  const id = c.id.trim();
-  if (id === '' || id.length > MAX_PRIMARY_ID) return false;
+  const id = c && c.invalid === undefined ? checkPrimaryId(c.id) : UNSURE;
+  if (id === UNSURE) return false;
   u.primary_id = id;
   return true;
 }
@@ -56,7 +52,7 @@ function readRoles(v: string, book: CodeBook): Role[] | undefined {
   const out: Role[] = [];
   for (const ref of refs) {
     const role = checkRole({ ...ref });
-    if (role === UNSURE || !book.has('role', role.role) || book.get('role', role.role)!.attrs.needs_parameters) return undefined;
+    if (role === UNSURE || !book.has('role', role.role) || book.needsParameters(role.role)) return undefined;
     // Resolved as ImportCodes.check resolves a scope: the institution's is no scope at all.
     if (role.scope !== undefined) {
       if (book.isInstitution(role.scope)) delete role.scope;
@@ -82,8 +78,19 @@ function roles(book: CodeBook): CellReader {
       list = fresh;
       if (read.size < ROLE_CELLS) read.set(v, (list = sharedList(fresh)));
     }
-    // Frozen: a new user's roles are only read (checked, stored) after this.
+    // A remembered list is frozen and shared: a new user's roles are only read after this (checked, stored).
     u.roles = list as Role[];
+    return true;
+  };
+}
+
+/** A one-value column (email, phone): the one entry of its list, as the general path makes it for a new user. */
+function oneEntry<T>(entry: (v: string) => Checked<T>, put: (u: User, x: T) => void): CellReader {
+  return (u, v) => {
+    if (v === undefined) return true;
+    const x = entry(v);
+    if (x === UNSURE) return false;
+    put(u, x);
     return true;
   };
 }
@@ -91,22 +98,8 @@ function roles(book: CodeBook): CellReader {
 function column(name: string, book: CodeBook): CellReader | undefined {
   if (name === 'primary_id') return primaryId;
   if (name === 'roles') return roles(book);
-  if (name === 'email') {
-    return (u, v) => {
-      const e = v === undefined ? undefined : checkEmail(newEmail(v));
-      if (e === UNSURE) return false;
-      if (e) u.emails = [e];
-      return true;
-    };
-  }
-  if (name === 'phone') {
-    return (u, v) => {
-      const p = v === undefined ? undefined : checkPhone(newPhone(v));
-      if (p === UNSURE) return false;
-      if (p) u.phones = [p];
-      return true;
-    };
-  }
+  if (name === 'email') return oneEntry((v) => checkEmail(newEmail(v)), (u, e) => (u.emails = [e]));
+  if (name === 'phone') return oneEntry((v) => checkPhone(newPhone(v)), (u, p) => (u.phones = [p]));
   if (name === 'barcode') {
     return (u, v) => {
       const c = v === undefined ? undefined : cleanId(v);
@@ -119,8 +112,8 @@ function column(name: string, book: CodeBook): CellReader | undefined {
   }
   if (!(SCALAR_FIELDS as readonly string[]).includes(name) || NOT_PLANNED.has(name)) return undefined;
   const field = (u: User) => u as unknown as Record<string, unknown>;
-  const values = ENUMS.get(name);
-  if (values) {
+  if (ENUM_COLUMNS.has(name)) {
+    const values = ENUM_VALUES[name]!;
     // Upper-cased as the reader does; an empty cell leaves the default.
     return (u, v) => {
       const x = v?.toUpperCase();
@@ -136,7 +129,7 @@ function column(name: string, book: CodeBook): CellReader | undefined {
     field(u)[name] = v;
     return true;
   };
-  if (DATES.has(name)) return when(isIsoDate);
+  if (DATE_COLUMNS.has(name)) return when(isIsoDate);
   const table = CODE_TABLES.get(name);
   return table ? when((v) => book.has(table, v)) : when(() => true);
 }
@@ -147,6 +140,8 @@ function column(name: string, book: CodeBook): CellReader | undefined {
  * column the plan does not read (a password, a JSON list, force_password_change).
  */
 export function newUserPlan(columns: readonly string[], book: CodeBook): ((cells: readonly string[]) => User | undefined) | undefined {
+  // Every file names its primary ID (csvHeader): a row that gives none is for the general path.
+  if (!columns.includes('primary_id')) return undefined;
   const readers: CellReader[] = [];
   for (const name of columns) {
     const reader = column(name, book);
@@ -154,9 +149,9 @@ export function newUserPlan(columns: readonly string[], book: CodeBook): ((cells
     readers.push(reader);
   }
   return (cells) => {
-    // The defaults userSchema gives, in its field order (checkUser's literal).
+    // Every field, at the default userSchema gives it.
     const u = {
-      ...USER_SHAPE, primary_id: '', record_type: 'PUBLIC', account_type: 'INTERNAL', status: 'ACTIVE', force_password_change: false,
+      ...USER_SHAPE, ...USER_DEFAULTS, primary_id: '', force_password_change: false,
       identifiers: [], emails: [], phones: [], addresses: [], roles: [], blocks: [], notes: [], statistics: [], rs_libraries: [],
     } as unknown as User;
     for (let i = 0; i < readers.length; i++) {
@@ -164,6 +159,6 @@ export function newUserPlan(columns: readonly string[], book: CodeBook): ((cells
       if (SUSPECT.test(cell) || !readers[i]!(u, clean(readCsvCell(cell)))) return undefined;
     }
     // Alma's mandatory fields of a new user; the general path words what is missing.
-    return u.primary_id && u.first_name && u.last_name ? u : undefined;
+    return hasMandatoryFields(u) ? u : undefined;
   };
 }

@@ -1,5 +1,6 @@
 import { isIsoDate } from '../domain/dates.js';
-import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from '../domain/user-enums.js';
+import { MAX_PRIMARY_ID } from '../domain/primary-id.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES, USER_DEFAULTS } from '../domain/user-enums.js';
 import type { LIST_FIELDS } from '../domain/user-fields.js';
 import type { Email, Identifier, Phone, Role, User } from '../domain/user.js';
 
@@ -125,9 +126,17 @@ function list(field: (typeof LIST_FIELDS)[number], v: unknown): Checked<unknown[
   return out;
 }
 
-function primaryId(v: unknown): Checked<string> {
+export function checkPrimaryId(v: unknown): Checked<string> {
   const t = text(v);
-  return t === UNSURE || t.length > 255 || CONTROL.test(t) ? UNSURE : t;
+  return t === UNSURE || t.length > MAX_PRIMARY_ID || CONTROL.test(t) ? UNSURE : t;
+}
+
+/** Alma's mandatory fields of a new user (the user details page requires them; the primary ID is checked above). */
+export const MANDATORY: [keyof User, string][] = [['first_name', 'First Name'], ['last_name', 'Last Name']];
+
+/** Whether a new user has them: by name, since a million new users pass. */
+export function hasMandatoryFields(u: User): boolean {
+  return Boolean(u.first_name?.trim() && u.last_name?.trim());
 }
 
 /**
@@ -139,9 +148,9 @@ function primaryId(v: unknown): Checked<string> {
  */
 export function checkUser(m: Record<string, unknown>): User | undefined {
   const u = {
-    primary_id: primaryId(m.primary_id),
-    record_type: choice(m.record_type, RECORD_TYPES, 'PUBLIC'),
-    account_type: choice(m.account_type, ACCOUNT_TYPES, 'INTERNAL'),
+    primary_id: checkPrimaryId(m.primary_id),
+    record_type: choice(m.record_type, RECORD_TYPES, USER_DEFAULTS.record_type),
+    account_type: choice(m.account_type, ACCOUNT_TYPES, USER_DEFAULTS.account_type),
     external_id: optionalText(m.external_id),
     first_name: optionalText(m.first_name),
     middle_name: optionalText(m.middle_name),
@@ -159,7 +168,7 @@ export function checkUser(m: Record<string, unknown>): User | undefined {
     campus_code: optionalText(m.campus_code),
     preferred_language: optionalText(m.preferred_language),
     cataloger_level: optionalText(m.cataloger_level),
-    status: choice(m.status, STATUSES, 'ACTIVE'),
+    status: choice(m.status, STATUSES, USER_DEFAULTS.status),
     status_date: optionalDate(m.status_date),
     expiry_date: optionalDate(m.expiry_date),
     purge_date: optionalDate(m.purge_date),

@@ -12,15 +12,15 @@ import { hashPassword, verifyPassword } from '../domain/password.js';
 import { describeIssue, userSchema, type User } from '../domain/user.js';
 import type { StoredUser } from '../domain/user-fields.js';
 import { newUserPlan } from './import-cells.js';
-import { checkUser } from './import-check.js';
+import { checkUser, hasMandatoryFields, MANDATORY } from './import-check.js';
 import { ImportCodes } from './import-codes.js';
 import { combineRoles, givesRoles, recordOntoUser } from './import-merge.js';
 import { MAX_REJECTIONS, type ImportChange, type ImportOptions, type ImportReport } from './import-report.js';
 
 /**
  * `users import`: records from the readers (src/io) are validated against the user model
- * and the code tables, compared with the store, and written in transactions of a few
- * thousand users. A record that cannot be used is rejected with its place and reason and
+ * and the code tables, compared with the store, and written in transactions of up to
+ * BATCH users. A record that cannot be used is rejected with its place and reason and
  * the others load; a rerun of the same files changes nothing more (unchanged users stay so).
  * A primary ID given twice: the later record wins, as if the earlier had not been given.
  */
@@ -82,9 +82,6 @@ export function fold(id: string): string {
 export function primaryIdOf(rec: ImportRecord): string {
   return typeof rec.fields.primary_id === 'string' ? rec.fields.primary_id.trim() : '';
 }
-
-/** Alma's mandatory fields of a new user (the user details page requires them; the primary ID is checked by the schema). */
-const MANDATORY: [keyof User, string][] = [['first_name', 'First Name'], ['last_name', 'Last Name']];
 
 interface Pending {
   rec: ImportRecord;
@@ -163,7 +160,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
       user = parsed.data;
     }
     // The list of what is missing is built only for a rejection: a million new users pass.
-    if (!base && !(user.first_name?.trim() && user.last_name?.trim())) {
+    if (!base && !hasMandatoryFields(user)) {
       const missing = MANDATORY.filter(([f]) => !String(user[f] ?? '').trim()).map(([f, label]) => `${label} (${f})`);
       return reject(rec.at, rawId, `a new user needs Alma's mandatory fields First Name, Last Name and Primary Identifier; missing: ${missing.join(', ')}`);
     }
@@ -171,7 +168,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     if (problem) return reject(rec.at, rawId, problem);
     let removed = 0;
     if (base && givesRoles(rec)) ({ roles: user.roles, removed } = combineRoles(base.roles, user.roles, rec, roleMode));
-    const bare = user.roles.find((r) => r.parameters.length === 0 && codes.book.get('role', r.role)?.attrs.needs_parameters);
+    const bare = user.roles.find((r) => r.parameters.length === 0 && codes.book.needsParameters(r.role));
     if (bare) return reject(rec.at, rawId, `role ${bare.role} needs parameters (such as its circulation desk), which the file does not give`);
 
     const outcome = !base ? CREATED : sameUser(base, user) ? UNCHANGED : UPDATED;
@@ -313,9 +310,12 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
           for await (const entries of rows.batches()) {
             const batch: (Pending | FromCells)[] = [];
             for (const e of entries) {
-              const user = 'error' in e ? undefined : plan(e.cells);
-              if (user) batch.push({ row: e as CellRow, user, rows });
-              else take('error' in e ? e : rows.read(e), batch);
+              if ('error' in e) take(e, batch);
+              else {
+                const user = plan(e.cells);
+                if (user) batch.push({ row: e, user, rows });
+                else take(rows.read(e), batch);
+              }
             }
             if (batch.length) await flush(batch);
           }

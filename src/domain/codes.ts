@@ -190,6 +190,11 @@ export class CodeBook {
     return 'found' in lookup ? [lookup.found] : 'ambiguous' in lookup ? lookup.ambiguous : lookup.near;
   }
 
+  /** Whether a role needs parameters (a circulation desk...), which no file or bulk job gives. */
+  needsParameters(role: string): boolean {
+    return this.get('role', role)?.attrs.needs_parameters === true;
+  }
+
   /** Whether a role's scope names the whole institution: INSTITUTION, or the configured institution code. */
   isInstitution(scope: string): boolean {
     const s = scope.trim().toUpperCase();

@@ -1,3 +1,6 @@
+/** The longest primary ID Alma takes, in UTF-16 code units (as userSchema counts). */
+export const MAX_PRIMARY_ID = 255;
+
 /**
  * Primary IDs compared as the store compares them: the primary_id column is COLLATE NOCASE,
  * which ignores the case of A-Z only. IDs that differ in the case of another letter (Ärger,

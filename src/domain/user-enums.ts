@@ -6,3 +6,6 @@
 export const RECORD_TYPES = ['PUBLIC', 'STAFF', 'CONTACT'] as const;
 export const ACCOUNT_TYPES = ['INTERNAL', 'EXTERNAL'] as const;
 export const STATUSES = ['ACTIVE', 'INACTIVE'] as const;
+
+/** What a user is when its record does not say (userSchema's defaults). */
+export const USER_DEFAULTS = { record_type: 'PUBLIC', account_type: 'INTERNAL', status: 'ACTIVE' } as const;

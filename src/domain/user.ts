@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from './dates.js';
-import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES } from './user-enums.js';
+import { MAX_PRIMARY_ID } from './primary-id.js';
+import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES, USER_DEFAULTS } from './user-enums.js';
 
 /**
  * The Alma user as alma-users keeps it. These schemas are the single source of the user's
@@ -115,10 +116,10 @@ export const userSchema = z.object({
     .string()
     .trim()
     .min(1, { message: 'primary_id is empty' })
-    .max(255, { message: 'primary_id is longer than 255 characters' })
+    .max(MAX_PRIMARY_ID, { message: `primary_id is longer than ${MAX_PRIMARY_ID} characters` })
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'primary_id holds a control character' }),
-  record_type: recordType.default('PUBLIC'),
-  account_type: accountType.default('INTERNAL'),
+  record_type: recordType.default(USER_DEFAULTS.record_type),
+  account_type: accountType.default(USER_DEFAULTS.account_type),
   external_id: optionalText,
   first_name: optionalText,
   middle_name: optionalText,
@@ -136,7 +137,7 @@ export const userSchema = z.object({
   campus_code: optionalText,
   preferred_language: optionalText,
   cataloger_level: optionalText,
-  status: activeStatus.default('ACTIVE'),
+  status: activeStatus.default(USER_DEFAULTS.status),
   status_date: isoDate.optional(),
   expiry_date: isoDate.optional(),
   purge_date: isoDate.optional(),

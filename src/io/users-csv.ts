@@ -53,8 +53,9 @@ export function columnName(header: string): string {
 /** Columns that say the same thing twice. */
 const CONFLICTS: [string, string][] = [['email', 'emails'], ['phone', 'phones'], ['barcode', 'identifiers']];
 
-const DATES = new Set(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
-const ENUMS = new Set(['record_type', 'account_type', 'status']);
+/** Columns read as dates (Alma's other forms converted), and as enums (upper-cased). */
+export const DATE_COLUMNS: ReadonlySet<string> = new Set(['birth_date', 'status_date', 'expiry_date', 'purge_date']);
+export const ENUM_COLUMNS: ReadonlySet<string> = new Set(['record_type', 'account_type', 'status']);
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Setter = (r: ImportRecord, v: string | undefined) => void;
@@ -86,7 +87,7 @@ function jsonList(name: string, v: string): unknown[] {
 }
 
 function setter(column: string): Setter {
-  if (DATES.has(column)) {
+  if (DATE_COLUMNS.has(column)) {
     return (r, v) => {
       // YYYY-MM-DD goes as it is (the user schema checks the calendar); other forms Alma writes are converted.
       const d = v === undefined || PLAIN_DATE.test(v) ? v : parseAlmaDate(v);
@@ -94,7 +95,7 @@ function setter(column: string): Setter {
       r.fields[column as 'expiry_date'] = d;
     };
   }
-  if (ENUMS.has(column)) return (r, v) => (r.fields[column as 'status'] = v?.toUpperCase());
+  if (ENUM_COLUMNS.has(column)) return (r, v) => (r.fields[column as 'status'] = v?.toUpperCase());
   switch (column) {
     case 'primary_id':
       return (r, v) => (r.fields.primary_id = idValue(column, v) ?? '');
@@ -156,7 +157,10 @@ export function csvHeader(fields: string[], file: string): string[] {
   return names;
 }
 
-/** A reader's records, one by one or (cheaper) in the batches it reads them in, or as cells. */
+/**
+ * A reader's records, one by one or (cheaper) in the batches it reads them in, or as cells.
+ * The three read the same file once: a reader is consumed by one of them.
+ */
 export interface BatchedItems extends AsyncIterable<ReadItem> {
   batches(): AsyncGenerator<ReadItem[]>;
   rows: CellRows;

@@ -293,7 +293,7 @@ export class UserStore {
   /**
    * Opens a write transaction that takes the write lock at once (BEGIN IMMEDIATE) and stays
    * open across awaits until commit(): an import writes the users of each piece of a file
-   * as it reads it, a few thousand to a transaction.
+   * as it reads it, several pieces to a transaction.
    */
   begin(): void {
     this.db.exec('BEGIN IMMEDIATE');

@@ -72,7 +72,7 @@ function resolver(codes: CodeBook, now: Date): Resolver {
       const name = (at >= 0 ? spec.slice(0, at) : spec).trim();
       const scope = at >= 0 ? spec.slice(at + 1).trim() : undefined;
       const role = r.code('role', name, option);
-      if (adding && codes.get('role', role)?.attrs.needs_parameters) {
+      if (adding && codes.needsParameters(role)) {
         throw new UsageError(
           `${option} ${role}: this role needs parameters (for example a circulation desk), which a bulk job cannot give, as in Alma`,
           `add it to each user in Alma's user editor, or pick a role without parameters`,
