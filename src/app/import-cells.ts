@@ -27,7 +27,7 @@ type CellReader = (u: User, v: string | undefined) => boolean;
 
 const CODE_TABLES = new Map<string, CodeTable>(Object.entries(USER_CODE_FIELDS));
 const ENUM_VALUES: Record<string, readonly string[]> = { record_type: RECORD_TYPES, account_type: ACCOUNT_TYPES, status: STATUSES };
-/** Scalar columns that are neither free text nor read above: left to the general path. */
+/** Scalar columns the plan does not read (a flag, written in any of readBoolean's forms): such a file takes the general path. */
 const NOT_PLANNED = new Set(['force_password_change']);
 
 function primaryId(u: User, v: string | undefined): boolean {
