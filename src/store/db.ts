@@ -8,7 +8,10 @@ import { registerSqlFunctions } from './sql-functions.js';
 
 export type Db = Sqlite.Database;
 
-export const SCHEMA_VERSION = migrations().at(-1)!.version;
+/** The migrations beside this build, listed once per process. */
+const MIGRATIONS = migrations();
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 export interface OpenOptions {
   /** Create the file (mode 0600) when it does not exist, and lay out an empty one; otherwise a missing or empty store is an error. */
@@ -206,7 +209,7 @@ function migrate(db: Db): void {
   const apply = db.transaction(() => {
     // Read again under the write lock: another process may have migrated meanwhile.
     const from = db.pragma('user_version', { simple: true }) as number;
-    const pending = migrations().filter((m) => m.version > from);
+    const pending = MIGRATIONS.filter((m) => m.version > from);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');

@@ -117,7 +117,8 @@ describe('users import: new users straight from the cells', () => {
       expect(outcome(reports[0]!.report)).toEqual(outcome(reports[1]!.report));
       const ids = cells.map((r) => r[0]!.trim().replace(/^'/, '').trim());
       // Rows the plan builds a user of, with an ID no other row of the run gives (a repeated one takes the general path).
-      planned += cells.filter((r, i) => newUserPlan(header, book)!(r) && ids.filter((id) => id.toLowerCase() === ids[i]!.toLowerCase()).length === 1).length;
+      const plan = newUserPlan(header, book)!;
+      planned += cells.filter((r, i) => plan(r) && ids.filter((id) => id.toLowerCase() === ids[i]!.toLowerCase()).length === 1).length;
       const shown = [`${prefix}existing`, ...ids.filter(Boolean)];
       expect(storedRows(fast.db, shown)).toEqual(storedRows(general.db, shown));
     }), { seed: 7, numRuns: 80 });
