@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { packageVersion } from '../app/package-files.js';
 import type { Bind, CommandGroup, CommandResult } from './command.js';
 import type { GlobalOptions, Io, Runner } from './context.js';
@@ -15,8 +15,8 @@ export function programWith(io: Io, onResult: (r: CommandResult) => void, runner
   const program = new Command('alma-users')
     .description('Bulk library-user administration in the model of Ex Libris Alma: users, sets, update/notify jobs, letters.')
     .version(packageVersion())
-    .addOption(new Option('--db <path>', 'the store (SQLite file); env ALMA_USERS_DB'))
-    .addOption(new Option('--operator <id>', 'the staff user who acts; env ALMA_USERS_OPERATOR'))
+    .addOption(new Option('--db <path>', 'the store (SQLite file); env ALMA_USERS_DB').argParser(notEmpty))
+    .addOption(new Option('--operator <id>', 'the staff user who acts; env ALMA_USERS_OPERATOR').argParser(notEmpty))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
     .option('-q, --quiet', 'no messages on stderr except warnings and errors')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
@@ -70,4 +70,13 @@ export function programWith(io: Io, onResult: (r: CommandResult) => void, runner
       command.help();
     });
   return program;
+}
+
+/**
+ * `--db "$STORE"` with the variable unset must not quietly fall back to ALMA_USERS_DB or the
+ * default store (nor `--operator ""` to ALMA_USERS_OPERATOR): a cron script would act on the wrong one.
+ */
+function notEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('it is empty (an unset shell variable?): give a value, or leave the option out to use the environment');
+  return value;
 }

@@ -52,8 +52,8 @@ export class SmtpTransport implements Transport {
     if (!u.hostname) throw new UsageError('the SMTP URL names no host', URL_FORM);
     const secure = protocol === 'smtps:';
     const port = Number(u.port) || (secure ? 465 : 587);
-    const user = u.username ? decodeURIComponent(u.username) : undefined;
-    const pass = u.password ? decodeURIComponent(u.password) : settings.password;
+    const user = u.username ? decoded(u.username, 'user') : undefined;
+    const pass = u.password ? decoded(u.password, 'password') : settings.password;
     if (user && !pass) {
       throw new UsageError(`the SMTP URL names user ${user} but no password`, 'export ALMA_USERS_SMTP_PASSWORD=...');
     }
@@ -140,6 +140,16 @@ export class SmtpTransport implements Transport {
 
   async close(): Promise<void> {
     this.pool.close();
+  }
+}
+
+/** A user or password written into the URL, %-decoded; the value itself is never quoted (it may be the password). */
+function decoded(part: string, what: 'user' | 'password'): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new UsageError(`the SMTP URL's ${what} holds a % that does not start a %-escape (such as %40 for @)`,
+      what === 'password' ? 'write each % of the password as %25, or leave the password out of the URL and export ALMA_USERS_SMTP_PASSWORD=...' : 'write each % of the user name as %25');
   }
 }
 

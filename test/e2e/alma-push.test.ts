@@ -131,4 +131,17 @@ describe('the API key', () => {
     }
     expect(r.alma.stats().keyInQuery).toBe(0);
   }, 60_000);
+
+  it('holding a line break or a control character is refused without being shown, from the environment or the file', async () => {
+    const r = await rig({ users: 1 });
+    const file = r.s.file('alma.key', `${API_KEY}\u0000\n`);
+    fs.chmodSync(file, 0o600);
+    for (const env of [{ ALMA_API_KEY: `${API_KEY}\nX-Evil: 1` }, { ALMA_API_KEY: `${API_KEY}\u001b` }, { ALMA_API_KEY: '', ALMA_API_KEY_FILE: file }]) {
+      const o = await r.run(['alma', 'status'], { env });
+      expect(o.code).toBe(2);
+      expect(o.stderr).toMatch(/the key holds a space, a line break, a control character/);
+      expect(o.stdout + o.stderr).not.toContain(API_KEY);
+    }
+    expect(r.alma.requests()).toHaveLength(0);
+  }, 60_000);
 });

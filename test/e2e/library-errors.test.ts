@@ -96,13 +96,19 @@ describe('library errors reach the user as typed errors', () => {
     expect(r.stderr).not.toContain('scandir');
   });
 
-  it('ALMA_USERS_SMTP_URL without a host or with another scheme is refused before any letter is queued (nodemailer would try localhost)', async () => {
+  it('ALMA_USERS_SMTP_URL without a host, with another scheme or with a broken %-escape is refused before any letter is queued (nodemailer would try localhost)', async () => {
     const s = await store();
     expect((await s.run(['config', 'set', 'institution.email', 'library@example.edu'])).code).toBe(0);
-    for (const [url, message] of [['smtp://', /the SMTP URL names no host/], ['gopher://relay.example.edu', /must start with smtp:\/\/ or smtps:\/\/, not gopher:/]] as const) {
+    for (const [url, message] of [
+      ['smtp://', /the SMTP URL names no host/], ['gopher://relay.example.edu', /must start with smtp:\/\/ or smtps:\/\/, not gopher:/],
+      ['smtps://user:S3cret%zzPW@relay.example.edu', /the SMTP URL's password holds a % that does not start a %-escape/],
+    ] as const) {
       const env = { ALMA_USERS_SMTP_URL: url };
-      expectTyped(await s.run(['mail', 'test', '--to', 'ops@example.edu'], { env }), 2, message);
-      expectTyped(await s.run(['job', 'run', 'update-notify', '--set', 'everyone', '--add-note', 'x', '--notify', 'GENERAL_MESSAGE'], { env }), 2, message);
+      for (const args of [['mail', 'test', '--to', 'ops@example.edu'], ['job', 'run', 'update-notify', '--set', 'everyone', '--add-note', 'x', '--notify', 'GENERAL_MESSAGE']]) {
+        const r = await s.run(args, { env });
+        expectTyped(r, 2, message);
+        expect(r.stderr).not.toContain('S3cret');
+      }
     }
     expect(JSON.parse((await s.run(['mail', 'list', '--format', 'json'])).stdout)).toEqual([]);
   });

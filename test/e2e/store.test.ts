@@ -61,6 +61,21 @@ describe('opening a store', () => {
     expect(fs.existsSync(path.join(dir, 'none.db'))).toBe(false);
   });
 
+  it('refuses an empty --db or --operator (an unset variable in a script) instead of falling back to the environment (exit 2)', async () => {
+    const s = await tempStore();
+    cleanups.push(s.cleanup);
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const home = { HOME: dir, XDG_DATA_HOME: dir };
+    for (const args of [['--db', '', 'init', '--admin', 'x'], ['--db', ' ', 'users', 'list'], ['--operator', '', 'users', 'list']]) {
+      const r = await s.run(args, { env: home });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/argument '\s*' is invalid\. it is empty \(an unset shell variable\?\)/);
+      expect(r.stdout).toBe('');
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it('refuses a store from a newer version and leaves it byte for byte as it was', async () => {
     const s = await tempStore();
     cleanups.push(s.cleanup);

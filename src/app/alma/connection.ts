@@ -31,7 +31,7 @@ export function apiKey(env: NodeJS.ProcessEnv): string {
   if (direct !== undefined && direct !== '' && file !== undefined && file !== '') {
     throw new UsageError('both ALMA_API_KEY and ALMA_API_KEY_FILE are set; set one of them', KEY_HINT);
   }
-  if (direct !== undefined && direct.trim() !== '') return direct.trim();
+  if (direct !== undefined && direct.trim() !== '') return checkedKey(direct.trim(), 'ALMA_API_KEY');
   if (file === undefined || file === '') throw new UsageError('no Alma API key: ALMA_API_KEY and ALMA_API_KEY_FILE are not set', KEY_HINT);
   let stat: fs.Stats;
   try {
@@ -48,7 +48,19 @@ export function apiKey(env: NodeJS.ProcessEnv): string {
   }
   const key = fs.readFileSync(file, 'utf8').trim();
   if (!key || /\s/.test(key)) throw new UsageError(`ALMA_API_KEY_FILE ${file}: expected the key alone on one line`);
-  return key;
+  return checkedKey(key, `ALMA_API_KEY_FILE ${file}`);
+}
+
+/**
+ * An API key goes into an HTTP header, and fetch quotes a header value it refuses in its
+ * error: a key holding a line break or another control character would be printed whole.
+ * Alma's keys are letters and digits, so anything outside printable ASCII is refused here,
+ * without showing the key.
+ */
+function checkedKey(key: string, source: string): string {
+  if (/^[\x21-\x7e]+$/.test(key)) return key;
+  throw new UsageError(`${source}: the key holds a space, a line break, a control character or a character outside ASCII (it is not shown)`,
+    'copy the key again from the Developer Network, alone, without quotes or line breaks');
 }
 
 /** The stored connection; an error saying how to set one when there is none. */

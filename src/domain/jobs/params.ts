@@ -1,6 +1,7 @@
 import { addCodeCommand, type CodeBook, type CodeTable } from '../codes.js';
 import { parseDateArg } from '../dates.js';
 import { UsageError } from '../errors.js';
+import { unprintableIn } from '../text.js';
 import type { Action } from './actions.js';
 import {
   optionKey, optionName, refuseAddedAndRemoved, UPDATE_NOTIFY_ACTIONS, type ActionOption, type Given, type Resolver, type UpdateNotifyParams,
@@ -24,16 +25,31 @@ export type ActionValues = Readonly<Record<string, unknown>>;
 /** An action with the counter it adds one to when it changes a user. */
 export type CountedAction = Action & { counter: string | undefined };
 
+/** The options whose value is a note, which may run over several lines as an imported note may. */
+const MULTI_LINE_OPTIONS = new Set(['--add-note', '--add-block']);
+
+/**
+ * A value typed on the command line is held to the rule an imported one is (a control
+ * character in no field, a line break only in a note): a job would otherwise store what
+ * `users import` refuses, and the user could not be exported and imported again.
+ */
+function printable(option: string, v: string): string {
+  const bad = unprintableIn(v, MULTI_LINE_OPTIONS.has(option) ? '\n\r' : '');
+  if (bad === undefined) return v;
+  throw new UsageError(`${option}: the value holds a control character (${bad}), which no field may hold${MULTI_LINE_OPTIONS.has(option) ? '' : ' (a line break only in a note)'}`,
+    "type the value again without it; in bash, $'...' turns \\e, \\t and \\n into control characters");
+}
+
 function givenOf(values: ActionValues): Given {
   const value = (option: string) => values[optionKey(option)];
   return {
     text: (option) => {
       const v = value(option);
-      return typeof v === 'string' ? v : undefined;
+      return typeof v === 'string' ? printable(option, v) : undefined;
     },
     list: (option) => {
       const v = value(option);
-      return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+      return (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []).map((item) => printable(option, item));
     },
     on: (option) => {
       const v = value(option);
