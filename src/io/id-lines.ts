@@ -1,4 +1,5 @@
 import { InputError } from '../domain/errors.js';
+import { excerpt } from '../domain/text.js';
 
 /**
  * What every ID-file reader (text, CSV, xlsx) produces, and the rules they share: how an
@@ -115,11 +116,12 @@ export function cleanId(raw: string): { id: string; invalid?: string } | undefin
   // Excel's text marker: '0012345 is how a spreadsheet keeps leading zeros.
   if (id.startsWith("'")) id = id.slice(1).trim();
   if (id === '') return { id, invalid: 'empty after trimming' };
+  // An invalid ID is only reported: cut, so that a whole line read as one ID does not come back whole.
   const control = CONTROL.exec(id);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return { id, invalid: `holds a control character (U+${code})` };
+    return { id: excerpt(id), invalid: `holds a control character (U+${code})` };
   }
-  if (id.length > MAX_ID_LENGTH && [...id].length > MAX_ID_LENGTH) return { id, invalid: `longer than ${MAX_ID_LENGTH} characters` };
+  if (id.length > MAX_ID_LENGTH && [...id].length > MAX_ID_LENGTH) return { id: excerpt(id), invalid: `longer than ${MAX_ID_LENGTH} characters` };
   return { id };
 }

@@ -1,5 +1,6 @@
 import { parseAlmaDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
+import { excerpt } from '../domain/text.js';
 import {
   clean, NO_DESCS, readBoolean, RecordError, roleRefs, type CellRow, type CellRows, type FileStats, type ImportRecord, type ReadItem,
   type UnreadableRecord,
@@ -138,7 +139,7 @@ export function csvHeader(fields: string[], file: string): string[] {
   const unknown = names.filter((n) => !CSV_COLUMNS.includes(n));
   if (unknown.length) {
     throw new InputError(
-      `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`,
+      `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${excerpt(u)}"`).join(', ')}`,
       { file, line: 1 },
       `nothing was imported; valid columns: ${CSV_COLUMNS.join(', ')} (or Alma's own names, such as "Primary Identifier": see docs/users.md)`,
     );

@@ -73,6 +73,11 @@ describe('users import: CSV', () => {
     expect(r.stderr).toContain('bad.csv:1: unknown column "shoe_size"');
     expect(r.stderr).toMatch(/valid columns: primary_id, record_type, .*barcode.*roles/);
     expect(await s.ids()).toEqual(['admin']);
+    // A file with no line break at all is one header: its "column" is named cut, not echoed for megabytes.
+    const oneLine = await s.run(['users', 'import', s.file('one-line.csv', 'A'.repeat(1_000_000))]);
+    expect(oneLine.code).toBe(2);
+    expect(oneLine.stderr).toContain(`one-line.csv:1: unknown column "${'a'.repeat(59)}…"`);
+    expect(oneLine.stderr.length).toBeLessThan(2000);
   });
 
   it('rejects a user with an unknown code, naming the code and the command that adds it (exit 3)', async () => {

@@ -1,3 +1,4 @@
+import { excerpt } from '../text.js';
 import type { User } from '../user.js';
 import { LIST_FIELDS, SCALAR_FIELDS } from '../user-fields.js';
 
@@ -47,7 +48,7 @@ export function describeChange(c: FieldChange): string {
   if (c.field === PASSWORD_FIELD) return 'password reset';
   if (c.field === RECORD_FIELD) return c.before === null ? 'user created' : 'user deleted';
   if (c.key !== undefined) {
-    const key = short(c.key);
+    const key = excerpt(c.key);
     if (c.before === null) return `${c.field} +${key}`;
     if (c.after === null) return `${c.field} -${key}`;
     return `${c.field} ${key}: ${elementText(c.before)} -> ${elementText(c.after)}`;
@@ -62,8 +63,8 @@ export function describeChanges(changes: readonly FieldChange[]): string {
 function scalarText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '(empty)';
   // A whole list (identifiers, e-mails... as a sync replaces them) reads as its JSON, not [object Object].
-  if (Array.isArray(v)) return v.length ? short(JSON.stringify(v)) : '(empty)';
-  return short(String(v));
+  if (Array.isArray(v)) return v.length ? excerpt(JSON.stringify(v)) : '(empty)';
+  return excerpt(String(v));
 }
 
 /** An element that changed in place (a role re-activated): its status and expiry tell the story. */
@@ -71,11 +72,7 @@ function elementText(v: unknown): string {
   if (v === null || typeof v !== 'object') return scalarText(v);
   const o = v as Record<string, unknown>;
   const parts = [o.status, o.expiry_date ? `until ${String(o.expiry_date)}` : undefined].filter(Boolean);
-  return parts.length ? parts.join(' ') : short(JSON.stringify(v));
-}
-
-function short(s: string, max = 60): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return parts.length ? parts.join(' ') : excerpt(JSON.stringify(v));
 }
 
 /** Equality of two elements or values as stored (JSON), whatever the order of their keys. */
