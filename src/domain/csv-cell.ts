@@ -13,7 +13,23 @@ export function csvCell(value: string): string {
 
 const FORMULA = /^'*[=+\-@\t\r]/;
 
-/** A cell as read back: the neutralising ' of csvCell (or typed in Excel) is removed. */
+/**
+ * ="0012345": how many exports keep an ID's leading zeros for Excel, which shows the text
+ * between the quotes. Only that whole form (no other quote inside) is read as its text.
+ */
+const EXCEL_TEXT = /^="([^"]*)"$/;
+
+/**
+ * A cell as read back: the neutralising ' of csvCell (or typed in Excel) is removed, and
+ * ="TEXT" is read as TEXT, as Excel shows it.
+ */
 export function readCsvCell(cell: string): string {
-  return cell.charCodeAt(0) === 39 && FORMULA.test(cell) ? cell.slice(1) : cell;
+  const c = cell.charCodeAt(0);
+  if (c === 39) return FORMULA.test(cell) ? cell.slice(1) : cell;
+  return c === 61 ? excelText(cell) : cell;
+}
+
+/** TEXT for a cell written ="TEXT", else the cell as it is. */
+export function excelText(cell: string): string {
+  return EXCEL_TEXT.exec(cell)?.[1] ?? cell;
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../domain/errors.js';
+import { excelText } from '../domain/csv-cell.js';
 import { excerpt } from '../domain/text.js';
 
 /**
@@ -113,8 +114,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function cleanId(raw: string): { id: string; invalid?: string } | undefined {
   let id = raw.trim();
   if (id === '') return undefined;
-  // Excel's text marker: '0012345 is how a spreadsheet keeps leading zeros.
+  // Excel's text marker: '0012345 is how a spreadsheet keeps leading zeros; ="0012345", how an export does.
   if (id.startsWith("'")) id = id.slice(1).trim();
+  else if (id.startsWith('=')) id = excelText(id).trim();
   if (id === '') return { id, invalid: 'empty after trimming' };
   // An invalid ID is only reported: cut, so that a whole line read as one ID does not come back whole.
   const control = CONTROL.exec(id);

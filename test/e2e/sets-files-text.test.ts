@@ -37,6 +37,13 @@ describe('plain text ID files', () => {
     expect(await s.memberIds('from-text')).toEqual(['0000777', '0012345', 'abc']);
   });
 
+  it('reads an export\'s ="0012345" as the ID 0012345, leading zeros kept', async () => {
+    const file = s.file('eq-ids.txt', 'User name\n="0012345"\n="0000777"\n');
+    const rep = json(await s.run(['set', 'create', 'from-eq', '--from-file', file, '--format', 'json']));
+    expect(rep).toMatchObject({ added: 2, invalid: [], not_found: [] });
+    expect(await s.memberIds('from-eq')).toEqual(['0000777', '0012345']);
+  });
+
   it('reads a first line that is no header as an ID, and says so', async () => {
     const file = s.file('noheader.txt', '0012345\nzoe.muller\n');
     const r = await s.run(['set', 'create', 'no-header', '--from-file', file]);

@@ -64,6 +64,18 @@ describe('users import: CSV', () => {
     expect(u.contact_info.email[0].email_address).toBe('ada.lovelace@example.edu');
   });
 
+  it('reads ="0012345", the way exports keep leading zeros for Excel, as 0012345 in any column; a value merely starting with = stays as it is', async () => {
+    const s = await store();
+    const f = s.file('eq.csv', 'primary_id,first_name,last_name,barcode,job_description\n="0099600",A,="B",="000123",=SUM(A1)\n="0099601",C,D,,"=""x"" and ""y"""\n');
+    const r = await s.run(['users', 'import', f]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await s.ids()).toEqual(['0099600', '0099601', 'admin']);
+    const u = JSON.parse((await s.run(['users', 'show', '0099600', '--format', 'json'])).stdout) as { last_name: string; job_description: string; user_identifier: { value: string }[] };
+    expect([u.last_name, u.user_identifier.map((i) => i.value), u.job_description]).toEqual(['B', ['000123'], '=SUM(A1)']);
+    const v = JSON.parse((await s.run(['users', 'show', '0099601', '--format', 'json'])).stdout) as { job_description: string };
+    expect(v.job_description).toBe('="x" and "y"');
+  });
+
   it('stops on an unknown column before writing anything, naming the valid columns (exit 2)', async () => {
     const s = await store();
     const good = s.file('good.csv', `${HEADER}\n1,A,B,a@example.edu,GRAD,patron\n`);
