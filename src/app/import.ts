@@ -333,5 +333,7 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     // A failure midway: the users of the open transaction are not written, as a batch's were not.
     users.rollback();
   }
+  // A row the reader refuses is rejected as it is read, the others when their batch is written: listed in file order.
+  report.rejections.sort((a, b) => place({ file: a.file, line: a.line ?? undefined, record: a.record }) - place({ file: b.file, line: b.line ?? undefined, record: b.record }));
   return report;
 }

@@ -76,6 +76,16 @@ describe('users import: CSV', () => {
     expect(v.job_description).toBe('="x" and "y"');
   });
 
+  it('lists rejections in file order, whether the reader or the import refused the row', async () => {
+    const s = await store();
+    const f = s.file('order.csv', 'primary_id,first_name,last_name,user_group,expiry_date\nr1,A,B,GRAD,\nr2,A,B,WIZARD,\nr3,A,B,GRAD,2026-02-30\nr4,A,B,GRAD,\nr5,A,B,NOPE,\nr6,A,B,GRAD,bad\n');
+    const r = await s.run(['users', 'import', f, '--format', 'json']);
+    expect(r.code).toBe(3);
+    const rep = JSON.parse(r.stdout) as { created: number; rejections: { line: number; primary_id: string }[] };
+    expect(rep.created).toBe(2);
+    expect(rep.rejections.map((x) => [x.line, x.primary_id])).toEqual([[3, 'r2'], [4, 'r3'], [6, 'r5'], [7, 'r6']]);
+  });
+
   it('stops on an unknown column before writing anything, naming the valid columns (exit 2)', async () => {
     const s = await store();
     const good = s.file('good.csv', `${HEADER}\n1,A,B,a@example.edu,GRAD,patron\n`);
