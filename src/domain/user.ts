@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from './dates.js';
 import { MAX_PRIMARY_ID } from './primary-id.js';
+import { excerpt } from './text.js';
 import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES, USER_DEFAULTS } from './user-enums.js';
 
 /**
@@ -11,7 +12,10 @@ import { ACCOUNT_TYPES, RECORD_TYPES, STATUSES, USER_DEFAULTS } from './user-enu
 
 const text = z.string().trim().min(1);
 const optionalText = text.optional();
-const isoDate = z.string().trim().refine(isIsoDate, { message: 'expected a date as YYYY-MM-DD, from 1900-01-01 to 9999-12-31' });
+// The value is named: 2026-02-30 has the right form, and only the message can say which date is meant.
+const isoDate = z.string().trim().refine(isIsoDate, {
+  error: (issue) => `"${excerpt(String(issue.input))}" is not a date: expected YYYY-MM-DD, a day that exists, from 1900-01-01 to 9999-12-31`,
+});
 export const segment = z.enum(['Internal', 'External']);
 export const activeStatus = z.enum(STATUSES);
 

@@ -76,14 +76,16 @@ describe('users import: CSV', () => {
     expect(v.job_description).toBe('="x" and "y"');
   });
 
-  it('lists rejections in file order, whether the reader or the import refused the row', async () => {
+  it('lists rejections in file order, whether the reader or the import refused the row, each naming its value', async () => {
     const s = await store();
     const f = s.file('order.csv', 'primary_id,first_name,last_name,user_group,expiry_date\nr1,A,B,GRAD,\nr2,A,B,WIZARD,\nr3,A,B,GRAD,2026-02-30\nr4,A,B,GRAD,\nr5,A,B,NOPE,\nr6,A,B,GRAD,bad\n');
     const r = await s.run(['users', 'import', f, '--format', 'json']);
     expect(r.code).toBe(3);
-    const rep = JSON.parse(r.stdout) as { created: number; rejections: { line: number; primary_id: string }[] };
+    const rep = JSON.parse(r.stdout) as { created: number; rejections: { line: number; primary_id: string; reason: string }[] };
     expect(rep.created).toBe(2);
     expect(rep.rejections.map((x) => [x.line, x.primary_id])).toEqual([[3, 'r2'], [4, 'r3'], [6, 'r5'], [7, 'r6']]);
+    // A date of the right form that is no day names the value, as one of the wrong form does.
+    expect(rep.rejections[1]!.reason).toBe('expiry_date: "2026-02-30" is not a date: expected YYYY-MM-DD, a day that exists, from 1900-01-01 to 9999-12-31');
   });
 
   it('stops on an unknown column before writing anything, naming the valid columns (exit 2)', async () => {
@@ -139,7 +141,7 @@ describe('users import: CSV', () => {
     expect(r.code).toBe(3);
     expect(r.report).toMatchObject({ created: 2, rejected: 5, superseded: 1 });
     const byLine = Object.fromEntries(r.report!.rejections.map((x) => [x.line, x.reason]));
-    expect(byLine[2]).toMatch(/expiry_date: expected a date/);
+    expect(byLine[2]).toBe('expiry_date: "2027-02-30" is not a date: expected YYYY-MM-DD, a day that exists, from 1900-01-01 to 9999-12-31');
     expect(byLine[4]).toMatch(/emails\[1\]\.address: not an e-mail address/);
     expect(byLine[5]).toMatch(/status/);
     expect(byLine[6]).toMatch(/the row has 5 fields, the header 6/);
