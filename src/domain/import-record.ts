@@ -95,6 +95,8 @@ export function clean(v: string | undefined | null): string | undefined {
 export function readBoolean(v: unknown, what: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
+  // String([]) is '' (absent) and String(['true']) is 'true': a list is no boolean, nor is an object.
+  if (typeof v === 'object') throw new RecordError(`${what}: expected true or false, found ${Array.isArray(v) ? 'a list' : 'an object'}`);
   const t = String(v).trim().toLowerCase();
   if (t === '') return undefined;
   if (t === 'true' || t === 'yes' || t === 'y' || t === '1') return true;

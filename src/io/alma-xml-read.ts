@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '../domain/errors.js';
 import { RecordError, type FileStats, type ReadItem } from '../domain/import-record.js';
 import { almaPrimaryId, almaUserToRecord, isAlmaUserObject, partialPage } from './alma-user-in.js';
+import { isObj, ShapeError, type Obj } from './alma-value-shape.js';
 
 /**
  * Alma XML: one <user>, or any root whose children are <user> (<users>, <userRecords>).
@@ -20,6 +21,8 @@ const WRAPPERS: Record<string, string> = {
   proxy_for_users: 'proxy_for_user', library_notices: 'library_notice',
 };
 const ITEMS = new Set([...Object.values(WRAPPERS), 'user']);
+/** Wrappers of what alma-users does not model: whatever they hold is ignored. */
+const UNREAD = new Set(['proxy_for_users', 'library_notices']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -37,8 +40,6 @@ const parser = new XMLParser({
 });
 const META = XMLParser.getMetaDataSymbol() as unknown as string;
 
-type Obj = Record<string, unknown>;
-
 function normalise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalise);
   if (typeof v !== 'object' || v === null) return v;
@@ -46,7 +47,14 @@ function normalise(v: unknown): unknown {
   for (const [k, val] of Object.entries(v as Obj)) {
     const item = WRAPPERS[k];
     if (item !== undefined) {
-      const inner = typeof val === 'object' && val !== null ? (val as Obj)[item] : undefined;
+      const inner = isObj(val) ? val[item] : undefined;
+      // Read as an empty list, <emails><mail>...</mail></emails> would delete every email of an existing user.
+      if (!UNREAD.has(k)) {
+        const other = isObj(val) ? Object.keys(val).find((x) => x !== item) : undefined;
+        const found = Array.isArray(val) ? `${val.length} <${k}> elements`
+          : other !== undefined ? (other === '#text' ? 'text' : `<${other}>`) : isObj(val) || val === '' ? undefined : 'text';
+        if (found !== undefined) throw new RecordError(`${k}: expected <${item}> elements in one <${k}>, found ${found}`);
+      }
       out[item] = inner === undefined ? [] : normalise(inner);
     } else {
       out[k === '#text' ? 'value' : k] = normalise(val);
@@ -163,12 +171,13 @@ export function readAlmaXml(file: string, text: string, stats: FileStats): ReadI
   return users.map((raw, i) => {
     const meta = typeof raw === 'object' && raw !== null ? (raw as Record<string, { startIndex?: number }>)[META] : undefined;
     const at = { file, record: i + 1, ...(meta?.startIndex !== undefined ? { line: lineAt(starts, meta.startIndex) } : {}) };
-    const u = normalise(raw);
-    if (!isAlmaUserObject(u)) return { at, error: 'not a user: no <primary_id>' };
+    if (!isAlmaUserObject(raw)) return { at, error: 'not a user: no <primary_id>' };
+    let u: Obj = raw;
     try {
+      u = normalise(raw) as Obj;
       return almaUserToRecord(u, at);
     } catch (e) {
-      if (e instanceof RecordError) return { at, primary_id: almaPrimaryId(u), error: e.message };
+      if (e instanceof RecordError) return { at, primary_id: almaPrimaryId(u), error: e instanceof ShapeError ? e.inXml() : e.message };
       throw e;
     }
   });
