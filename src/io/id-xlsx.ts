@@ -1,13 +1,14 @@
 import ExcelJS from 'exceljs';
-import yauzl from 'yauzl';
 import { InputError } from '../domain/errors.js';
 import { chooseColumn, cleanId, type IdHeader, type IdLine } from './id-lines.js';
+import { checkXlsxSize, unreadableXlsx } from './xlsx-size.js';
 
 /**
  * An ID file as an Excel workbook (.xlsx), read with exceljs's streaming reader: the first
  * sheet or --sheet NAME, the ID column found as for CSV. A number in the ID column is kept
  * as written but marked `numeric`, because Excel turns 0123456 typed into a General cell
- * into the number 123456; the caller reports it by its cell reference.
+ * into the number 123456; the caller reports it by its cell reference. A formula is the
+ * value saved with it, as Excel shows it.
  */
 
 export interface XlsxIdRead {
@@ -24,7 +25,7 @@ interface CellText {
   invalid?: string;
 }
 
-/** A cell's value as text; dates, booleans and errors are not IDs. */
+/** A cell's value as text; dates, booleans, errors and formulas without a value are not IDs. */
 function cellText(v: unknown): CellText | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return { text: v };
@@ -35,10 +36,39 @@ function cellText(v: unknown): CellText | undefined {
     const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string; formula?: string; sharedFormula?: string };
     if (o.richText) return { text: o.richText.map((r) => r.text).join('') };
     if (o.error !== undefined) return { text: o.error, invalid: `the cell holds the error ${o.error}` };
-    if (o.formula !== undefined || o.sharedFormula !== undefined) return cellText(o.result);
+    // A shared formula's copies come as such objects: exceljs's reader gives them an empty formula, which its cells do not take for a formula.
+    if (o.formula !== undefined || o.sharedFormula !== undefined) return formulaText(o.result);
     if (o.text !== undefined) return cellText(o.text);
   }
   return { text: String(v) };
+}
+
+/**
+ * A formula's cell is the value saved with it. exceljs's streaming reader keeps none when
+ * no value was saved, and reads a saved value as a number unless it is text: an error
+ * value (#DIV/0!) and the empty value openpyxl writes for a formula both become NaN.
+ */
+function formulaText(result: unknown): CellText {
+  if (result === undefined || result === null) {
+    return { text: '', invalid: 'a formula whose value Excel never saved: open the file in Excel and save it again' };
+  }
+  if (typeof result === 'number' && Number.isNaN(result)) {
+    return { text: '', invalid: 'a formula whose value is an error (#DIV/0!, #N/A...) or was never saved: open the file in Excel, make the cell show the ID and save it again' };
+  }
+  return cellText(result) ?? { text: '' };
+}
+
+/**
+ * A row's cells from column A, undefined where none was written: row.values leaves holes
+ * there, which map() and every() pass over. A formula is read from its cell because
+ * row.values drops a result that is falsy: 0, '' and the NaN of an error value.
+ */
+function rowCells(row: ExcelJS.Row): (CellText | undefined)[] {
+  const cells = new Array<CellText | undefined>(row.cellCount).fill(undefined);
+  row.eachCell((cell, col) => {
+    cells[col - 1] = cell.type === ExcelJS.ValueType.Formula ? formulaText(cell.result) : cellText(cell.value);
+  });
+  return cells;
 }
 
 /** 123456 as 123456, never 1.23456e+5; beyond 15 digits Excel has already lost digits. */
@@ -58,73 +88,13 @@ function columnLetters(index: number): string {
   return s;
 }
 
-/**
- * The parts exceljs holds in memory whole, and the most each may hold once inflated: the
- * shared-strings table (every text cell of the workbook; 64 MB is some two million IDs)
- * and the styles. A workbook over these is refused before it is read: a few MB of ZIP can
- * inflate to gigabytes of strings.
- */
-export const XLSX_LIMITS: Readonly<Record<string, number>> = { 'xl/sharedStrings.xml': 64 << 20, 'xl/styles.xml': 16 << 20 };
-
-/**
- * Inflates each bounded part, counting its bytes and keeping none, so what a part's ZIP
- * entry claims is never taken on trust. Undefined when every part is within its bound.
- */
-function oversizedPart(file: string): Promise<{ part: string; limit: number } | undefined> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const done = (v: { part: string; limit: number } | undefined, e?: Error) => {
-        zip.close();
-        if (e) reject(e);
-        else resolve(v);
-      };
-      zip.on('error', (e: Error) => done(undefined, e));
-      zip.on('end', () => done(undefined));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const limit = XLSX_LIMITS[entry.fileName];
-        if (limit === undefined) return zip.readEntry();
-        if (entry.uncompressedSize > limit) return done({ part: entry.fileName, limit });
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return done(undefined, e);
-          let bytes = 0;
-          stream.on('data', (chunk: Buffer) => {
-            bytes += chunk.length;
-            if (bytes > limit) {
-              stream.destroy();
-              done({ part: entry.fileName, limit });
-            }
-          });
-          stream.on('error', (se: Error) => done(undefined, se));
-          stream.on('end', () => zip.readEntry());
-        });
-      });
-      zip.readEntry();
-    });
-  });
-}
-
-async function checkSize(file: string, display: string): Promise<void> {
-  let big: { part: string; limit: number } | undefined;
-  try {
-    big = await oversizedPart(file);
-  } catch (e) {
-    throw new InputError(`not a readable .xlsx workbook: ${(e as Error).message}`, { file: display }, 'save it from Excel as .xlsx, or as CSV');
-  }
-  if (big) {
-    const what = big.part === 'xl/sharedStrings.xml' ? 'its table of text cells (shared strings)' : 'its table of cell styles';
-    throw new InputError(`${what} is over ${big.limit >> 20} MB, more than an ID file needs`, { file: display },
-      'save the ID column alone as a new workbook, or as CSV (one ID a line), and give that file');
-  }
-}
-
 export async function* readXlsxIds(
   file: string,
   display: string,
   opts: { column?: string | undefined; sheet?: string | undefined; identifierTypes: readonly string[] },
   state: XlsxIdRead,
 ): AsyncGenerator<IdLine[]> {
-  await checkSize(file, display);
+  await checkXlsxSize(file, display);
   // Styles are read so that date cells are told from numbers.
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
@@ -144,7 +114,7 @@ export async function* readXlsxIds(
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`not a readable .xlsx workbook: ${(e as Error).message}`, { file: display }, 'save it from Excel as .xlsx, or as CSV');
+    throw unreadableXlsx(e, display);
   }
   if (!found) {
     if (opts.sheet === undefined) throw new InputError('the workbook has no sheets', { file: display }, 'save it from Excel as .xlsx, or as CSV');
@@ -161,22 +131,23 @@ async function* readSheet(
   let index = -1;
   let batch: IdLine[] = [];
   for await (const row of sheet) {
-    // row.values is 1-based and sparse.
-    const values = (row.values as unknown[]).slice(1);
+    const cells = rowCells(row);
     if (index < 0) {
-      const cells = values.map((v) => cellText(v)?.text ?? '');
-      if (cells.every((c) => c.trim() === '')) continue;
-      const choice = chooseColumn(cells, opts, `${display} (sheet ${state.sheet})`);
+      const texts = cells.map((v) => v?.text ?? '');
+      if (texts.every((c) => c.trim() === '')) continue;
+      const choice = chooseColumn(texts, opts, `${display} (sheet ${state.sheet})`);
       index = choice.index;
       state.header = choice.header;
       if (choice.header.found) continue;
     }
     const line = row.number;
     const cell = `${columnLetters(index)}${line}`;
-    const v = cellText(values[index]);
+    const v = cells[index];
     const c = v ? cleanId(v.text) : undefined;
-    if (!v || !c) {
-      if (values.every((x) => (cellText(x)?.text ?? '').trim() === '')) state.blank++;
+    if (v?.invalid && !c) {
+      batch.push({ line, id: v.text, cell, invalid: v.invalid });
+    } else if (!v || !c) {
+      if (cells.every((x) => (x?.text ?? '').trim() === '')) state.blank++;
       else batch.push({ line, id: '', cell, invalid: 'the ID cell is empty' });
     } else {
       const invalid = v.invalid ?? c.invalid;

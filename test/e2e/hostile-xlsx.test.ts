@@ -1,12 +1,16 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { XLSX_BOUNDS } from '../../src/io/xlsx-size.js';
 import { userStores } from '../helpers/users.js';
+import { rawXlsx } from '../helpers/xlsx.js';
 import { zipOf } from '../helpers/zip.js';
 
 /**
- * Workbooks that would take gigabytes to read (issue 11, item 8): a shared-strings table
- * that inflates past its documented bound (docs/sets.md) is refused before exceljs reads
- * it, also when the ZIP lies about its size; an ordinary workbook still loads.
+ * Workbooks that would take gigabytes to read (issue 11, item 8): a shared-strings table,
+ * or sheets, that inflate past their documented bounds (docs/input-limits.md) are refused
+ * before exceljs reads them, also when the ZIP lies about the size; an ordinary workbook
+ * still loads, and a sheet of a million IDs stays well within the bound.
  */
 
 const store = userStores();
@@ -15,6 +19,32 @@ const store = userStores();
 function hugeStrings(): Buffer {
   const si = '<si><t>0000000000000000000000000000000000000000000000000000000000000000</t></si>';
   return Buffer.from(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${si.repeat(Math.ceil((65 << 20) / si.length))}</sst>`);
+}
+
+/**
+ * A sheet of 260 MB that deflates to some 250 kB: an ID, and beside it two cells of 130 MB
+ * of text written in the sheet itself (inline strings), which the shared-strings bound
+ * never saw. Such cells took gigabytes of memory, or failed with `Invalid string length`.
+ */
+function inlineBomb(claimedSize?: number): Buffer {
+  const mb = Buffer.alloc(1 << 20, 'x');
+  const cell = (ref: string) => [Buffer.from(`<c r="${ref}" t="inlineStr"><is><t>`), ...new Array<Buffer>(130).fill(mb), Buffer.from('</t></is></c>')];
+  return rawXlsx([
+    Buffer.from('<row r="1"><c r="A1" t="inlineStr"><is><t>Primary ID</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>0012345</t></is></c>'),
+    ...cell('B2'), ...cell('C2'),
+    Buffer.from('</row>'),
+  ], claimedSize);
+}
+
+/** A part's inflated size, as the ZIP's directory states it (exceljs states it truly). */
+async function partSize(xlsx: Buffer, name: string): Promise<number> {
+  const zip = await yauzl.fromBufferPromise(xlsx, { lazyEntries: true });
+  try {
+    for await (const e of zip.eachEntry()) if (e.fileName === name) return e.uncompressedSize;
+  } finally {
+    zip.close();
+  }
+  throw new Error(`the workbook has no ${name}`);
 }
 
 describe('xlsx ID files with a huge shared-strings table', () => {
@@ -57,5 +87,39 @@ describe('xlsx ID files with a huge shared-strings table', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: ${file}: not a readable .xlsx workbook`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('xlsx ID files with huge sheets', () => {
+  it('a sheet whose cells hold hundreds of MB of text is refused (exit 2) before it is read; no set is created', async () => {
+    const s = await store();
+    const file = s.file('inline.xlsx', inlineBomb());
+    const r = await s.run(['set', 'create', 'inline', '--from-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: ${file}: its sheets together are over 256 MB, more than an ID file needs`);
+    expect(r.stderr).toContain('hint: save the ID column alone as a new workbook, or as CSV');
+    expect((await s.run(['set', 'show', 'inline'])).code).toBe(2);
+  });
+
+  it('is refused when the ZIP understates the size, too', async () => {
+    const s = await store();
+    const file = s.file('inline-liar.xlsx', inlineBomb(1000));
+    const r = await s.run(['set', 'create', 'inline-liar', '--from-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: .*inline-liar\.xlsx: (its sheets together are over 256 MB|not a readable \.xlsx workbook)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect((await s.run(['set', 'show', 'inline-liar'])).code).toBe(2);
+  });
+
+  it('a sheet of 1,000,000 IDs in one column is well within the bound', async () => {
+    // Measured on 10,000 IDs as exceljs writes them; a row of a million-row sheet is a few characters longer.
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('IDs');
+    ws.addRow(['Primary ID']);
+    for (let i = 0; i < 10_000; i++) ws.addRow([String(1_000_000 + i).padStart(10, '0')]);
+    const sheet = await partSize(Buffer.from(await wb.xlsx.writeBuffer()), 'xl/worksheets/sheet1.xml');
+    expect(sheet).toBeGreaterThan(500_000);
+    // Twice a million rows' worth, with a tenth more for their longer row numbers, still fits.
+    expect(sheet * 100 * 1.1 * 2).toBeLessThan(XLSX_BOUNDS.sheets.limit);
   });
 });
