@@ -88,38 +88,59 @@ function columnLetters(index: number): string {
   return s;
 }
 
+type XlsxOptions = { column?: string | undefined; sheet?: string | undefined; identifierTypes: readonly string[] };
+
+/**
+ * exceljs 4.4's streaming reader now and then loses the ZIP's last entry (exceljs issue
+ * 3064; about one read in a hundred on a busy machine): the workbook part, which exceljs
+ * writes last, so a good file failed with "Cannot read properties of undefined". Such a read
+ * fails before its first row, and is made again, this many times in all.
+ */
+const READS = 3;
+
+/** A workbook's sheets, each an iterable of its rows, as exceljs's streaming reader gives them. */
+export type SheetsOf = (file: string) => AsyncIterable<AsyncIterable<ExcelJS.Row>>;
+
+// Styles are read so that date cells are told from numbers.
+export const streamedSheets: SheetsOf = (file) => new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
+});
+
 export async function* readXlsxIds(
-  file: string,
-  display: string,
-  opts: { column?: string | undefined; sheet?: string | undefined; identifierTypes: readonly string[] },
-  state: XlsxIdRead,
+  file: string, display: string, opts: XlsxOptions, state: XlsxIdRead, sheetsOf: SheetsOf = streamedSheets,
 ): AsyncGenerator<IdLine[]> {
   await checkXlsxSize(file, display);
-  // Styles are read so that date cells are told from numbers.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
-  });
-  const seen: string[] = [];
-  let found = false;
-  try {
-    for await (const sheet of reader) {
-      // exceljs's typings omit the worksheet reader's name.
-      const name = String((sheet as unknown as { name: string }).name);
-      seen.push(name);
-      if (opts.sheet !== undefined ? name.toLowerCase() !== opts.sheet.trim().toLowerCase() : seen.length > 1) continue;
-      found = true;
-      state.sheet = name;
-      yield* readSheet(sheet, display, opts, state);
-      break;
+  for (let read = 1; ; read++) {
+    const progress = { rows: false };
+    try {
+      yield* readOnce(sheetsOf(file), display, opts, state, progress);
+      return;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if (progress.rows || read === READS) throw unreadableXlsx(e, display);
     }
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw unreadableXlsx(e, display);
   }
-  if (!found) {
-    if (opts.sheet === undefined) throw new InputError('the workbook has no sheets', { file: display }, 'save it from Excel as .xlsx, or as CSV');
-    throw new InputError(`no sheet named ${opts.sheet}`, { file: display }, `the workbook has: ${seen.join(', ')}`);
+}
+
+async function* readOnce(
+  sheets: AsyncIterable<AsyncIterable<ExcelJS.Row>>, display: string, opts: XlsxOptions, state: XlsxIdRead, progress: { rows: boolean },
+): AsyncGenerator<IdLine[]> {
+  state.blank = 0;
+  const seen: string[] = [];
+  for await (const sheet of sheets) {
+    // exceljs's typings omit the worksheet reader's name.
+    const name = String((sheet as unknown as { name: string }).name);
+    seen.push(name);
+    if (opts.sheet !== undefined ? name.toLowerCase() !== opts.sheet.trim().toLowerCase() : seen.length > 1) continue;
+    state.sheet = name;
+    for await (const batch of readSheet(sheet, display, opts, state)) {
+      progress.rows = true;
+      yield batch;
+    }
+    return;
   }
+  if (opts.sheet === undefined) throw new InputError('the workbook has no sheets', { file: display }, 'save it from Excel as .xlsx, or as CSV');
+  throw new InputError(`no sheet named ${opts.sheet}`, { file: display }, `the workbook has: ${seen.join(', ')}`);
 }
 
 async function* readSheet(
