@@ -133,13 +133,19 @@ function shownId(cell: string | undefined): string | undefined {
   return cleanId(readCsvCell(cell ?? ''))?.id || undefined;
 }
 
+/** An empty header cell, named by its place: most often a delimiter at the end of the header line. */
+function emptyColumn(names: string[]): string {
+  const at = names.indexOf('') + 1;
+  return `"" (column ${at} has no name${at === names.length ? ': is there a delimiter at the end of the header line?' : ''})`;
+}
+
 /** Checks a header; an unknown, repeated or conflicting column makes the file unusable. */
 export function csvHeader(fields: string[], file: string): string[] {
   const names = fields.map(columnName);
   const unknown = names.filter((n) => !CSV_COLUMNS.includes(n));
   if (unknown.length) {
     throw new InputError(
-      `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${excerpt(u)}"`).join(', ')}`,
+      `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => (u === '' ? emptyColumn(names) : `"${excerpt(u)}"`)).join(', ')}`,
       { file, line: 1 },
       `nothing was imported; valid columns: ${CSV_COLUMNS.join(', ')} (or Alma's own names, such as "Primary Identifier": see docs/users.md)`,
     );

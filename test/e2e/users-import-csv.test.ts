@@ -102,6 +102,10 @@ describe('users import: CSV', () => {
     expect(oneLine.code).toBe(2);
     expect(oneLine.stderr).toContain(`one-line.csv:1: unknown column "${'a'.repeat(59)}…"`);
     expect(oneLine.stderr.length).toBeLessThan(2000);
+    // A header cell without a name is named by its place; at the end, most often a stray delimiter.
+    const trailing = await s.run(['users', 'import', s.file('trailing.csv', 'primary_id,first_name,last_name,\n3,C,D,\n')]);
+    expect(trailing.code).toBe(2);
+    expect(trailing.stderr).toContain('trailing.csv:1: unknown column "" (column 4 has no name: is there a delimiter at the end of the header line?)');
   });
 
   it('rejects a user with an unknown code, naming the code and the command that adds it (exit 3)', async () => {
