@@ -78,7 +78,7 @@ export function notText(head: Buffer): { reason: string; fix: string; nul?: numb
   if (head.subarray(0, 4).equals(ZIP)) return { reason: 'is a spreadsheet (xlsx), not CSV', fix: saveAsCsv };
   if (head.subarray(0, 8).equals(OLE2)) return { reason: 'is a spreadsheet (Excel 97-2003 xls), not CSV', fix: saveAsCsv };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    return { reason: 'is UTF-16 text, not UTF-8', fix: saveAsCsv };
+    return { reason: 'is UTF-16 text, not UTF-8', fix: `${SAVE_AS_UTF8}, or convert it: iconv -f UTF-16 -t UTF-8 FILE > NEW-FILE` };
   }
   const nul = head.indexOf(0);
   if (nul >= 0) return nulByte(nul);
@@ -102,11 +102,13 @@ export function notTextBytes(bytes: Buffer): { reason: string; fix: string } | u
 function notUtf8(byte: number | undefined, line: number): { reason: string; fix: string } {
   return {
     reason: byte === undefined ? `is not UTF-8 text (it ends inside a character, on line ${line})` : `is not UTF-8 text (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} on line ${line})`,
-    fix: `it is probably in a legacy encoding such as Windows-1252: ${SAVE_AS_CSV}, or convert it (iconv -f WINDOWS-1252 -t UTF-8)`,
+    fix: `it is probably in a legacy encoding such as Windows-1252: ${SAVE_AS_UTF8}, or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW-FILE`,
   };
 }
 
 const SAVE_AS_CSV = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-8 (Comma delimited)") and import that file';
+/** The same for any text file: a JSON or XML file is saved as UTF-8 by its editor, not by Excel. */
+const SAVE_AS_UTF8 = 'save it as UTF-8 (a CSV from Excel: File > Save As > "CSV UTF-8 (Comma delimited)"; JSON or XML: the editor\'s UTF-8 encoding)';
 
 /**
  * notText for the whole file, not only its head: a byte that is not UTF-8 after the first

@@ -188,6 +188,10 @@ describe('users import: files that are not text', () => {
       expect(r.stderr, name).toMatch(message);
     }
     expect(await s.ids()).toEqual(['admin']);
+    // A JSON file gets the conversion that fits it, not only Excel's "CSV UTF-8".
+    const json = await s.run(['users', 'import', s.file('users.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[{"primary_id": "x"}]', 'utf16le')]))]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/JSON or XML: the editor's UTF-8 encoding\), or convert it: iconv -f UTF-16 -t UTF-8 FILE > NEW-FILE/);
   });
 });
 
