@@ -140,12 +140,23 @@ function parse(xml: string, file: string): Obj {
   }
 }
 
+/**
+ * The validator's words, except for a file that ends with elements still open (a copy or a
+ * download cut short), which it reports as the JSON of their names: said as the tags left open.
+ */
+function validatorMessage(msg: string): string {
+  const open = /^Invalid '\[([^\]]*)\]' found\.?$/.exec(msg.replace(/\s+/g, ' '));
+  if (!open) return msg;
+  const names = [...open[1]!.matchAll(/"([^"]*)"/g)].map((m) => `<${m[1]!}>`);
+  return `the file ends with ${names.join(', ')} still open (cut short?)`;
+}
+
 export function readAlmaXml(file: string, text: string, stats: FileStats): ReadItem[] {
   const xml = controlReferences(text.replace(/^\uFEFF/, ''));
   refuseUnsafe(xml, file);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, line: valid.err.line }, 'nothing was imported; fix the file and run again');
+    throw new InputError(`not well-formed XML: ${validatorMessage(valid.err.msg)}`, { file, line: valid.err.line }, 'nothing was imported; fix the file and run again');
   }
   const doc = parse(xml, file);
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));

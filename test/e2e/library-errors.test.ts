@@ -60,6 +60,9 @@ describe('library errors reach the user as typed errors', () => {
     const s = await store();
     const xml = s.file('users.xml', '<users><user><primary_id>X1</primary_id></user><user></users>');
     expectTyped(await s.run(['users', 'import', xml]), 2, /users\.xml:1: not well-formed XML/);
+    // A file cut short names the elements left open, not the validator's JSON of them.
+    const cut = s.file('cut.xml', '<users>\n<user><primary_id>X1</primary_id><first_name>Ab');
+    expectTyped(await s.run(['users', 'import', cut]), 2, /cut\.xml:\d+: not well-formed XML: the file ends with <users>, <user>, <first_name> still open \(cut short\?\)$/m);
     const zip = s.file('sis.zip', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100, 1)]));
     expectTyped(await s.run(['users', 'sync', zip, '--profile', 'SIS']), 2, /sis\.zip: not a readable zip archive/);
   });
