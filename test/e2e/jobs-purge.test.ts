@@ -71,11 +71,19 @@ describe('job run purge', () => {
     expect((await s.run(['config', 'set', 'purge.keep_days', 'soon'])).code).toBe(2);
   });
 
-  it('needs --set or --due; update-notify still needs --set; an unknown type names both', async () => {
+  it('needs --set or --due, not both, and a bulk size that is a whole number; update-notify still needs --set; an unknown type names both', async () => {
     const { s } = await purgeStore();
     const neither = await s.run(['job', 'run', 'purge']);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('job run purge needs either --set NAME or --due');
+    const both = await s.run(['job', 'run', 'purge', '--set', 'x', '--due']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('job run purge needs one of --set NAME and --due, not both');
+    for (const n of ['abc', '0', '2.5', '100001']) {
+      const bulk = await s.run(['job', 'run', 'purge', '--due', '--bulk-size', n]);
+      expect(bulk.code, n).toBe(2);
+      expect(bulk.stderr).toBe('error: --bulk-size: expected a whole number of users from 1 to 100000\n');
+    }
     const un = await s.run(['job', 'run', 'update-notify', '--add-role', 'license-viewer']);
     expect(un.code).toBe(2);
     expect(un.stderr).toContain('job run update-notify needs --set NAME');

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * checked by the preflight, domain/jobs/params.ts), as the command line gives them.
  */
 
-const bulkSize = z.coerce.number().int().min(1).max(100_000).optional();
+const BULK_SIZE = { error: 'expected a whole number of users from 1 to 100000' };
+const bulkSize = z.coerce.number(BULK_SIZE).int(BULK_SIZE).min(1, BULK_SIZE).max(100_000, BULK_SIZE).optional();
 const text = z.string().trim().min(1).optional();
 
 export const runOptions = z.object({

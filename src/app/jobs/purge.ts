@@ -29,7 +29,8 @@ export interface PurgeRun extends PreparedJob {
 
 export function preparePurge(db: Db, op: Operator, codes: CodeBook, o: { set?: string | undefined; due?: boolean | undefined }): PurgeRun {
   if (!o.set === !o.due) {
-    throw new UsageError('job run purge needs either --set NAME or --due', '--due purges the users whose purge date has passed; --set NAME the members of a set');
+    throw new UsageError(`job run purge needs ${o.set ? 'one of --set NAME and --due, not both' : 'either --set NAME or --due'}`,
+      '--due purges the users whose purge date has passed; --set NAME the members of a set');
   }
   const params: PurgeParams = { due: o.due === true, today: today() };
   const set = o.set ? getSet(db, o.set, op) : undefined;
