@@ -81,6 +81,10 @@ function detectFormat(file: string, display: string, head: Buffer, opts: IdFileO
     throw new InputError('is an Excel 97-2003 (.xls) workbook, which alma-users does not read', { file: display },
       'in Excel, save it as .xlsx (Excel Workbook) or as CSV');
   }
+  if (opts.format && opts.format !== 'xlsx' && head.subarray(0, 4).equals(ZIP)) {
+    throw new InputError(`is an .xlsx workbook (a ZIP archive), which --input-format ${opts.format} cannot read`, { file: display },
+      'leave --input-format out (a workbook is found by itself), or give --input-format xlsx');
+  }
   if (opts.format) return opts.format;
   if (head.subarray(0, 4).equals(ZIP) || ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
   if (ext === '.csv' || ext === '.tsv' || opts.column !== undefined) return 'csv';

@@ -69,6 +69,10 @@ describe('xlsx ID files', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no sheet named Patrons');
     expect(missing.stderr).toContain('the workbook has: Notes, IDs');
+    const forced = await s.run(['set', 'create', 'sheet-as-text', '--from-file', file, '--input-format', 'text']);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain('is an .xlsx workbook (a ZIP archive), which --input-format text cannot read');
+    expect(forced.stderr).toContain('hint: leave --input-format out');
   });
 
   it('finds the ID column after an empty header cell', async () => {
