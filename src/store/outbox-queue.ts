@@ -23,6 +23,8 @@ export interface LetterToQueue {
   text: string;
   /** The body holds a temporary password: erased as soon as the letter cannot be sent as it is. */
   carriesPassword: boolean;
+  /** A password letter: the hash of the password it carries, to tell at sending whether it is still the user's. */
+  passwordHash?: string | null | undefined;
 }
 
 export interface QueuedLetter {
@@ -57,8 +59,8 @@ export class Outbox {
     this.domain = options.messageIdDomain ?? messageIdDomain(getConfig(db, 'institution.email'));
     this.now = options.now ?? (() => new Date());
     this.insert = db.prepare(`INSERT INTO outbox (id, message_id, job_id, user_id, primary_id, notification_type, recipient,
-      subject, body_text, body_html, status, last_reply, created_at, updated_at, carries_password)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      subject, body_text, body_html, status, last_reply, created_at, updated_at, carries_password, password_hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.forget = db.prepare('DELETE FROM outbox WHERE rowid = ?');
   }
 
@@ -86,6 +88,7 @@ export class Outbox {
         id, messageId, letter.jobId, letter.userId, letter.primaryId, letter.type, letter.recipient, letter.subject,
         body(letter.text), body(letter.html),
         allowed ? 'pending' : 'suppressed', allowed ? null : SUPPRESSED_REPLY, at, at, letter.carriesPassword ? 1 : 0,
+        allowed && letter.carriesPassword ? letter.passwordHash ?? null : null,
       ).lastInsertRowid);
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && letter.jobId !== null) {

@@ -34,11 +34,14 @@ export interface Claimer {
   transport: string;
 }
 
+export const STALE_REPLY = 'not sent: the temporary password in it is no longer the user\'s (reset again since, or the account is no longer internal)';
+
 /** The least time between two fsyncs of the shredded keys in a sending run. */
 const KEY_FLUSH_GAP_MS = 20;
 
 /** The moves of a sending run, prepared once: the run makes them for every letter. */
 export class SendingMoves {
+  private readonly staleStmt;
   private readonly claimStmt;
   private readonly sentStmt;
   private readonly laterStmt;
@@ -58,6 +61,9 @@ export class SendingMoves {
   private readonly keys;
 
   constructor(private readonly db: Db) {
+    this.staleStmt = move(db, ['pending'], 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?, last_reply = ?`,
+      `id = ? AND carries_password = 1 AND password_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u
+        WHERE u.id = outbox.user_id AND u.password_hash = outbox.password_hash AND u.account_type = 'INTERNAL')`, 'RETURNING rowid AS slot');
     this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
       'id = ?', 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html, rowid AS slot, carries_password');
     this.sentStmt = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, last_reply = ?, ${ERASE_BODY}, ${RELEASE}`);
@@ -70,6 +76,18 @@ export class SendingMoves {
     syncLetterKeys(db);
   }
 
+  /**
+   * pending -> discarded when the letter's temporary password is no longer its user's: reset
+   * again since (a later job, users reset-password, an import), the account made external, or
+   * the user gone. Sent, it would give the user a dead password, perhaps after the live one.
+   * Its key is shredded with those of the letters that ended. Whether it was discarded.
+   */
+  superseded(id: string, at: string): boolean {
+    const row = this.staleStmt.get(at, STALE_REPLY, id) as { slot: number } | undefined;
+    if (row) this.toShred.push(row.slot);
+    return row !== undefined;
+  }
+
   /** pending -> sending; undefined when the letter is no longer pending (another process took it). */
   claim(id: string, claimer: Claimer, at: string): ClaimedLetter | undefined {
     const row = this.claimStmt.get(claimer.by, claimer.boot, claimer.transport, at, id) as ClaimedRow | undefined;
@@ -79,11 +97,6 @@ export class SendingMoves {
     this.slots.set(id, slot);
     const [body_text, body_html] = openBodies(this.db, slot, [letter.body_text ?? null, letter.body_html ?? null]);
     return { ...letter, body_text, body_html };
-  }
-
-  /** Whether this claimed letter carries a sealed body, whose key is shredded once it is sent or given up. */
-  sealed(id: string): boolean {
-    return this.slots.has(id);
   }
 
   /** The key slots of the letters that ended since the last call: to shred once their moves are on the disk. */

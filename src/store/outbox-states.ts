@@ -43,8 +43,8 @@ export function mayFollow(from: LetterStatus, to: LetterStatus): boolean {
 
 /** A password letter's body goes with it once it cannot be sent as it is. */
 export const ERASE_SECRET_BODY = `body_text = CASE WHEN carries_password = 1 THEN NULL ELSE body_text END,
-  body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END`;
-export const ERASE_BODY = 'body_text = NULL, body_html = NULL';
+  body_html = CASE WHEN carries_password = 1 THEN NULL ELSE body_html END, password_hash = NULL`;
+export const ERASE_BODY = 'body_text = NULL, body_html = NULL, password_hash = NULL';
 export const RELEASE = 'claimed_by = NULL, claimed_boot = NULL';
 
 /**
@@ -194,11 +194,11 @@ export function passwordLettersIn(db: Db, statuses: readonly LetterStatus[], job
  */
 export function reissueLetter(
   db: Db, id: string, from: LetterStatus,
-  letter: { messageId: string; recipient: string; subject: string; html: string; text: string; note: string }, now = new Date(),
+  letter: { messageId: string; recipient: string; subject: string; html: string; text: string; note: string; passwordHash: string }, now = new Date(),
 ): boolean {
   const slot = db.prepare<[string], number>('SELECT rowid FROM outbox WHERE id = ?').pluck().get(id);
   if (slot === undefined) return false;
   const seal = sealerFor(db, slot);
-  return move(db, [from], 'pending', 'message_id = ?, recipient = ?, subject = ?, body_text = ?, body_html = ?, next_attempt_at = NULL, last_reply = ?, updated_at = ?')
-    .run(letter.messageId, letter.recipient, letter.subject, seal(letter.text), seal(letter.html), letter.note, now.toISOString(), id).changes === 1;
+  return move(db, [from], 'pending', 'message_id = ?, recipient = ?, subject = ?, body_text = ?, body_html = ?, password_hash = ?, next_attempt_at = NULL, last_reply = ?, updated_at = ?')
+    .run(letter.messageId, letter.recipient, letter.subject, seal(letter.text), seal(letter.html), letter.passwordHash, letter.note, now.toISOString(), id).changes === 1;
 }

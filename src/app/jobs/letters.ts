@@ -67,7 +67,7 @@ export async function openLetterPort(place: LetterPlace): Promise<OpenedLetters>
       const letter = renderer.render({ user, type, password, jobId });
       return outbox.enqueue({
         jobId, userId: user.id, primaryId: user.primary_id, type, recipient, subject: letter.subject, html: letter.html, text: letter.text,
-        carriesPassword: renderer.carriesPassword(type),
+        carriesPassword: renderer.carriesPassword(type), passwordHash: user.password_hash,
       });
     },
     async deliver(jobId, onSent) {

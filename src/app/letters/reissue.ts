@@ -71,7 +71,7 @@ export async function reissuePasswordLetters(
       const letter = renderer.render({ user: after, type: p.row.notification_type, password: p.password, jobId: p.row.job_id });
       const ok = reissueLetter(db, p.row.id, p.row.status, {
         messageId: outbox.newMessageId(), recipient: preferredEmail(after)!, subject: letter.subject, html: letter.html, text: letter.text,
-        note: `a new temporary password, issued by ${actor} with mail retry: the letter before was ${p.row.status}`,
+        note: `a new temporary password, issued by ${actor} with mail retry: the letter before was ${p.row.status}`, passwordHash: p.hash,
       }, now);
       if (!ok) {
         result.skipped.push({ primary_id: p.row.primary_id, reason: 'the letter changed meanwhile (another process retried or discarded it)' });

@@ -87,6 +87,8 @@ export interface DeliveryResult {
   pending: number;
   /** Letters of this scope whose fate after a crash is unknown; `mail retry --uncertain` resends them. */
   uncertain: number;
+  /** Password letters discarded unsent: their password is no longer the user's (SendingMoves.superseded). */
+  superseded: number;
   /** Letters found 'sending' after a crash and settled now (eml: written or not). */
   recovered: Recovered;
   /**
@@ -115,7 +117,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   const claimer = { by: `${me.host}:${me.pid}`, boot: me.boot, transport: transport.name };
   const uncertainCount = () => countInStatus(db, 'uncertain', jobId);
   if (run.halted) {
-    return { sent: 0, failed: 0, pending: countInStatus(db, 'pending', jobId), uncertain: uncertainCount(), recovered, failures: [], halted: run.halted };
+    return { sent: 0, failed: 0, pending: countInStatus(db, 'pending', jobId), uncertain: uncertainCount(), superseded: 0, recovered, failures: [], halted: run.halted };
   }
   const queue = pendingLetterIds(db, jobId, options.includeNotDue ? undefined : new Date().toISOString()).filter((id) => !run.gaveUp.has(id))
     .filter((id) => !options.letterIds || options.letterIds.includes(id));
@@ -135,6 +137,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   let failed = 0;
   let uncertainNow = 0;
   let skipped = 0;
+  let superseded = 0;
   // The rate the transport allows, kept before a letter is claimed rather than in its queue.
   const gap = transport.perSecond ? 1000 / transport.perSecond : 0;
   let nextStartAt = 0;
@@ -175,6 +178,10 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
       if (dueRetry >= 0) id = retries.splice(dueRetry, 1)[0]!.id;
       else if (next < queue.length) id = queue[next++]!;
       else break;
+      if (moves.superseded(id, at)) {
+        superseded++;
+        continue;
+      }
       const row = moves.claim(id, claimer, at);
       if (!row) {
         skipped++; // another process took it, or someone changed it meanwhile
@@ -255,10 +262,10 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   await bulkWrites(db, async () => {
     try {
       for (;;) {
-        const ending = outcomes.some((o) => moves.sealed(o.id));
         const claimed = step(new Date());
+        // The keys of the password letters that ended (sent, failed, superseded...) are shredded once that is on the disk.
         const slots = moves.ended();
-        const ready = ending || (claimed.length > 0 && !transport.leavesProof) ? forced(slots) : undefined;
+        const ready = slots.length > 0 || (claimed.length > 0 && !transport.leavesProof) ? forced(slots) : undefined;
         if (!ready) moves.shred(slots);
         for (const letter of claimed) start(letter, transport.leavesProof ? undefined : ready);
         const more = !halted && (next < queue.length || retries.length > 0);
@@ -291,7 +298,7 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
   if (halted) run.halted = halted;
 
   return {
-    sent, failed, pending: total - sent - failed - uncertainNow - skipped, uncertain: uncertainCount(), recovered, failures,
+    sent, failed, pending: total - sent - failed - uncertainNow - skipped - superseded, uncertain: uncertainCount(), superseded, recovered, failures,
     ...(halted ? { halted } : {}),
   };
 }

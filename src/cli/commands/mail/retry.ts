@@ -37,8 +37,12 @@ Example:
       ctx.warn(`${uncertainPasswords} password letter(s) are uncertain, and a password is never sent twice: ` +
         `give those users a new temporary password, in a new letter, with: ${again}`);
     }
+    if (r.superseded) {
+      ctx.warn(`${r.superseded} password letter(s) were discarded unsent: the temporary password in each is no longer the user's ` +
+        '(reset again since, or the account is no longer internal), and the newer letter, if any, carries the one that works');
+    }
     ctx.info(`sent ${r.sent}, failed ${r.failed}, still pending ${r.pending}`);
-    const counts = { sent: r.sent, failed: r.failed, pending: r.pending, uncertain: r.uncertain };
+    const counts = { sent: r.sent, failed: r.failed, pending: r.pending, uncertain: r.uncertain, superseded: r.superseded };
     return {
       exit: r.halted ? EXIT.failure : r.failed || r.pending || r.uncertain ? EXIT.partial : EXIT.ok,
       output: {
