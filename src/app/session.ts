@@ -6,7 +6,7 @@ import { openStore, type Db } from '../store/db.js';
 import { stampChecked } from '../store/check-stamp.js';
 import { guardWrites, isReadOnlyFailure, noteOpened, storeFailure } from '../store/failures.js';
 import { UserStore } from '../store/users.js';
-import { recoverAbandonedJobs } from './jobs/recover.js';
+import { recoverAbandonedJobs, type RecoveredJob } from './jobs/recover.js';
 
 /** The open store, as the use cases take it; the command line holds it without knowing SQLite. */
 export type { Db };
@@ -39,7 +39,7 @@ export class Session {
     readonly db: Db,
     private readonly file: string,
     /** Jobs left running by a process that is gone, now Aborted by System. */
-    readonly recovered: string[],
+    readonly recovered: RecoveredJob[],
   ) {}
 
   static open(file: string, options: SessionOptions = {}): Session {
@@ -87,7 +87,7 @@ export class Session {
  * A job whose process died (kill -9, power loss) is found by the next command. A store this
  * user cannot write is still read: its dead jobs wait for a command that can mark them.
  */
-function recover(db: Db): string[] {
+function recover(db: Db): RecoveredJob[] {
   try {
     return recoverAbandonedJobs(db);
   } catch (e) {

@@ -89,8 +89,8 @@ export class Context {
   private session(opts: { create?: boolean } = {}): Session {
     if (!this.session_) {
       this.session_ = Session.open(this.storePath, opts);
-      for (const id of this.session_.recovered) {
-        this.warn(`job ${id} was left running by a process that is gone; it is now Aborted by System (finish it: alma-users job resume ${id})`);
+      for (const { id, finish } of this.session_.recovered) {
+        this.warn(`job ${id} was left running by a process that is gone; it is now Aborted by System (to finish it: ${finish})`);
       }
     }
     return this.session_;

@@ -169,10 +169,10 @@ export class JobStore {
   }
 
   /** Jobs that hold their set (Pending or Running), with the process said to run them. */
-  holding(): { id: string; pid: number | null; host: string | null; boot_id: string | null }[] {
+  holding(): { id: string; type: string; pid: number | null; host: string | null; boot_id: string | null }[] {
     return this.db
-      .prepare("SELECT id, pid, host, boot_id FROM jobs WHERE status IN ('Pending', 'Running')")
-      .all() as { id: string; pid: number | null; host: string | null; boot_id: string | null }[];
+      .prepare("SELECT id, type, pid, host, boot_id FROM jobs WHERE status IN ('Pending', 'Running')")
+      .all() as { id: string; type: string; pid: number | null; host: string | null; boot_id: string | null }[];
   }
 
   /**
@@ -180,13 +180,13 @@ export class JobStore {
    * one judged dead (checked under the write lock: a resume may have claimed it meanwhile).
    * Returns the ids marked.
    */
-  abandonDead(dead: readonly { id: string; pid: number | null }[], at: string): string[] {
+  abandonDead<J extends { id: string; pid: number | null; finish: string }>(dead: readonly J[], at: string): J[] {
     const mark = this.db.prepare(
-      "UPDATE jobs SET status = 'Aborted by System', ended_at = ?, pid = NULL, error = 'the job process ended without finishing (killed, crashed or the machine stopped); resume it with: alma-users job resume ' || id WHERE id = ? AND status IN ('Pending', 'Running') AND pid IS ?",
+      "UPDATE jobs SET status = 'Aborted by System', ended_at = ?, pid = NULL, error = 'the job process ended without finishing (killed, crashed or the machine stopped); to finish it: ' || ? WHERE id = ? AND status IN ('Pending', 'Running') AND pid IS ?",
     );
-    const marked: string[] = [];
+    const marked: J[] = [];
     this.db.transaction(() => {
-      for (const j of dead) if (mark.run(at, j.id, j.pid).changes === 1) marked.push(j.id);
+      for (const j of dead) if (mark.run(at, j.finish, j.id, j.pid).changes === 1) marked.push(j);
     }).immediate();
     return marked;
   }

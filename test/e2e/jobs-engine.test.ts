@@ -108,7 +108,7 @@ describe('a job whose process dies', () => {
     expect(killed.code).toBeNull();
 
     const list = await s.run(['job', 'list', '--format', 'json']);
-    expect(list.stderr).toContain(`job ${seen.id} was left running by a process that is gone; it is now Aborted by System`);
+    expect(list.stderr).toContain(`job ${seen.id} was left running by a process that is gone; it is now Aborted by System (to finish it: alma-users job resume ${seen.id})`);
     expect(JSON.parse(list.stdout)[0]).toMatchObject({ id: seen.id, status: 'Aborted by System', processed: at, total: 1500 });
     expect((await perMember(s, seen.id, 'license-viewer')).roleCounts.filter((n) => n === 1).length).toBe(at);
 

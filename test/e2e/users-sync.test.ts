@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { thisProcess } from '../../src/domain/processes.js';
 import { sisXml, syncStores, type SisUser } from '../helpers/sync.js';
 
 /**
@@ -125,6 +128,23 @@ describe('users sync: a job', () => {
     expect(undo.code).toBe(0);
     expect((await s.user('s1')).last_name).toBe('Archer');
     expect(await s.ids()).toEqual(['admin', 's1', 's2']);
+  });
+
+  it('left running by a process that is gone, is named with what finishes it: the same sync again, not job resume', async () => {
+    const s = await store();
+    const job = (await s.sync(sisXml(students.slice(0, 2)), '--profile', 'STUDENTS')).report!.job!;
+    // As a kill -9 leaves it: Running, its total not known yet, under the pid of a process that has ended, on this host and boot.
+    const db = new Database(s.db);
+    db.prepare("UPDATE jobs SET status = 'Running', ended_at = NULL, total = 0, pid = ?, host = ?, boot_id = ? WHERE id = ?")
+      .run(spawnSync('true').pid, thisProcess().host, thisProcess().boot, job);
+    db.close();
+    const list = await s.run(['job', 'list', '--format', 'json']);
+    // Its total is known only at its end: no percentage, the users it reached.
+    expect((JSON.parse(list.stdout) as { id: string; progress: string; processed: number }[]).find((j) => j.id === job)).toMatchObject({ progress: '', processed: 2 });
+    expect(list.stderr).toContain(`warning: job ${job} was left running by a process that is gone; it is now Aborted by System (to finish it: run the same users sync again (a sync is not resumed))`);
+    const resume = await s.run(['job', 'resume', job]);
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toContain('hint: run the same users sync again (a sync is not resumed)');
   });
 
   it('refuses a file it cannot use with exit 2 and writes nothing', async () => {

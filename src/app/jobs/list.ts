@@ -1,4 +1,3 @@
-import { isHolding } from '../../domain/jobs/status.js';
 import type { Db } from '../../store/db.js';
 import { JobStore } from '../../store/jobs.js';
 
@@ -18,7 +17,8 @@ export interface JobListFilter {
 export function listJobs(db: Db, f: JobListFilter) {
   return new JobStore(db).list({ running: f.running, history: f.history, limit: f.limit ?? 50 }).map((j) => ({
     id: j.id, name: j.name, type: j.type, set: j.set_name, operator: j.operator, submitted: j.submitted_at, status: j.status,
-    stage: j.stage, progress: j.total ? `${Math.floor((j.processed / j.total) * 100)}%` : isHolding(j.status) ? '' : '100%',
+    // A sync learns its total only as it ends: one that stopped before has no percentage to show.
+    stage: j.stage, progress: j.total ? `${Math.floor((j.processed / j.total) * 100)}%` : j.status.startsWith('Completed') ? '100%' : '',
     processed: j.processed, total: j.total,
   }));
 }

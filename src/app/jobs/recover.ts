@@ -1,6 +1,7 @@
 import type { Db } from '../../store/db.js';
 import { JobStore } from '../../store/jobs.js';
 import { processGone } from '../../domain/processes.js';
+import { howToFinish } from '../../domain/jobs/job-types.js';
 
 /**
  * Finds jobs left Pending or Running by a process that is gone (kill -9, power loss, a
@@ -10,11 +11,17 @@ import { processGone } from '../../domain/processes.js';
  * Called whenever a command opens the store: one indexed query, and the boot id is read
  * only when there is a running job to judge.
  */
-export function recoverAbandonedJobs(db: Db, now = new Date()): string[] {
+export function recoverAbandonedJobs(db: Db, now = new Date()): RecoveredJob[] {
   const jobs = new JobStore(db);
   const live = jobs.holding();
   if (live.length === 0) return [];
   const dead = live.filter((j) => processGone({ pid: j.pid, host: j.host, boot: j.boot_id }));
   if (dead.length === 0) return [];
-  return jobs.abandonDead(dead, now.toISOString());
+  return jobs.abandonDead(dead.map((j) => ({ ...j, finish: howToFinish(j) })), now.toISOString()).map(({ id, finish }) => ({ id, finish }));
+}
+
+/** A job found abandoned, and what finishes it (a command, or what to run again). */
+export interface RecoveredJob {
+  id: string;
+  finish: string;
 }

@@ -3,6 +3,7 @@ import type { CodeBook } from '../../domain/codes.js';
 import { ConflictError } from '../../domain/errors.js';
 import type { ActionEnv } from '../../domain/jobs/actions.js';
 import { refuseUntoldPasswords, storedParams } from '../../domain/jobs/params.js';
+import { howToFinish } from '../../domain/jobs/job-types.js';
 import { updateNotifyPlanner } from '../../domain/jobs/plan.js';
 import { RESUMABLE_STATUSES, type JobType } from '../../domain/jobs/status.js';
 import { undoPlanner, type UndoParams } from '../../domain/jobs/undo.js';
@@ -54,7 +55,7 @@ const RESUMERS: Record<JobType, (r: Resuming) => Promise<PreparedJob>> = {
   'user-reset-password': oneUser,
   'user-delete': oneUser,
   // A sync reads its files, not a set; run again, it leaves the users it reached unchanged and does the rest.
-  sync: ({ job }) => Promise.reject(new ConflictError(`job ${job.id} is a users sync, which is not resumed`, 'run the same users sync again')),
+  sync: ({ job }) => Promise.reject(new ConflictError(`job ${job.id} is a users sync, which is not resumed`, howToFinish(job))),
 };
 
 async function oneUser(r: Resuming): Promise<PreparedJob> {

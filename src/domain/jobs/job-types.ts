@@ -14,6 +14,15 @@ export function isJobRunType(type: string | undefined): type is JobRunType {
   return JOB_RUN_TYPES.some((t) => t.type === type);
 }
 
+/**
+ * What finishes a job that stopped before its end: a sync reads its files again (it is not
+ * resumed: run again, it leaves the users it reached unchanged and does the rest); every
+ * other job is resumed where it stopped.
+ */
+export function howToFinish(job: { id: string; type: string }): string {
+  return job.type === 'sync' ? 'run the same users sync again (a sync is not resumed)' : `alma-users job resume ${job.id}`;
+}
+
 /** "update-notify or purge", for help and refusals. */
 export function jobRunTypeList(): string {
   return JOB_RUN_TYPES.map((t) => t.type).join(' or ');
