@@ -34,6 +34,13 @@ export interface Claimer {
   transport: string;
 }
 
+/**
+ * A letter is sent only while this holds: it carries no password, it predates the snapshot
+ * (migration 013), or its password is still its user's and the user is internal.
+ */
+const PASSWORD_CURRENT = `(carries_password = 0 OR password_hash IS NULL OR EXISTS (SELECT 1 FROM users u
+  WHERE u.id = outbox.user_id AND u.password_hash = outbox.password_hash AND u.account_type = 'INTERNAL'))`;
+
 export const STALE_REPLY = 'not sent: the temporary password in it is no longer the user\'s (reset again since, or the account is no longer internal)';
 
 /** The least time between two fsyncs of the shredded keys in a sending run. */
@@ -62,10 +69,9 @@ export class SendingMoves {
 
   constructor(private readonly db: Db) {
     this.staleStmt = move(db, ['pending'], 'discarded', `${ERASE_BODY}, next_attempt_at = NULL, updated_at = ?, last_reply = ?`,
-      `id = ? AND carries_password = 1 AND password_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u
-        WHERE u.id = outbox.user_id AND u.password_hash = outbox.password_hash AND u.account_type = 'INTERNAL')`, 'RETURNING rowid AS slot');
+      `id = ? AND NOT ${PASSWORD_CURRENT}`, 'RETURNING rowid AS slot');
     this.claimStmt = move(db, ['pending'], 'sending', 'attempts = attempts + 1, claimed_by = ?, claimed_boot = ?, transport = ?, updated_at = ?, next_attempt_at = NULL',
-      'id = ?', 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html, rowid AS slot, carries_password');
+      `id = ? AND ${PASSWORD_CURRENT}`, 'RETURNING id, message_id, primary_id, recipient, subject, body_text, body_html, rowid AS slot, carries_password');
     this.sentStmt = move(db, ['sending'], 'sent', `sent_at = ?, updated_at = ?, last_reply = ?, ${ERASE_BODY}, ${RELEASE}`);
     this.laterStmt = move(db, ['sending'], 'pending', `updated_at = ?, last_reply = ?, next_attempt_at = ?, ${RELEASE}`);
     this.failedStmt = move(db, ['sending'], 'failed', `updated_at = ?, last_reply = ?, ${RELEASE}, ${ERASE_SECRET_BODY}`);
@@ -77,7 +83,8 @@ export class SendingMoves {
   }
 
   /**
-   * pending -> discarded when the letter's temporary password is no longer its user's: reset
+   * pending -> discarded when the letter's temporary password is no longer its user's (asked
+   * when claim() did not take it, so a letter sent as usual costs no second statement): reset
    * again since (a later job, users reset-password, an import), the account made external, or
    * the user gone. Sent, it would give the user a dead password, perhaps after the live one.
    * Its key is shredded with those of the letters that ended. Whether it was discarded.
@@ -88,7 +95,10 @@ export class SendingMoves {
     return row !== undefined;
   }
 
-  /** pending -> sending; undefined when the letter is no longer pending (another process took it). */
+  /**
+   * pending -> sending; undefined when the letter is no longer pending (another process took
+   * it) or its password is no longer its user's (superseded() then discards it).
+   */
   claim(id: string, claimer: Claimer, at: string): ClaimedLetter | undefined {
     const row = this.claimStmt.get(claimer.by, claimer.boot, claimer.transport, at, id) as ClaimedRow | undefined;
     if (!row) return undefined;

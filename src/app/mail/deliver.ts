@@ -178,13 +178,10 @@ export async function deliver(db: Db, options: DeliverOptions): Promise<Delivery
       if (dueRetry >= 0) id = retries.splice(dueRetry, 1)[0]!.id;
       else if (next < queue.length) id = queue[next++]!;
       else break;
-      if (moves.superseded(id, at)) {
-        superseded++;
-        continue;
-      }
       const row = moves.claim(id, claimer, at);
       if (!row) {
-        skipped++; // another process took it, or someone changed it meanwhile
+        if (moves.superseded(id, at)) superseded++;
+        else skipped++; // another process took it, or someone changed it meanwhile
         continue;
       }
       if (row.body_text === undefined || row.body_html === undefined) {
