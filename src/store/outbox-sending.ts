@@ -41,7 +41,7 @@ export interface Claimer {
 const PASSWORD_CURRENT = `(carries_password = 0 OR password_hash IS NULL OR EXISTS (SELECT 1 FROM users u
   WHERE u.id = outbox.user_id AND u.password_hash = outbox.password_hash AND u.account_type = 'INTERNAL'))`;
 
-export const STALE_REPLY = 'not sent: the temporary password in it is no longer the user\'s (reset again since, or the account is no longer internal)';
+const STALE_REPLY = 'not sent: the temporary password in it is no longer the user\'s (reset again since, or the account is no longer internal)';
 
 /** The least time between two fsyncs of the shredded keys in a sending run. */
 const KEY_FLUSH_GAP_MS = 20;

@@ -36,8 +36,8 @@ const MULTI_LINE_OPTIONS = new Set(['--add-note', '--add-block']);
 function printable(option: string, v: string): string {
   const bad = unprintableIn(v, MULTI_LINE_OPTIONS.has(option) ? '\n\r' : '');
   if (bad === undefined) return v;
-  throw new UsageError(`${option}: the value holds a control character (${bad}), which no field may hold${MULTI_LINE_OPTIONS.has(option) ? '' : ' (a line break only in a note)'}`,
-    "type the value again without it; in bash, $'...' turns \\e, \\t and \\n into control characters");
+  const why = bad === 'U+000A' || bad === 'U+000D' ? `a line break (${bad}); only a note may have several lines` : `a control character (${bad}), which no field may hold`;
+  throw new UsageError(`${option}: the value holds ${why}`, "type the value again without it; in bash, $'...' turns \\e, \\t and \\n into control characters");
 }
 
 function givenOf(values: ActionValues): Given {
