@@ -46,15 +46,16 @@ describe('the preflight of update/notify', () => {
     expect(refusal({ jobDescription: '  ' })).toBe('--job-description may not be empty');
   });
 
-  it('refuses a control character in any value as users import does, a line break only in a note', () => {
+  it('refuses a control character in any value as users import does, a line break or a tab only in a note', () => {
     expect(refusal({ addNote: 'a\u001b[31mred' })).toBe('--add-note: the value holds a control character (U+001B), which no field may hold');
     expect(refusal({ jobDescription: 'x\ny' })).toBe('--job-description: the value holds a line break (U+000A); only a note may have several lines');
     expect(refusal({ jobDescription: 'x\u001by' })).toBe('--job-description: the value holds a control character (U+001B), which no field may hold');
     expect(refusal({ addBlock: ['06-LOCAL:n\u0007x'] })).toBe('--add-block: the value holds a control character (U+0007), which no field may hold');
     expect(refusal({ addRole: ['patron', 'cataloger\u009b@MAIN'] })).toContain('--add-role: the value holds a control character (U+009B)');
-    expect(resolve({ addNote: 'line 1\r\nline 2', addBlock: ['02-GLOBAL: lost\nreported by phone'] })).toMatchObject({
-      add_note: { text: 'line 1\r\nline 2' }, add_blocks: [{ code: '02-GLOBAL', note: 'lost\nreported by phone' }],
+    expect(resolve({ addNote: 'line 1\r\nline 2\tcolumn 2', addBlock: ['02-GLOBAL: lost\nreported by phone'] })).toMatchObject({
+      add_note: { text: 'line 1\r\nline 2\tcolumn 2' }, add_blocks: [{ code: '02-GLOBAL', note: 'lost\nreported by phone' }],
     });
+    expect(refusal({ jobDescription: 'a\tb' })).toBe('--job-description: the value holds a tab (U+0009); only a note may hold one');
   });
 
   it('refuses contradictions and an empty job', () => {

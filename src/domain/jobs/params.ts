@@ -25,7 +25,7 @@ export type ActionValues = Readonly<Record<string, unknown>>;
 /** An action with the counter it adds one to when it changes a user. */
 export type CountedAction = Action & { counter: string | undefined };
 
-/** The options whose value is a note, which may run over several lines as an imported note may. */
+/** The options whose value is a note, which may hold tabs and run over several lines, as an imported note may. */
 const MULTI_LINE_OPTIONS = new Set(['--add-note', '--add-block']);
 
 /**
@@ -34,9 +34,10 @@ const MULTI_LINE_OPTIONS = new Set(['--add-note', '--add-block']);
  * `users import` refuses, and the user could not be exported and imported again.
  */
 function printable(option: string, v: string): string {
-  const bad = unprintableIn(v, MULTI_LINE_OPTIONS.has(option) ? '\n\r' : '');
+  const bad = unprintableIn(v, MULTI_LINE_OPTIONS.has(option) ? '\t\n\r' : '');
   if (bad === undefined) return v;
-  const why = bad === 'U+000A' || bad === 'U+000D' ? `a line break (${bad}); only a note may have several lines` : `a control character (${bad}), which no field may hold`;
+  const why = bad === 'U+000A' || bad === 'U+000D' ? `a line break (${bad}); only a note may have several lines`
+    : bad === 'U+0009' ? `a tab (${bad}); only a note may hold one` : `a control character (${bad}), which no field may hold`;
   throw new UsageError(`${option}: the value holds ${why}`, "type the value again without it; in bash, $'...' turns \\e, \\t and \\n into control characters");
 }
 
