@@ -115,17 +115,28 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
   const files: string[] = [];
   const seen = new SeenIds();
 
-  const reject = (where: SourceRef, primaryId: string | undefined, reason: string): Outcome => {
-    report.rejected++;
-    if (report.rejections.length >= MAX_REJECTIONS) report.rejections_not_listed++;
-    else report.rejections.push({ file: where.file, line: where.line ?? null, record: where.record, primary_id: primaryId || null, reason });
-    return NOT_USED;
-  };
-
   const place = (where: SourceRef) => {
     let f = files.indexOf(where.file);
     if (f < 0) f = files.push(where.file) - 1;
     return f * 2 ** 32 + (where.line ?? where.record);
+  };
+  /**
+   * The rejections listed are the first MAX_REJECTIONS in file order: a row the reader refuses
+   * is rejected as it is read, the rows of its batch before it only when the batch is written.
+   */
+  const firstRejections = () => {
+    const rows = report.rejections;
+    rows.sort((a, b) => place({ file: a.file, line: a.line ?? undefined, record: a.record }) - place({ file: b.file, line: b.line ?? undefined, record: b.record }));
+    if (rows.length > MAX_REJECTIONS) rows.length = MAX_REJECTIONS;
+    report.rejections_not_listed = report.rejected - rows.length;
+  };
+
+  const reject = (where: SourceRef, primaryId: string | undefined, reason: string): Outcome => {
+    report.rejected++;
+    report.rejections.push({ file: where.file, line: where.line ?? null, record: where.record, primary_id: primaryId || null, reason });
+    // Cut back now and then, so that a file of a million bad rows never holds more than twice the list.
+    if (report.rejections.length >= 2 * MAX_REJECTIONS) firstRejections();
+    return NOT_USED;
   };
   const describePlace = (n: number) => `${files[Math.floor(n / 2 ** 32)]!}:${n % 2 ** 32}`;
 
@@ -333,7 +344,6 @@ export async function importUsers(db: Db, sources: ImportSource[], opts: ImportO
     // A failure midway: the users of the open transaction are not written, as a batch's were not.
     users.rollback();
   }
-  // A row the reader refuses is rejected as it is read, the others when their batch is written: listed in file order.
-  report.rejections.sort((a, b) => place({ file: a.file, line: a.line ?? undefined, record: a.record }) - place({ file: b.file, line: b.line ?? undefined, record: b.record }));
+  firstRejections();
   return report;
 }

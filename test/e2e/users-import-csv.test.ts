@@ -88,6 +88,18 @@ describe('users import: CSV', () => {
     expect(rep.rejections[1]!.reason).toBe('expiry_date: "2026-02-30" is not a date: expected YYYY-MM-DD, a day that exists, from 1900-01-01 to 9999-12-31');
   });
 
+  it('lists the first 10,000 rejections in file order when there are more, and counts the rest', async () => {
+    const s = await store();
+    const rows = Array.from({ length: 10_000 }, (_, i) => `u${i},A,B,NOPE,`);
+    // Refused by the reader as they are read, before the rows above them are written.
+    const late = Array.from({ length: 10 }, (_, i) => `late${i},A,B,GRAD,bad`);
+    const r = await s.run(['users', 'import', s.file('many.csv', ['primary_id,first_name,last_name,user_group,expiry_date', ...rows, ...late].join('\n')), '--format', 'json']);
+    expect(r.code).toBe(3);
+    const rep = JSON.parse(r.stdout) as { rejected: number; rejections_not_listed: number; rejections: { line: number }[] };
+    expect([rep.rejected, rep.rejections.length, rep.rejections_not_listed]).toEqual([10_010, 10_000, 10]);
+    expect(rep.rejections.map((x) => x.line)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 2));
+  });
+
   it('stops on an unknown column before writing anything, naming the valid columns (exit 2)', async () => {
     const s = await store();
     const good = s.file('good.csv', `${HEADER}\n1,A,B,a@example.edu,GRAD,patron\n`);
