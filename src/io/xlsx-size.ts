@@ -20,7 +20,7 @@ const LONGEST_RUN = 1 << 20;
 const RUN_REFUSED = `a cell of it holds over ${LONGEST_RUN >> 20} MB of text, more than Excel keeps in a cell (32,767 characters)`;
 
 export interface XlsxBound {
-  /** What the refusal says of the parts: `its sheets together are` (over 256 MB). */
+  /** What the refusal says of the parts: `its sheets together are` (over 4 GB). */
   what: string;
   limit: number;
 }
@@ -53,9 +53,9 @@ function sizeText(bytes: number): string {
 }
 
 /**
- * The longest run between two tags so far, carried across a sheet's chunks: a chunk is far
- * smaller than LONGEST_RUN, so only a run that spans chunks can pass it, and each chunk
- * needs two native searches, not a look at every byte.
+ * The run since the sheet's last `<` once this chunk is read, or undefined when a run passed
+ * LONGEST_RUN. A chunk is far smaller than LONGEST_RUN, so only a run that spans chunks can
+ * pass it: each chunk needs two native searches, not a look at every byte.
  */
 function runAfter(run: number, chunk: Buffer): number | undefined {
   const first = chunk.indexOf(0x3c);
